@@ -1,0 +1,1457 @@
+//===- Lowering.cpp - KIR to LLVM IR with the kcrt C ABI ------------------===//
+//
+// One switch over kir::Op (no default: a new op must be handled here).
+// Each op is lowered to exactly the semantics written in ir/Ops.def, and
+// nothing in the output is undefined behaviour or poison for any input:
+// integer ops carry no nsw/nuw, divisions are guarded, shift counts masked,
+// float-to-int conversions range-checked before converting.
+//
+// Values: bool i1 (i8 in memory, as C's bool), i32/u32 i32, int i64, f64
+// double, every reference type a pointer. Locals are allocas in the entry
+// block; SROA/mem2reg turn them into SSA values at -O1 and above.
+//
+// Hot loops must stay as clean as hand-written C: bounds checks are a single
+// unsigned compare branching (weighted unlikely) to a shared cold block that
+// calls the noreturn kc_trap, and every load and store of runtime memory
+// carries TBAA that says which kind of object it touches, so LLVM can keep
+// array headers in registers while the loop stores to elements.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LLVMBackend.h"
+#include "RuntimeDecls.h"
+#include "ir/IR.h"
+#include "ir/Verifier.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
+#include "llvm/IR/CFG.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+#include <map>
+
+using namespace llvm;
+
+namespace kc {
+namespace llvmgen {
+
+namespace {
+
+using kir::Op;
+using kir::TypeKind;
+
+static Error makeError(const Twine &Msg) {
+  return createStringError(inconvertibleErrorCode(), Msg);
+}
+
+/// Module-wide state: types, runtime declarations, TBAA, string constants.
+class ModuleLowering {
+public:
+  ModuleLowering(const kir::Module &KM, Module &M, const CodegenOptions &Opts,
+                 TargetMachine &TM)
+      : KM(KM), M(M), Ctx(M.getContext()), Opts(Opts), TM(TM),
+        DL(M.getDataLayout()), MDB(M.getContext()) {}
+
+  Error run();
+
+  Type *valueType(const kir::Type *T);
+  /// The type a value has in memory (array elements, record fields, the
+  /// kc_entry argument and result slots): bool is a C bool byte.
+  Type *memType(const kir::Type *T);
+  StructType *recordType(const kir::RecordDecl *R);
+  uint64_t allocSize(Type *T) const { return DL.getTypeAllocSize(T); }
+  Align abiAlign(Type *T) const { return DL.getABITypeAlign(T); }
+
+  /// A scalar TBAA tag of its own: accesses with different tags never alias.
+  MDNode *tbaa(const Twine &Name);
+  Constant *strConst(StringRef S);
+  void setFunctionAttrs(Function *F);
+  /// Parameter or return attributes a value of type \p T always satisfies.
+  AttrBuilder valueAttrs(const kir::Type *T);
+
+  const kir::Module &KM;
+  Module &M;
+  LLVMContext &Ctx;
+  const CodegenOptions &Opts;
+  TargetMachine &TM;
+  const DataLayout &DL;
+  RuntimeDecls RT;
+  MDBuilder MDB;
+  MDNode *TBAARoot = nullptr;
+  StringMap<MDNode *> TBAATags;
+  StringMap<Constant *> Strings;
+  DenseMap<const kir::RecordDecl *, StructType *> Records;
+  DenseMap<const kir::Function *, Function *> Functions;
+
+private:
+  Error declareFunctions(Function *&EntryWrapper);
+  void emitEntryWrapper(const kir::Function &KF, Function *W);
+};
+
+/// Lowers one function body.
+class FunctionLowering {
+public:
+  FunctionLowering(ModuleLowering &ML, const kir::Function &KF, Function *F)
+      : ML(ML), RT(ML.RT), KF(KF), F(F), Ctx(ML.Ctx), B(ML.Ctx) {}
+
+  void run();
+
+private:
+  ModuleLowering &ML;
+  const RuntimeDecls &RT;
+  const kir::Function &KF;
+  Function *F;
+  LLVMContext &Ctx;
+  IRBuilder<> B;
+  DenseMap<const kir::Local *, AllocaInst *> Slots;
+  struct LoopTargets {
+    BasicBlock *Break;
+    BasicBlock *Continue;
+  };
+  SmallVector<LoopTargets, 4> Loops;
+  /// One cold trap block per (kind, line): checks on the same line share it.
+  std::map<std::pair<int, uint32_t>, BasicBlock *> TrapBlocks;
+
+  Value *emit(const kir::Node &N);
+  Value *emitOperand(const kir::Node &N, unsigned I) {
+    return emit(*N.operand(I));
+  }
+  /// A call with the callee's attributes on the call site too: zeroext and
+  /// friends must agree on both sides of the ABI.
+  CallInst *call(Function *Callee, ArrayRef<Value *> Args,
+                 const Twine &Name = "") {
+    CallInst *C = B.CreateCall(Callee, Args, Name);
+    C->setAttributes(Callee->getAttributes());
+    return C;
+  }
+  void emitBlock(const kir::Block &Blk);
+  bool terminated() { return B.GetInsertBlock()->getTerminator() != nullptr; }
+  BasicBlock *newBlock(const Twine &Name) {
+    return BasicBlock::Create(Ctx, Name, F);
+  }
+  /// Continues emission in \p BB; a block nothing branches to only gets
+  /// `unreachable`, which also stops emitBlock from filling it with the
+  /// dead statements that follow.
+  void continueIn(BasicBlock *BB) {
+    B.SetInsertPoint(BB);
+    if (pred_empty(BB))
+      B.CreateUnreachable();
+  }
+  AllocaInst *hiddenSlot(Type *T, const Twine &Name) {
+    IRBuilder<> EB(&F->getEntryBlock(), F->getEntryBlock().begin());
+    return EB.CreateAlloca(T, nullptr, Name);
+  }
+  AllocaInst *slot(const kir::Local *L) {
+    auto It = Slots.find(L);
+    assert(It != Slots.end() && "local of another function (KIR verifier)");
+    return It->second;
+  }
+
+  // Checks and traps.
+  BasicBlock *trapBlock(int Kind, uint32_t Line);
+  void trapUnless(Value *Ok, int Kind, const kir::Node &N);
+  Value *line(const kir::Node &N) { return B.getInt32(N.Loc.Line); }
+
+  // Memory of runtime objects.
+  LoadInst *load(Type *T, Value *Ptr, MDNode *TBAATag, const Twine &Name = "");
+  StoreInst *store(Value *V, Value *Ptr, MDNode *TBAATag);
+  Value *toMem(Value *V, const kir::Type *T);
+  Value *fromMem(Value *V, const kir::Type *T);
+  Value *strLen(Value *S);
+  Value *strByte(Value *S, Value *Idx);
+  Value *arrayLen(Value *A);
+  Value *arrayData(Value *A);
+  Value *elemPtr(Value *Data, Value *Idx, const kir::Type *ArrTy);
+  Value *loadElem(Value *Data, Value *Idx, const kir::Type *ArrTy);
+  void storeElem(Value *Data, Value *Idx, Value *V, const kir::Type *ArrTy);
+  MDNode *elemTBAA(const kir::Type *ArrTy) {
+    return ML.tbaa("elem of " + ArrTy->str());
+  }
+  void annotateRefLoad(LoadInst *L, const kir::Type *T);
+
+  // Maps store every value as 64 raw bits (kcrt.h).
+  Value *toBits(Value *V, const kir::Type *T);
+  Value *fromBits(Value *V, const kir::Type *T);
+  Value *loadSlot(Value *Slot, const kir::Type *T);
+  void storeSlot(Value *Slot, Value *V, const kir::Type *T);
+  bool isStrKeyed(const kir::Type *MapTy) {
+    return MapTy->Key->Kind == TypeKind::Str;
+  }
+
+  // Op groups.
+  Value *emitDivRem(const kir::Node &N, bool Signed, bool Rem);
+  Value *emitMinMax(const kir::Node &N, bool Max);
+  Value *emitAbs(const kir::Node &N);
+  Value *emitShortCircuit(const kir::Node &N, bool IsAnd);
+  Value *emitF64ToInt(const kir::Node &N, double Lo, double Hi, bool Signed);
+  Value *emitStrCmp(const kir::Node &N);
+  Value *emitArrayNew(const kir::Node &N);
+  Value *emitArrayLit(const kir::Node &N);
+  void emitArrayPush(const kir::Node &N);
+  Value *emitArrayPop(const kir::Node &N);
+  Value *emitMapLookup(const kir::Node &N);
+  void emitIf(const kir::Node &N);
+  void emitWhile(const kir::Node &N);
+  void emitForRange(const kir::Node &N);
+  void emitForEach(const kir::Node &N);
+  void emitForMap(const kir::Node &N);
+  /// Emits a counted loop skeleton shared by the for.* ops: \p Head emits
+  /// the condition (true: run the body), \p Body the iteration's prologue and
+  /// body. The counter starts at 0 and the latch adds 1 (the continue target).
+  void emitCountedLoop(const kir::Node &N, AllocaInst *Counter,
+                       function_ref<Value *(Value *I)> Head,
+                       function_ref<void(Value *I)> Body);
+};
+
+//===----------------------------------------------------------------------===//
+// Module-level lowering
+//===----------------------------------------------------------------------===//
+
+Type *ModuleLowering::valueType(const kir::Type *T) {
+  switch (T->Kind) {
+  case TypeKind::Void:
+    return Type::getVoidTy(Ctx);
+  case TypeKind::Bool:
+    return Type::getInt1Ty(Ctx);
+  case TypeKind::I32:
+  case TypeKind::U32:
+    return Type::getInt32Ty(Ctx);
+  case TypeKind::Int:
+    return Type::getInt64Ty(Ctx);
+  case TypeKind::F64:
+    return Type::getDoubleTy(Ctx);
+  case TypeKind::Str:
+  case TypeKind::Bytes:
+  case TypeKind::Array:
+  case TypeKind::Map:
+  case TypeKind::Record:
+    return PointerType::getUnqual(Ctx);
+  }
+  llvm_unreachable("bad KIR type kind");
+}
+
+Type *ModuleLowering::memType(const kir::Type *T) {
+  if (T->Kind == TypeKind::Bool)
+    return Type::getInt8Ty(Ctx);
+  return valueType(T);
+}
+
+StructType *ModuleLowering::recordType(const kir::RecordDecl *R) {
+  StructType *&ST = Records[R];
+  if (ST)
+    return ST;
+  SmallVector<Type *, 8> Fields;
+  for (const kir::Field &Fld : R->Fields)
+    Fields.push_back(memType(Fld.Ty));
+  // Non-packed: the same layout C gives a struct of these fields.
+  ST = StructType::create(Ctx, Fields, "rec." + R->Name);
+  return ST;
+}
+
+MDNode *ModuleLowering::tbaa(const Twine &Name) {
+  SmallString<64> Buf;
+  StringRef Key = Name.toStringRef(Buf);
+  MDNode *&Tag = TBAATags[Key];
+  if (Tag)
+    return Tag;
+  if (!TBAARoot)
+    TBAARoot = MDB.createTBAARoot("kernelc TBAA");
+  MDNode *Scalar = MDB.createTBAAScalarTypeNode(Key, TBAARoot);
+  Tag = MDB.createTBAAStructTagNode(Scalar, Scalar, 0);
+  return Tag;
+}
+
+Constant *ModuleLowering::strConst(StringRef S) {
+  Constant *&C = Strings[S];
+  if (C)
+    return C;
+  // Strings are immutable, so one private constant per distinct text is
+  // shared by every use; unnamed_addr lets the linker merge it further.
+  Constant *Init = ConstantStruct::getAnon(
+      {ConstantInt::get(Type::getInt64Ty(Ctx), S.size()),
+       ConstantDataArray::getString(Ctx, S, /*AddNull=*/false)});
+  auto *GV = new GlobalVariable(M, Init->getType(), /*isConstant=*/true,
+                                GlobalValue::PrivateLinkage, Init, ".str");
+  GV->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
+  GV->setAlignment(Align(8));
+  C = GV;
+  return C;
+}
+
+void ModuleLowering::setFunctionAttrs(Function *F) {
+  // The attributes clang-19 -O2 puts on a C function, so the same pipeline
+  // and instruction selection see the same function.
+  F->addFnAttr(Attribute::NoUnwind);
+  F->setUWTableKind(UWTableKind::Async);
+  F->addFnAttr("no-trapping-math", "true");
+  StringRef CPU = TM.getTargetCPU();
+  if (!CPU.empty())
+    F->addFnAttr("target-cpu", CPU);
+  StringRef Features = TM.getTargetFeatureString();
+  if (!Features.empty())
+    F->addFnAttr("target-features", Features);
+  // Without tune-cpu the x86 back-end tunes for i586. clang tunes for
+  // "generic" unless -march=native, which tunes for the host itself.
+  if (TM.getTargetTriple().isX86())
+    F->addFnAttr("tune-cpu", Opts.HostCPU && !CPU.empty() ? CPU : "generic");
+}
+
+AttrBuilder ModuleLowering::valueAttrs(const kir::Type *T) {
+  // Every KIR value is defined (no poison or undef is ever produced) and
+  // references are never null: the language has no null.
+  AttrBuilder AB(Ctx);
+  AB.addAttribute(Attribute::NoUndef);
+  switch (T->Kind) {
+  case TypeKind::Bool:
+    AB.addAttribute(Attribute::ZExt); // C ABI of bool
+    break;
+  case TypeKind::Str:
+  case TypeKind::Bytes:
+    AB.addAttribute(Attribute::NonNull);
+    AB.addDereferenceableAttr(8);
+    AB.addAlignmentAttr(8);
+    break;
+  case TypeKind::Array:
+    AB.addAttribute(Attribute::NonNull);
+    AB.addDereferenceableAttr(allocSize(RT.ArrayTy));
+    AB.addAlignmentAttr(8);
+    break;
+  case TypeKind::Record: {
+    StructType *ST = recordType(T->Rec);
+    AB.addAttribute(Attribute::NonNull);
+    if (uint64_t Size = allocSize(ST))
+      AB.addDereferenceableAttr(Size);
+    AB.addAlignmentAttr(abiAlign(ST));
+    break;
+  }
+  case TypeKind::Map:
+    AB.addAttribute(Attribute::NonNull);
+    break;
+  case TypeKind::Void:
+  case TypeKind::I32:
+  case TypeKind::U32:
+  case TypeKind::Int:
+  case TypeKind::F64:
+    break;
+  }
+  return AB;
+}
+
+Error ModuleLowering::declareFunctions(Function *&EntryWrapper) {
+  const kir::Function *Entry = KM.getEntry();
+  TargetLibraryInfoImpl TLII(TM.getTargetTriple());
+  auto IsLibName = [&](StringRef Name) {
+    LibFunc LF;
+    return TLII.getLibFunc(Name, LF) || Name.starts_with("__") ||
+           Name.starts_with("llvm.");
+  };
+
+  // The wrapper's name is reserved before kernel functions get theirs.
+  EntryWrapper = nullptr;
+  if (Entry) {
+    auto *WT = FunctionType::get(Type::getVoidTy(Ctx),
+                                 {PointerType::getUnqual(Ctx),
+                                  PointerType::getUnqual(Ctx)},
+                                 false);
+    EntryWrapper =
+        Function::Create(WT, GlobalValue::ExternalLinkage, "kc_entry", M);
+    setFunctionAttrs(EntryWrapper);
+  }
+
+  for (const auto &KFPtr : KM.Functions) {
+    const kir::Function &KF = *KFPtr;
+    SmallVector<Type *, 8> Params;
+    for (const kir::Local *P : KF.Params)
+      Params.push_back(valueType(P->Ty));
+    auto *FT = FunctionType::get(valueType(KF.RetTy), Params, false);
+
+    // Without a bench entry every function is external (a library of
+    // kernels); with one, the entry is the only symbol a C reference must
+    // also define and everything else is internal, free to inline.
+    bool External = !Entry || &KF == Entry;
+    std::string Name = KF.Name;
+    if (&KF == Entry) {
+      if (M.getFunction(Name))
+        return makeError("entry function '" + Name +
+                         "' has the name of a runtime function");
+      if (IsLibName(Name))
+        return makeError("entry function '" + Name +
+                         "' has the name of a C library function");
+    } else if (IsLibName(Name)) {
+      // A local `floor` or `memset` would capture LLVM's libcalls, and a
+      // local `exp` would be "optimized" as libm's exp.
+      Name += ".kc";
+    }
+    Function *F = Function::Create(FT,
+                                   External ? GlobalValue::ExternalLinkage
+                                            : GlobalValue::InternalLinkage,
+                                   Name, M);
+    setFunctionAttrs(F);
+    for (unsigned I = 0; I < KF.Params.size(); ++I) {
+      F->getArg(I)->setName(KF.Params[I]->Name);
+      F->addParamAttrs(I, valueAttrs(KF.Params[I]->Ty));
+    }
+    if (KF.RetTy->Kind != TypeKind::Void)
+      F->addRetAttrs(valueAttrs(KF.RetTy));
+    Functions[&KF] = F;
+  }
+  return Error::success();
+}
+
+void ModuleLowering::emitEntryWrapper(const kir::Function &KF, Function *W) {
+  // void kc_entry(void **args, void *ret): args[i] points at argument i in
+  // its C type, the result goes to *ret in its C type.
+  IRBuilder<> B(BasicBlock::Create(Ctx, "entry", W));
+  Value *Args = W->getArg(0);
+  Value *Ret = W->getArg(1);
+  Args->setName("args");
+  Ret->setName("ret");
+  Type *PtrTy = PointerType::getUnqual(Ctx);
+  SmallVector<Value *, 8> Vals;
+  for (unsigned I = 0; I < KF.Params.size(); ++I) {
+    const kir::Type *T = KF.Params[I]->Ty;
+    Value *ArgPtr = B.CreateAlignedLoad(
+        PtrTy, B.CreateConstInBoundsGEP1_64(PtrTy, Args, I), Align(8));
+    Value *V = B.CreateAlignedLoad(memType(T), ArgPtr, abiAlign(memType(T)),
+                                   KF.Params[I]->Name);
+    if (T->Kind == TypeKind::Bool)
+      V = B.CreateICmpNE(V, B.getInt8(0));
+    Vals.push_back(V);
+  }
+  CallInst *Result = B.CreateCall(Functions[&KF], Vals);
+  Result->setAttributes(Functions[&KF]->getAttributes());
+  if (KF.RetTy->Kind != TypeKind::Void) {
+    Value *V = Result;
+    Type *MT = memType(KF.RetTy);
+    if (KF.RetTy->Kind == TypeKind::Bool)
+      V = B.CreateZExt(V, MT);
+    B.CreateAlignedStore(V, Ret, abiAlign(MT));
+  }
+  B.CreateRetVoid();
+}
+
+Error ModuleLowering::run() {
+  if (DL.getPointerSizeInBits() != 64)
+    return makeError("the native back-end needs a 64-bit target");
+  // Runtime first: a kernel function named like a runtime function is then
+  // the one LLVM renames.
+  RT = declareRuntime(M);
+  Function *EntryWrapper = nullptr;
+  if (Error E = declareFunctions(EntryWrapper))
+    return E;
+  for (const auto &KF : KM.Functions)
+    FunctionLowering(*this, *KF, Functions[KF.get()]).run();
+  if (EntryWrapper)
+    emitEntryWrapper(*KM.getEntry(), EntryWrapper);
+  return Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Function bodies
+//===----------------------------------------------------------------------===//
+
+void FunctionLowering::run() {
+  B.SetInsertPoint(BasicBlock::Create(Ctx, "entry", F));
+  // One alloca per local; parameters are stored into theirs.
+  for (const auto &L : KF.Locals)
+    Slots[L.get()] =
+        B.CreateAlloca(ML.valueType(L->Ty), nullptr, L->Name + ".addr");
+  for (unsigned I = 0; I < KF.Params.size(); ++I)
+    B.CreateStore(F->getArg(I), slot(KF.Params[I]));
+  emitBlock(*KF.Body);
+  if (terminated())
+    return;
+  if (KF.RetTy->Kind == TypeKind::Void)
+    B.CreateRetVoid();
+  else // The front-end guarantees a return on every path.
+    B.CreateUnreachable();
+}
+
+void FunctionLowering::emitBlock(const kir::Block &Blk) {
+  for (const kir::Node *S : Blk.Stmts) {
+    if (terminated()) // statements after return/break/continue are dead
+      return;
+    emit(*S);
+  }
+}
+
+BasicBlock *FunctionLowering::trapBlock(int Kind, uint32_t Line) {
+  BasicBlock *&BB = TrapBlocks[{Kind, Line}];
+  if (BB)
+    return BB;
+  BB = newBlock("trap");
+  IRBuilder<> TB(BB);
+  CallInst *C =
+      TB.CreateCall(RT.Trap, {TB.getInt32(Kind), TB.getInt32(Line)});
+  C->setAttributes(RT.Trap->getAttributes());
+  TB.CreateUnreachable();
+  return BB;
+}
+
+void FunctionLowering::trapUnless(Value *Ok, int Kind, const kir::Node &N) {
+  if (auto *C = dyn_cast<ConstantInt>(Ok); C && C->isOne())
+    return; // proven at lowering time, e.g. a division by a constant
+  BasicBlock *Cont = newBlock("ok");
+  B.CreateCondBr(Ok, Cont, trapBlock(Kind, N.Loc.Line),
+                 ML.MDB.createLikelyBranchWeights());
+  B.SetInsertPoint(Cont);
+}
+
+LoadInst *FunctionLowering::load(Type *T, Value *Ptr, MDNode *TBAATag,
+                                 const Twine &Name) {
+  LoadInst *L = B.CreateAlignedLoad(T, Ptr, ML.abiAlign(T), Name);
+  if (TBAATag)
+    L->setMetadata(LLVMContext::MD_tbaa, TBAATag);
+  return L;
+}
+
+StoreInst *FunctionLowering::store(Value *V, Value *Ptr, MDNode *TBAATag) {
+  StoreInst *S = B.CreateAlignedStore(V, Ptr, ML.abiAlign(V->getType()));
+  if (TBAATag)
+    S->setMetadata(LLVMContext::MD_tbaa, TBAATag);
+  return S;
+}
+
+Value *FunctionLowering::toMem(Value *V, const kir::Type *T) {
+  if (T->Kind == TypeKind::Bool)
+    return B.CreateZExt(V, B.getInt8Ty());
+  return V;
+}
+
+Value *FunctionLowering::fromMem(Value *V, const kir::Type *T) {
+  if (T->Kind != TypeKind::Bool)
+    return V;
+  // A C bool byte is 0 or 1, which is what we store; say so, as clang does.
+  if (auto *L = dyn_cast<LoadInst>(V))
+    L->setMetadata(LLVMContext::MD_range,
+                   ML.MDB.createRange(APInt(8, 0), APInt(8, 2)));
+  return B.CreateTrunc(V, B.getInt1Ty());
+}
+
+void FunctionLowering::annotateRefLoad(LoadInst *L, const kir::Type *T) {
+  // Every reference stored in a field, element or slot was a value of the
+  // language, and there is no null: `!nonnull` lets LLVM hoist loads
+  // through it.
+  if (T->isReference())
+    L->setMetadata(LLVMContext::MD_nonnull, MDNode::get(Ctx, {}));
+}
+
+Value *FunctionLowering::strLen(Value *S) {
+  // str and bytes are immutable, so their length never changes: the load is
+  // invariant and LLVM may hoist it anywhere the pointer is available.
+  LoadInst *L = load(B.getInt64Ty(), S, ML.tbaa("kc_str.len"), "len");
+  L->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
+  L->setMetadata(LLVMContext::MD_range,
+                 ML.MDB.createRange(APInt(64, 0), APInt::getSignedMaxValue(64)));
+  return L;
+}
+
+Value *FunctionLowering::strByte(Value *S, Value *Idx) {
+  Value *Data = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), S, 8, "data");
+  Value *P = B.CreateInBoundsGEP(B.getInt8Ty(), Data, Idx);
+  LoadInst *L = load(B.getInt8Ty(), P, ML.tbaa("kc_str.data"));
+  L->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
+  return B.CreateZExt(L, B.getInt64Ty());
+}
+
+Value *FunctionLowering::arrayLen(Value *A) {
+  // Not invariant: push and pop change it. TBAA still lets LLVM keep it in a
+  // register across stores to elements.
+  LoadInst *L = load(B.getInt64Ty(), B.CreateStructGEP(RT.ArrayTy, A, 0),
+                     ML.tbaa("kc_array.len"), "len");
+  L->setMetadata(LLVMContext::MD_range,
+                 ML.MDB.createRange(APInt(64, 0), APInt::getSignedMaxValue(64)));
+  return L;
+}
+
+Value *FunctionLowering::arrayData(Value *A) {
+  return load(B.getPtrTy(), B.CreateStructGEP(RT.ArrayTy, A, 2),
+              ML.tbaa("kc_array.data"), "data");
+}
+
+Value *FunctionLowering::elemPtr(Value *Data, Value *Idx,
+                                 const kir::Type *ArrTy) {
+  return B.CreateInBoundsGEP(ML.memType(ArrTy->Elem), Data, Idx);
+}
+
+Value *FunctionLowering::loadElem(Value *Data, Value *Idx,
+                                  const kir::Type *ArrTy) {
+  LoadInst *L = load(ML.memType(ArrTy->Elem), elemPtr(Data, Idx, ArrTy),
+                     elemTBAA(ArrTy));
+  annotateRefLoad(L, ArrTy->Elem);
+  return fromMem(L, ArrTy->Elem);
+}
+
+void FunctionLowering::storeElem(Value *Data, Value *Idx, Value *V,
+                                 const kir::Type *ArrTy) {
+  store(toMem(V, ArrTy->Elem), elemPtr(Data, Idx, ArrTy), elemTBAA(ArrTy));
+}
+
+Value *FunctionLowering::toBits(Value *V, const kir::Type *T) {
+  switch (T->Kind) {
+  case TypeKind::Bool:
+  case TypeKind::U32:
+    return B.CreateZExt(V, B.getInt64Ty());
+  case TypeKind::I32:
+    return B.CreateSExt(V, B.getInt64Ty());
+  case TypeKind::Int:
+    return V;
+  case TypeKind::F64:
+    return B.CreateBitCast(V, B.getInt64Ty());
+  case TypeKind::Str:
+  case TypeKind::Bytes:
+  case TypeKind::Array:
+  case TypeKind::Map:
+  case TypeKind::Record:
+    return B.CreatePtrToInt(V, B.getInt64Ty());
+  case TypeKind::Void:
+    break;
+  }
+  llvm_unreachable("void has no bits");
+}
+
+Value *FunctionLowering::fromBits(Value *V, const kir::Type *T) {
+  switch (T->Kind) {
+  case TypeKind::Bool:
+  case TypeKind::U32:
+  case TypeKind::I32:
+    return B.CreateTrunc(V, ML.valueType(T));
+  case TypeKind::Int:
+    return V;
+  case TypeKind::F64:
+    return B.CreateBitCast(V, B.getDoubleTy());
+  case TypeKind::Str:
+  case TypeKind::Bytes:
+  case TypeKind::Array:
+  case TypeKind::Map:
+  case TypeKind::Record:
+    return B.CreateIntToPtr(V, B.getPtrTy());
+  case TypeKind::Void:
+    break;
+  }
+  llvm_unreachable("void has no bits");
+}
+
+Value *FunctionLowering::loadSlot(Value *Slot, const kir::Type *T) {
+  // A double or a 64-bit pointer is loaded as itself: the same bits as the
+  // bitcast/inttoptr of the u64, without losing pointer provenance.
+  MDNode *Tag = ML.tbaa("map slot");
+  if (T->Kind == TypeKind::F64 || T->isReference()) {
+    LoadInst *L = load(ML.valueType(T), Slot, Tag);
+    annotateRefLoad(L, T);
+    return L;
+  }
+  return fromBits(load(B.getInt64Ty(), Slot, Tag), T);
+}
+
+void FunctionLowering::storeSlot(Value *Slot, Value *V, const kir::Type *T) {
+  MDNode *Tag = ML.tbaa("map slot");
+  if (T->Kind == TypeKind::F64 || T->isReference())
+    store(V, Slot, Tag);
+  else
+    store(toBits(V, T), Slot, Tag);
+}
+
+//===----------------------------------------------------------------------===//
+// The switch over kir::Op
+//===----------------------------------------------------------------------===//
+
+static CmpInst::Predicate intPred(kir::Pred P, bool Signed) {
+  switch (P) {
+  case kir::Pred::Eq: return CmpInst::ICMP_EQ;
+  case kir::Pred::Ne: return CmpInst::ICMP_NE;
+  case kir::Pred::Lt: return Signed ? CmpInst::ICMP_SLT : CmpInst::ICMP_ULT;
+  case kir::Pred::Le: return Signed ? CmpInst::ICMP_SLE : CmpInst::ICMP_ULE;
+  case kir::Pred::Gt: return Signed ? CmpInst::ICMP_SGT : CmpInst::ICMP_UGT;
+  case kir::Pred::Ge: return Signed ? CmpInst::ICMP_SGE : CmpInst::ICMP_UGE;
+  }
+  llvm_unreachable("bad predicate");
+}
+
+static CmpInst::Predicate floatPred(kir::Pred P) {
+  // Ordered: false when either side is NaN, except "not equal" which is true.
+  switch (P) {
+  case kir::Pred::Eq: return CmpInst::FCMP_OEQ;
+  case kir::Pred::Ne: return CmpInst::FCMP_UNE;
+  case kir::Pred::Lt: return CmpInst::FCMP_OLT;
+  case kir::Pred::Le: return CmpInst::FCMP_OLE;
+  case kir::Pred::Gt: return CmpInst::FCMP_OGT;
+  case kir::Pred::Ge: return CmpInst::FCMP_OGE;
+  }
+  llvm_unreachable("bad predicate");
+}
+
+Value *FunctionLowering::emit(const kir::Node &N) {
+  // Operands are evaluated left to right, so each one gets its own statement
+  // (C++ leaves the order of function arguments unspecified).
+  auto Op0 = [&] { return emit(*N.operand(0)); };
+  auto Binary = [&](auto Build) -> Value * {
+    Value *L = emit(*N.operand(0));
+    Value *R = emit(*N.operand(1));
+    return Build(L, R);
+  };
+  auto Shift = [&](Instruction::BinaryOps Opc) {
+    return Binary([&](Value *L, Value *R) {
+      return B.CreateBinOp(Opc, L, B.CreateAnd(R, B.getInt32(31)));
+    });
+  };
+  auto ICmp = [&](bool Signed) {
+    return Binary([&](Value *L, Value *R) {
+      return B.CreateICmp(intPred(N.Predicate, Signed), L, R);
+    });
+  };
+
+  switch (N.Opcode) {
+  // --- constants ---
+  case Op::BoolConst:
+    return B.getInt1(N.IntVal != 0);
+  case Op::I32Const:
+  case Op::U32Const:
+    return B.getInt32(static_cast<uint32_t>(N.IntVal));
+  case Op::IntConst:
+    return B.getInt64(N.IntVal);
+  case Op::F64Const:
+    return ConstantFP::get(B.getDoubleTy(), N.F64Val);
+  case Op::StrConst:
+    return ML.strConst(N.StrVal);
+
+  // --- locals ---
+  case Op::LocalGet:
+    return B.CreateLoad(ML.valueType(N.Var->Ty), slot(N.Var), N.Var->Name);
+  case Op::LocalDecl:
+  case Op::LocalSet:
+    B.CreateStore(Op0(), slot(N.Var));
+    return nullptr;
+
+  // --- i32 / u32 / int: wrapping, so no nsw/nuw (int overflow is checked
+  // by int.check_safe in checked mode, never assumed away) ---
+  case Op::I32Add:
+  case Op::U32Add:
+  case Op::IntAdd:
+    return Binary([&](Value *L, Value *R) { return B.CreateAdd(L, R); });
+  case Op::I32Sub:
+  case Op::U32Sub:
+  case Op::IntSub:
+    return Binary([&](Value *L, Value *R) { return B.CreateSub(L, R); });
+  case Op::I32Mul:
+  case Op::U32Mul:
+  case Op::IntMul:
+    return Binary([&](Value *L, Value *R) { return B.CreateMul(L, R); });
+  case Op::I32Div:
+  case Op::IntDiv:
+    return emitDivRem(N, /*Signed=*/true, /*Rem=*/false);
+  case Op::I32Rem:
+  case Op::IntRem:
+    return emitDivRem(N, /*Signed=*/true, /*Rem=*/true);
+  case Op::U32Div:
+    return emitDivRem(N, /*Signed=*/false, /*Rem=*/false);
+  case Op::U32Rem:
+    return emitDivRem(N, /*Signed=*/false, /*Rem=*/true);
+  case Op::I32Neg:
+  case Op::U32Neg:
+  case Op::IntNeg: {
+    Value *V = Op0();
+    return B.CreateSub(Constant::getNullValue(V->getType()), V);
+  }
+  case Op::I32And:
+  case Op::U32And:
+    return Binary([&](Value *L, Value *R) { return B.CreateAnd(L, R); });
+  case Op::I32Or:
+  case Op::U32Or:
+    return Binary([&](Value *L, Value *R) { return B.CreateOr(L, R); });
+  case Op::I32Xor:
+  case Op::U32Xor:
+    return Binary([&](Value *L, Value *R) { return B.CreateXor(L, R); });
+  case Op::I32Not:
+  case Op::U32Not:
+    return B.CreateNot(Op0());
+  case Op::I32Shl:
+  case Op::U32Shl:
+    return Shift(Instruction::Shl);
+  case Op::I32Shr:
+    return Shift(Instruction::AShr);
+  case Op::U32Shr:
+    return Shift(Instruction::LShr);
+  case Op::I32Cmp:
+  case Op::IntCmp:
+    return ICmp(/*Signed=*/true);
+  case Op::U32Cmp:
+    return ICmp(/*Signed=*/false);
+  case Op::IntCheckSafe: {
+    // |a| <= 2^53  <=>  a + 2^53 (mod 2^64) <= 2^54, one unsigned compare.
+    Value *V = Op0();
+    Value *Biased = B.CreateAdd(V, B.getInt64(int64_t(1) << 53));
+    trapUnless(B.CreateICmpULE(Biased, B.getInt64(int64_t(1) << 54)),
+               KC_TRAP_UNSAFE_INT, N);
+    return V;
+  }
+
+  // --- f64: no fast-math flags, IEEE semantics throughout ---
+  case Op::F64Add:
+    return Binary([&](Value *L, Value *R) { return B.CreateFAdd(L, R); });
+  case Op::F64Sub:
+    return Binary([&](Value *L, Value *R) { return B.CreateFSub(L, R); });
+  case Op::F64Mul:
+    return Binary([&](Value *L, Value *R) { return B.CreateFMul(L, R); });
+  case Op::F64Div:
+    return Binary([&](Value *L, Value *R) { return B.CreateFDiv(L, R); });
+  case Op::F64Rem: // frem is C's fmod
+    return Binary([&](Value *L, Value *R) { return B.CreateFRem(L, R); });
+  case Op::F64Neg:
+    return B.CreateFNeg(Op0());
+  case Op::F64Cmp:
+    return Binary([&](Value *L, Value *R) {
+      return B.CreateFCmp(floatPred(N.Predicate), L, R);
+    });
+  case Op::F64Sqrt:
+    return B.CreateUnaryIntrinsic(Intrinsic::sqrt, Op0());
+  case Op::F64Floor:
+    return B.CreateUnaryIntrinsic(Intrinsic::floor, Op0());
+
+  // --- generic numeric helpers ---
+  case Op::NumMin:
+    return emitMinMax(N, /*Max=*/false);
+  case Op::NumMax:
+    return emitMinMax(N, /*Max=*/true);
+  case Op::NumAbs:
+    return emitAbs(N);
+
+  // --- bool ---
+  case Op::BoolNot:
+    return B.CreateNot(Op0());
+  case Op::BoolAnd:
+    return emitShortCircuit(N, /*IsAnd=*/true);
+  case Op::BoolOr:
+    return emitShortCircuit(N, /*IsAnd=*/false);
+  case Op::BoolCmp:
+    return ICmp(/*Signed=*/false);
+
+  // --- conversions ---
+  case Op::I32ToInt:
+    return B.CreateSExt(Op0(), B.getInt64Ty());
+  case Op::U32ToInt:
+    return B.CreateZExt(Op0(), B.getInt64Ty());
+  case Op::IntToI32:
+  case Op::IntToU32:
+    return B.CreateTrunc(Op0(), B.getInt32Ty());
+  case Op::I32ToU32:
+  case Op::U32ToI32:
+    return Op0(); // same bits
+  case Op::I32ToF64:
+  case Op::IntToF64:
+    return B.CreateSIToFP(Op0(), B.getDoubleTy());
+  case Op::U32ToF64:
+    return B.CreateUIToFP(Op0(), B.getDoubleTy());
+  // The open intervals hold exactly the doubles whose truncation fits.
+  case Op::F64ToI32:
+    return emitF64ToInt(N, -2147483649.0, 2147483648.0, /*Signed=*/true);
+  case Op::F64ToU32:
+    return emitF64ToInt(N, -1.0, 4294967296.0, /*Signed=*/false);
+  case Op::F64ToInt: // |t| <= 2^53; the doubles next to +-2^53 are +-(2^53+2)
+    return emitF64ToInt(N, -9007199254740994.0, 9007199254740994.0,
+                        /*Signed=*/true);
+
+  // --- str and bytes (both kc_str) ---
+  case Op::StrLen:
+  case Op::BytesLen:
+    return strLen(Op0());
+  case Op::StrCodeAt:
+  case Op::BytesAt: {
+    Value *S = emit(*N.operand(0));
+    Value *I = emit(*N.operand(1));
+    // One unsigned compare also rejects negative indices.
+    trapUnless(B.CreateICmpULT(I, strLen(S)), KC_TRAP_INDEX, N);
+    return strByte(S, I);
+  }
+  case Op::StrSlice:
+  case Op::BytesSlice: {
+    Value *S = emit(*N.operand(0));
+    Value *Lo = emit(*N.operand(1));
+    Value *Hi = emit(*N.operand(2));
+    return call(RT.StrSlice, {S, Lo, Hi, line(N)});
+  }
+  case Op::StrConcat:
+    return Binary([&](Value *L, Value *R) {
+      return call(RT.StrConcat, {L, R});
+    });
+  case Op::StrCmp:
+    return emitStrCmp(N);
+  case Op::StrFromInt:
+    return call(RT.StrFromInt, {Op0()});
+  case Op::StrParseInt:
+    return call(RT.StrParseInt, {Op0(), line(N)});
+  case Op::StrFromCode:
+    return call(RT.StrFromCode, {Op0(), line(N)});
+
+  // --- arrays ---
+  case Op::ArrayNew:
+    return emitArrayNew(N);
+  case Op::ArrayLit:
+    return emitArrayLit(N);
+  case Op::ArrayLen:
+    return arrayLen(Op0());
+  case Op::ArrayGet: {
+    const kir::Type *AT = N.operand(0)->Ty;
+    Value *A = emit(*N.operand(0));
+    Value *I = emit(*N.operand(1));
+    trapUnless(B.CreateICmpULT(I, arrayLen(A)), KC_TRAP_INDEX, N);
+    return loadElem(arrayData(A), I, AT);
+  }
+  case Op::ArraySet: {
+    // All operands first, then the bounds check, as for every other op.
+    const kir::Type *AT = N.operand(0)->Ty;
+    Value *A = emit(*N.operand(0));
+    Value *I = emit(*N.operand(1));
+    Value *V = emit(*N.operand(2));
+    trapUnless(B.CreateICmpULT(I, arrayLen(A)), KC_TRAP_INDEX, N);
+    storeElem(arrayData(A), I, V, AT);
+    return nullptr;
+  }
+  case Op::ArrayPush:
+    emitArrayPush(N);
+    return nullptr;
+  case Op::ArrayPop:
+    return emitArrayPop(N);
+
+  // --- records ---
+  case Op::RecordNew: {
+    StructType *ST = ML.recordType(N.Ty->Rec);
+    SmallVector<Value *, 8> Vals;
+    for (const kir::Node *O : N.Operands)
+      Vals.push_back(emit(*O));
+    Value *R = call(RT.Alloc, {B.getInt64(ML.allocSize(ST))},
+                            N.Ty->Rec->Name);
+    for (unsigned I = 0; I < Vals.size(); ++I)
+      store(toMem(Vals[I], N.Ty->Rec->Fields[I].Ty),
+            B.CreateStructGEP(ST, R, I),
+            ML.tbaa(N.Ty->Rec->Name + "." + Twine(I)));
+    return R;
+  }
+  case Op::FieldGet: {
+    const kir::RecordDecl *Rec = N.operand(0)->Ty->Rec;
+    StructType *ST = ML.recordType(Rec);
+    unsigned I = static_cast<unsigned>(N.IntVal);
+    const kir::Type *FT = Rec->Fields[I].Ty;
+    Value *R = Op0();
+    LoadInst *L = load(ML.memType(FT), B.CreateStructGEP(ST, R, I),
+                       ML.tbaa(Rec->Name + "." + Twine(I)),
+                       Rec->Fields[I].Name);
+    annotateRefLoad(L, FT);
+    return fromMem(L, FT);
+  }
+  case Op::FieldSet: {
+    const kir::RecordDecl *Rec = N.operand(0)->Ty->Rec;
+    StructType *ST = ML.recordType(Rec);
+    unsigned I = static_cast<unsigned>(N.IntVal);
+    Value *R = emit(*N.operand(0));
+    Value *V = emit(*N.operand(1));
+    store(toMem(V, Rec->Fields[I].Ty), B.CreateStructGEP(ST, R, I),
+          ML.tbaa(Rec->Name + "." + Twine(I)));
+    return nullptr;
+  }
+
+  // --- maps ---
+  case Op::MapNew:
+    return call(RT.MapNew,
+                        {B.getInt32(isStrKeyed(N.Ty) ? KC_MAP_STR_KEYS
+                                                     : KC_MAP_INT_KEYS)});
+  case Op::MapLen:
+    return call(RT.MapLen, {Op0()});
+  case Op::MapGet:
+  case Op::MapAt:
+  case Op::MapHas:
+    return emitMapLookup(N);
+  case Op::MapSet: {
+    const kir::Type *MT = N.operand(0)->Ty;
+    Value *Map = emit(*N.operand(0));
+    Value *Key = emit(*N.operand(1));
+    Value *V = emit(*N.operand(2));
+    Value *Slot = call(isStrKeyed(MT) ? RT.MapSlotStr : RT.MapSlotInt,
+                               {Map, Key}, "slot");
+    storeSlot(Slot, V, MT->Elem);
+    return nullptr;
+  }
+
+  // --- calls ---
+  case Op::Call: {
+    SmallVector<Value *, 8> Args;
+    for (const kir::Node *O : N.Operands)
+      Args.push_back(emit(*O));
+    CallInst *C = call(ML.Functions[N.Callee], Args);
+    if (N.Callee->RetTy->Kind == TypeKind::Void)
+      return nullptr;
+    return C;
+  }
+  case Op::Eval:
+    Op0();
+    return nullptr;
+
+  // --- control ---
+  case Op::If:
+    emitIf(N);
+    return nullptr;
+  case Op::While:
+    emitWhile(N);
+    return nullptr;
+  case Op::ForRange:
+    emitForRange(N);
+    return nullptr;
+  case Op::ForEach:
+    emitForEach(N);
+    return nullptr;
+  case Op::ForMap:
+    emitForMap(N);
+    return nullptr;
+  case Op::Break:
+    assert(!Loops.empty() && "break outside a loop (KIR verifier)");
+    B.CreateBr(Loops.back().Break);
+    return nullptr;
+  case Op::Continue:
+    assert(!Loops.empty() && "continue outside a loop (KIR verifier)");
+    B.CreateBr(Loops.back().Continue);
+    return nullptr;
+  case Op::Return:
+    if (N.Operands.empty())
+      B.CreateRetVoid();
+    else
+      B.CreateRet(Op0());
+    return nullptr;
+  }
+  llvm_unreachable("bad KIR op");
+}
+
+//===----------------------------------------------------------------------===//
+// Op groups
+//===----------------------------------------------------------------------===//
+
+Value *FunctionLowering::emitDivRem(const kir::Node &N, bool Signed,
+                                    bool Rem) {
+  Value *L = emit(*N.operand(0));
+  Value *R = emit(*N.operand(1));
+  trapUnless(B.CreateICmpNE(R, Constant::getNullValue(R->getType())),
+             KC_TRAP_DIV_ZERO, N);
+  if (!Signed)
+    return Rem ? B.CreateURem(L, R) : B.CreateUDiv(L, R);
+  // MIN / -1 is immediate UB for sdiv/srem even if the result is unused, so
+  // divide by 1 instead and select the defined answer: MIN / -1 == MIN
+  // (0 - a wraps), MIN % -1 == 0. Both selects fold away when the divisor is
+  // a constant.
+  Type *T = R->getType();
+  Value *IsMinusOne = B.CreateICmpEQ(R, Constant::getAllOnesValue(T));
+  Value *SafeR = B.CreateSelect(IsMinusOne, ConstantInt::get(T, 1), R);
+  if (Rem)
+    return B.CreateSelect(IsMinusOne, Constant::getNullValue(T),
+                          B.CreateSRem(L, SafeR));
+  return B.CreateSelect(IsMinusOne, B.CreateSub(Constant::getNullValue(T), L),
+                        B.CreateSDiv(L, SafeR));
+}
+
+Value *FunctionLowering::emitMinMax(const kir::Node &N, bool Max) {
+  // min: b < a ? b : a;  max: b > a ? b : a. For f64 this is not minnum or
+  // minimum (NaN and -0.0 differ), but it is exactly x86's minsd/maxsd.
+  Value *A = emit(*N.operand(0));
+  Value *Bv = emit(*N.operand(1));
+  Value *Cond = nullptr;
+  switch (N.Ty->Kind) {
+  case TypeKind::F64:
+    Cond = Max ? B.CreateFCmpOGT(Bv, A) : B.CreateFCmpOLT(Bv, A);
+    break;
+  case TypeKind::U32:
+    Cond = Max ? B.CreateICmpUGT(Bv, A) : B.CreateICmpULT(Bv, A);
+    break;
+  case TypeKind::I32:
+  case TypeKind::Int:
+    Cond = Max ? B.CreateICmpSGT(Bv, A) : B.CreateICmpSLT(Bv, A);
+    break;
+  case TypeKind::Void:
+  case TypeKind::Bool:
+  case TypeKind::Str:
+  case TypeKind::Bytes:
+  case TypeKind::Array:
+  case TypeKind::Map:
+  case TypeKind::Record:
+    llvm_unreachable("num.min/max on a non-numeric type (KIR verifier)");
+  }
+  return B.CreateSelect(Cond, Bv, A);
+}
+
+Value *FunctionLowering::emitAbs(const kir::Node &N) {
+  Value *A = emitOperand(N, 0);
+  switch (N.Ty->Kind) {
+  case TypeKind::F64:
+    // llvm.fabs rather than "a < 0 ? -a : a": the two differ only in the
+    // sign of -0.0 and of NaN, and fabs (abs(-0.0) == +0.0) is what JS's
+    // Math.abs and Python's abs() give, so every runtime agrees bit for bit.
+    return B.CreateUnaryIntrinsic(Intrinsic::fabs, A);
+  case TypeKind::U32:
+    return A; // never below zero
+  case TypeKind::I32:
+  case TypeKind::Int: {
+    // Wraps for MIN (abs(MIN) == MIN), so no llvm.abs with poison on MIN.
+    Value *Neg = B.CreateSub(Constant::getNullValue(A->getType()), A);
+    return B.CreateSelect(
+        B.CreateICmpSLT(A, Constant::getNullValue(A->getType())), Neg, A);
+  }
+  case TypeKind::Void:
+  case TypeKind::Bool:
+  case TypeKind::Str:
+  case TypeKind::Bytes:
+  case TypeKind::Array:
+  case TypeKind::Map:
+  case TypeKind::Record:
+    break;
+  }
+  llvm_unreachable("num.abs on a non-numeric type (KIR verifier)");
+}
+
+Value *FunctionLowering::emitShortCircuit(const kir::Node &N, bool IsAnd) {
+  Value *A = emit(*N.operand(0));
+  BasicBlock *From = B.GetInsertBlock();
+  BasicBlock *RHS = newBlock(IsAnd ? "and.rhs" : "or.rhs");
+  BasicBlock *Done = newBlock(IsAnd ? "and.done" : "or.done");
+  if (IsAnd)
+    B.CreateCondBr(A, RHS, Done);
+  else
+    B.CreateCondBr(A, Done, RHS);
+  B.SetInsertPoint(RHS);
+  Value *Bv = emit(*N.operand(1));
+  BasicBlock *RHSEnd = B.GetInsertBlock();
+  B.CreateBr(Done);
+  B.SetInsertPoint(Done);
+  PHINode *Phi = B.CreatePHI(B.getInt1Ty(), 2);
+  Phi->addIncoming(B.getInt1(!IsAnd), From);
+  Phi->addIncoming(Bv, RHSEnd);
+  return Phi;
+}
+
+Value *FunctionLowering::emitF64ToInt(const kir::Node &N, double Lo,
+                                      double Hi, bool Signed) {
+  // Lo < x < Hi, compared as doubles before converting: the conversion of
+  // an out-of-range value is poison, so it must never be executed. Ordered
+  // compares are false for NaN, and the bounds exclude the infinities.
+  Value *X = emitOperand(N, 0);
+  Value *Ok = B.CreateAnd(B.CreateFCmpOGT(X, ConstantFP::get(X->getType(), Lo)),
+                          B.CreateFCmpOLT(X, ConstantFP::get(X->getType(), Hi)));
+  trapUnless(Ok, KC_TRAP_CONVERSION, N);
+  Type *T = ML.valueType(N.Ty);
+  return Signed ? B.CreateFPToSI(X, T) : B.CreateFPToUI(X, T);
+}
+
+Value *FunctionLowering::emitStrCmp(const kir::Node &N) {
+  Value *L = emit(*N.operand(0));
+  Value *R = emit(*N.operand(1));
+  switch (N.Predicate) {
+  case kir::Pred::Eq:
+    return call(RT.StrEqual, {L, R});
+  case kir::Pred::Ne:
+    return B.CreateNot(call(RT.StrEqual, {L, R}));
+  case kir::Pred::Lt:
+  case kir::Pred::Le:
+  case kir::Pred::Gt:
+  case kir::Pred::Ge:
+    break;
+  }
+  Value *C = call(RT.StrCompare, {L, R});
+  return B.CreateICmp(intPred(N.Predicate, /*Signed=*/true), C, B.getInt32(0));
+}
+
+Value *FunctionLowering::emitArrayNew(const kir::Node &N) {
+  const kir::Type *AT = N.Ty;
+  Type *ET = ML.memType(AT->Elem);
+  Value *Len = emit(*N.operand(0));
+  Value *Fill = emit(*N.operand(1));
+  // kc_array_new traps on a negative length and returns zeroed elements.
+  Value *A = call(
+      RT.ArrayNew, {Len, B.getInt64(ML.allocSize(ET)), line(N)}, "array");
+  if (auto *C = dyn_cast<Constant>(Fill); C && C->isNullValue())
+    return A; // already all zero bits (+0.0, false, 0)
+
+  // for (i = 0; i < len; ++i) data[i] = fill; written with a phi so even -O0
+  // code is direct. LLVM turns it into memset or a vector loop.
+  Value *Data = arrayData(A);
+  Value *MFill = toMem(Fill, AT->Elem);
+  BasicBlock *Pre = B.GetInsertBlock();
+  BasicBlock *Loop = newBlock("fill");
+  BasicBlock *Done = newBlock("fill.done");
+  B.CreateCondBr(B.CreateICmpSGT(Len, B.getInt64(0)), Loop, Done);
+  B.SetInsertPoint(Loop);
+  PHINode *I = B.CreatePHI(B.getInt64Ty(), 2, "i");
+  I->addIncoming(B.getInt64(0), Pre);
+  store(MFill, B.CreateInBoundsGEP(ET, Data, I), elemTBAA(AT));
+  Value *Next = B.CreateAdd(I, B.getInt64(1), "i.next", /*HasNUW=*/true,
+                            /*HasNSW=*/true);
+  I->addIncoming(Next, Loop);
+  B.CreateCondBr(B.CreateICmpSLT(Next, Len), Loop, Done);
+  B.SetInsertPoint(Done);
+  return A;
+}
+
+Value *FunctionLowering::emitArrayLit(const kir::Node &N) {
+  const kir::Type *AT = N.Ty;
+  SmallVector<Value *, 8> Vals;
+  for (const kir::Node *O : N.Operands)
+    Vals.push_back(emit(*O));
+  Value *A = call(RT.ArrayNew,
+                          {B.getInt64(Vals.size()),
+                           B.getInt64(ML.allocSize(ML.memType(AT->Elem))),
+                           line(N)},
+                          "array");
+  if (Vals.empty())
+    return A;
+  Value *Data = arrayData(A);
+  for (unsigned I = 0; I < Vals.size(); ++I)
+    storeElem(Data, B.getInt64(I), Vals[I], AT);
+  return A;
+}
+
+void FunctionLowering::emitArrayPush(const kir::Node &N) {
+  const kir::Type *AT = N.operand(0)->Ty;
+  Value *A = emit(*N.operand(0));
+  Value *V = emit(*N.operand(1));
+  Value *Len = arrayLen(A);
+  Value *Cap = load(B.getInt64Ty(), B.CreateStructGEP(RT.ArrayTy, A, 1),
+                    ML.tbaa("kc_array.cap"), "cap");
+  BasicBlock *Grow = newBlock("push.grow");
+  BasicBlock *Store = newBlock("push.store");
+  B.CreateCondBr(B.CreateICmpEQ(Len, Cap), Grow, Store,
+                 ML.MDB.createUnlikelyBranchWeights());
+  B.SetInsertPoint(Grow);
+  call(RT.ArrayReserveOne,
+               {A, B.getInt64(ML.allocSize(ML.memType(AT->Elem)))});
+  B.CreateBr(Store);
+  B.SetInsertPoint(Store);
+  // The data pointer is read after the possible reallocation.
+  storeElem(arrayData(A), Len, V, AT);
+  store(B.CreateAdd(Len, B.getInt64(1), "len.next", /*HasNUW=*/true,
+                    /*HasNSW=*/true),
+        B.CreateStructGEP(RT.ArrayTy, A, 0), ML.tbaa("kc_array.len"));
+}
+
+Value *FunctionLowering::emitArrayPop(const kir::Node &N) {
+  const kir::Type *AT = N.operand(0)->Ty;
+  Value *A = emitOperand(N, 0);
+  Value *Len = arrayLen(A);
+  trapUnless(B.CreateICmpNE(Len, B.getInt64(0)), KC_TRAP_EMPTY_POP, N);
+  Value *Last = B.CreateSub(Len, B.getInt64(1), "last", /*HasNUW=*/true,
+                            /*HasNSW=*/true);
+  Value *V = loadElem(arrayData(A), Last, AT);
+  store(Last, B.CreateStructGEP(RT.ArrayTy, A, 0), ML.tbaa("kc_array.len"));
+  return V;
+}
+
+Value *FunctionLowering::emitMapLookup(const kir::Node &N) {
+  // Key and (for map.get) the default are evaluated before the lookup, in
+  // operand order, whether or not the key is present.
+  const kir::Type *MT = N.operand(0)->Ty;
+  Value *Map = emit(*N.operand(0));
+  Value *Key = emit(*N.operand(1));
+  Value *Default = nullptr;
+  if (N.Opcode == Op::MapGet)
+    Default = emit(*N.operand(2));
+  Value *Slot = call(isStrKeyed(MT) ? RT.MapFindStr : RT.MapFindInt,
+                             {Map, Key}, "slot");
+  Value *Found = B.CreateIsNotNull(Slot);
+  if (N.Opcode == Op::MapHas)
+    return Found;
+  if (N.Opcode == Op::MapAt) {
+    trapUnless(Found, KC_TRAP_MAP_KEY, N);
+    return loadSlot(Slot, MT->Elem);
+  }
+  assert(N.Opcode == Op::MapGet && "map lookup op");
+  BasicBlock *From = B.GetInsertBlock();
+  BasicBlock *Hit = newBlock("get.hit");
+  BasicBlock *Done = newBlock("get.done");
+  B.CreateCondBr(Found, Hit, Done);
+  B.SetInsertPoint(Hit);
+  Value *V = loadSlot(Slot, MT->Elem);
+  B.CreateBr(Done);
+  B.SetInsertPoint(Done);
+  PHINode *Phi = B.CreatePHI(V->getType(), 2);
+  Phi->addIncoming(V, Hit);
+  Phi->addIncoming(Default, From);
+  return Phi;
+}
+
+void FunctionLowering::emitIf(const kir::Node &N) {
+  Value *Cond = emitOperand(N, 0);
+  const kir::Block *Then = N.Regions[0];
+  const kir::Block *Else = N.Regions.size() > 1 ? N.Regions[1] : nullptr;
+  bool HasElse = Else && !Else->Stmts.empty();
+  BasicBlock *ThenBB = newBlock("if.then");
+  BasicBlock *ElseBB = HasElse ? newBlock("if.else") : nullptr;
+  BasicBlock *End = newBlock("if.end");
+  B.CreateCondBr(Cond, ThenBB, HasElse ? ElseBB : End);
+  B.SetInsertPoint(ThenBB);
+  emitBlock(*Then);
+  if (!terminated())
+    B.CreateBr(End);
+  if (HasElse) {
+    B.SetInsertPoint(ElseBB);
+    emitBlock(*Else);
+    if (!terminated())
+      B.CreateBr(End);
+  }
+  continueIn(End);
+}
+
+void FunctionLowering::emitWhile(const kir::Node &N) {
+  BasicBlock *Cond = newBlock("while.cond");
+  BasicBlock *Body = newBlock("while.body");
+  BasicBlock *End = newBlock("while.end");
+  B.CreateBr(Cond);
+  B.SetInsertPoint(Cond);
+  B.CreateCondBr(emitOperand(N, 0), Body, End);
+  B.SetInsertPoint(Body);
+  Loops.push_back({End, Cond});
+  emitBlock(*N.Regions[0]);
+  Loops.pop_back();
+  if (!terminated())
+    B.CreateBr(Cond);
+  continueIn(End);
+}
+
+void FunctionLowering::emitCountedLoop(const kir::Node &N, AllocaInst *Counter,
+                                       function_ref<Value *(Value *I)> Head,
+                                       function_ref<void(Value *I)> Body) {
+  BasicBlock *Cond = newBlock("for.cond");
+  BasicBlock *BodyBB = newBlock("for.body");
+  BasicBlock *Latch = newBlock("for.inc");
+  BasicBlock *End = newBlock("for.end");
+  B.CreateBr(Cond);
+  B.SetInsertPoint(Cond);
+  Value *I = B.CreateLoad(B.getInt64Ty(), Counter, "i");
+  B.CreateCondBr(Head(I), BodyBB, End);
+  B.SetInsertPoint(BodyBB);
+  Loops.push_back({End, Latch});
+  Body(I);
+  Loops.pop_back();
+  if (!terminated())
+    B.CreateBr(Latch);
+  B.SetInsertPoint(Latch);
+  if (pred_empty(Latch)) {
+    // Every iteration leaves the loop; nothing reaches the increment.
+    B.CreateUnreachable();
+  } else {
+    // i < bound held on entry to the body, so i + 1 cannot overflow.
+    Value *J = B.CreateLoad(B.getInt64Ty(), Counter, "i");
+    B.CreateStore(B.CreateAdd(J, B.getInt64(1), "i.next", /*HasNUW=*/false,
+                              /*HasNSW=*/true),
+                  Counter);
+    B.CreateBr(Cond);
+  }
+  continueIn(End);
+}
+
+void FunctionLowering::emitForRange(const kir::Node &N) {
+  // lo and hi are evaluated once. A hidden counter drives the loop, so the
+  // body sees a fresh copy in the loop variable each iteration.
+  Value *Lo = emit(*N.operand(0));
+  Value *Hi = emit(*N.operand(1));
+  AllocaInst *Counter = hiddenSlot(B.getInt64Ty(), "range.i");
+  B.CreateStore(Lo, Counter);
+  emitCountedLoop(
+      N, Counter, [&](Value *I) { return B.CreateICmpSLT(I, Hi); },
+      [&](Value *I) {
+        B.CreateStore(I, slot(N.Var));
+        emitBlock(*N.Regions[0]);
+      });
+}
+
+void FunctionLowering::emitForEach(const kir::Node &N) {
+  const kir::Type *CT = N.operand(0)->Ty;
+  Value *Coll = emitOperand(N, 0);
+  AllocaInst *Counter = hiddenSlot(B.getInt64Ty(), "each.i");
+  B.CreateStore(B.getInt64(0), Counter);
+  if (CT->Kind == TypeKind::Array) {
+    // The length is read at every step: the body may push or pop.
+    emitCountedLoop(
+        N, Counter, [&](Value *I) { return B.CreateICmpSLT(I, arrayLen(Coll)); },
+        [&](Value *I) {
+          B.CreateStore(loadElem(arrayData(Coll), I, CT), slot(N.Var));
+          emitBlock(*N.Regions[0]);
+        });
+    return;
+  }
+  // str and bytes are immutable: one length for the whole loop.
+  Value *Len = strLen(Coll);
+  emitCountedLoop(
+      N, Counter, [&](Value *I) { return B.CreateICmpSLT(I, Len); },
+      [&](Value *I) {
+        B.CreateStore(strByte(Coll, I), slot(N.Var));
+        emitBlock(*N.Regions[0]);
+      });
+}
+
+void FunctionLowering::emitForMap(const kir::Node &N) {
+  const kir::Type *MT = N.operand(0)->Ty;
+  Value *Map = emitOperand(N, 0);
+  Value *Len0 = call(RT.MapLen, {Map}, "len0");
+  AllocaInst *Counter = hiddenSlot(B.getInt64Ty(), "map.i");
+  B.CreateStore(B.getInt64(0), Counter);
+  emitCountedLoop(
+      N, Counter,
+      [&](Value *I) {
+        // A new key since the loop started traps, checked before every
+        // step including the one that ends the loop.
+        Value *Len = call(RT.MapLen, {Map}, "len");
+        trapUnless(B.CreateICmpEQ(Len, Len0), KC_TRAP_MAP_MODIFIED, N);
+        return B.CreateICmpSLT(I, Len0);
+      },
+      [&](Value *I) {
+        Value *Key = call(
+            isStrKeyed(MT) ? RT.MapKeyStrAt : RT.MapKeyIntAt, {Map, I}, "key");
+        B.CreateStore(Key, slot(N.Var));
+        Value *Bits = call(RT.MapValueAt, {Map, I}, "value");
+        B.CreateStore(fromBits(Bits, MT->Elem), slot(N.Var2));
+        emitBlock(*N.Regions[0]);
+      });
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+Expected<std::unique_ptr<Module>> lowerToLLVM(const kir::Module &KM,
+                                              LLVMContext &Ctx,
+                                              const CodegenOptions &Opts,
+                                              TargetMachine &TM) {
+  if (Error E = kir::verify(KM))
+    return E;
+  auto M = std::make_unique<Module>(KM.Name, Ctx);
+  M->setSourceFileName(KM.Name);
+  M->setTargetTriple(TM.getTargetTriple().str());
+  M->setDataLayout(TM.createDataLayout());
+  if (Error E = ModuleLowering(KM, *M, Opts, TM).run())
+    return E;
+  std::string Msg;
+  raw_string_ostream OS(Msg);
+  if (verifyModule(*M, &OS))
+    return makeError("kernelc bug: lowered LLVM IR does not verify:\n" +
+                     OS.str());
+  return M;
+}
+
+Expected<std::unique_ptr<Module>> lowerToLLVM(const kir::Module &KM,
+                                              LLVMContext &Ctx,
+                                              const CodegenOptions &Opts) {
+  auto TM = createHostTargetMachine(Opts.OptLevel, Opts.HostCPU);
+  if (!TM)
+    return TM.takeError();
+  return lowerToLLVM(KM, Ctx, Opts, **TM);
+}
+
+} // namespace llvmgen
+} // namespace kc

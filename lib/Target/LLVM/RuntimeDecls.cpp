@@ -1,0 +1,189 @@
+//===- RuntimeDecls.cpp - LLVM declarations of the kcrt C ABI -------------===//
+//
+// The attributes here are promises about runtimes/native/kcrt.cpp. Each one is
+// chosen to be true of any reasonable implementation of kcrt.h, not only of
+// today's: e.g. string-producing functions are not `noalias` because a runtime
+// may return an operand unchanged (s + "" == s), while kc_alloc always returns
+// fresh memory.
+//
+// "inaccessiblemem" covers the arena's bookkeeping and the trap state. Memory
+// a call hands out fresh (a new string, map or array buffer) is treated like
+// malloc's: writing it is not a write to memory the caller could already see.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RuntimeDecls.h"
+#include "llvm/IR/Attributes.h"
+#include "llvm/IR/DerivedTypes.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/ModRef.h"
+
+using namespace llvm;
+
+namespace kc {
+namespace llvmgen {
+
+namespace {
+
+/// Builds one declaration at a time, with helpers for the attributes we use.
+class DeclBuilder {
+public:
+  explicit DeclBuilder(Module &M) : M(M), Ctx(M.getContext()) {}
+
+  Function *declare(StringRef Name, Type *Ret, ArrayRef<Type *> Params) {
+    assert(!M.getFunction(Name) &&
+           "runtime must be declared before any kernel function");
+    auto *FT = FunctionType::get(Ret, Params, /*isVarArg=*/false);
+    Function *F = Function::Create(FT, GlobalValue::ExternalLinkage, Name, M);
+    // Traps leave through longjmp, which is not an LLVM unwind: every
+    // runtime function is nounwind, as clang assumes for any C function.
+    F->addFnAttr(Attribute::NoUnwind);
+    return F;
+  }
+
+  /// A pointer result that is never null and points at an object of at
+  /// least \p Bytes bytes aligned to \p AlignBytes.
+  void nonNullRet(Function *F, uint64_t Bytes, uint64_t AlignBytes) {
+    F->addRetAttr(Attribute::NonNull);
+    F->addRetAttr(Attribute::NoUndef);
+    F->addRetAttr(Attribute::getWithDereferenceableBytes(Ctx, Bytes));
+    F->addRetAttr(Attribute::getWithAlignment(Ctx, Align(AlignBytes)));
+  }
+
+  /// A pointer parameter only read through and not kept.
+  void readParam(Function *F, unsigned I) {
+    F->addParamAttr(I, Attribute::NoCapture);
+    F->addParamAttr(I, Attribute::ReadOnly);
+  }
+
+  Module &M;
+  LLVMContext &Ctx;
+};
+
+} // namespace
+
+RuntimeDecls declareRuntime(Module &M) {
+  LLVMContext &Ctx = M.getContext();
+  DeclBuilder D(M);
+  Type *Void = Type::getVoidTy(Ctx);
+  Type *I1 = Type::getInt1Ty(Ctx);
+  Type *I32 = Type::getInt32Ty(Ctx);
+  Type *I64 = Type::getInt64Ty(Ctx);
+  Type *Ptr = PointerType::getUnqual(Ctx);
+
+  RuntimeDecls R;
+  R.StrTy = StructType::create(
+      Ctx, {I64, ArrayType::get(Type::getInt8Ty(Ctx), 0)}, "kc_str");
+  R.ArrayTy = StructType::create(Ctx, {I64, I64, Ptr}, "kc_array");
+
+  // Allocation and allocation-like calls only touch the arena's state.
+  const MemoryEffects Allocates = MemoryEffects::inaccessibleMemOnly();
+  // ...and may also read the objects their pointer arguments point at.
+  const MemoryEffects ReadsArgsAllocates =
+      MemoryEffects::argMemOnly(ModRefInfo::Ref) |
+      MemoryEffects::inaccessibleMemOnly();
+
+  // void *kc_alloc(int64_t size): zeroed, 16-byte aligned, never null (it
+  // traps on exhaustion). Declared as an allocator so LLVM knows the memory
+  // is fresh and zero, and can size it when the size is a constant.
+  R.Alloc = D.declare("kc_alloc", Ptr, {I64});
+  {
+    AttrBuilder AB(Ctx);
+    AB.addAllocKindAttr(AllocFnKind::Alloc | AllocFnKind::Zeroed);
+    AB.addAllocSizeAttr(0, std::nullopt);
+    AB.addAttribute("alloc-family", "kc_alloc");
+    R.Alloc->addFnAttrs(AB);
+    R.Alloc->setMemoryEffects(Allocates);
+    R.Alloc->addRetAttr(Attribute::NoAlias);
+    R.Alloc->addRetAttr(Attribute::NonNull);
+    R.Alloc->addRetAttr(Attribute::NoUndef);
+    R.Alloc->addRetAttr(Attribute::getWithAlignment(Ctx, Align(16)));
+  }
+
+  // void kc_trap(int32_t kind, int32_t line): cold, so every block that ends
+  // in a trap is laid out away from the hot path.
+  R.Trap = D.declare("kc_trap", Void, {I32, I32});
+  R.Trap->setDoesNotReturn();
+  R.Trap->addFnAttr(Attribute::Cold);
+
+  R.StrConcat = D.declare("kc_str_concat", Ptr, {Ptr, Ptr});
+  R.StrConcat->setMemoryEffects(ReadsArgsAllocates);
+  D.nonNullRet(R.StrConcat, 8, 8);
+
+  R.StrSlice = D.declare("kc_str_slice", Ptr, {Ptr, I64, I64, I32});
+  R.StrSlice->setMemoryEffects(ReadsArgsAllocates);
+  D.nonNullRet(R.StrSlice, 8, 8);
+
+  // Comparisons read their operands only and always return: LLVM may CSE,
+  // hoist or delete them.
+  R.StrCompare = D.declare("kc_str_compare", I32, {Ptr, Ptr});
+  R.StrEqual = D.declare("kc_str_equal", I1, {Ptr, Ptr});
+  R.StrEqual->addRetAttr(Attribute::ZExt);
+  for (Function *F : {R.StrCompare, R.StrEqual}) {
+    F->setMemoryEffects(MemoryEffects::argMemOnly(ModRefInfo::Ref));
+    F->addFnAttr(Attribute::WillReturn);
+    D.readParam(F, 0);
+    D.readParam(F, 1);
+  }
+
+  R.StrFromInt = D.declare("kc_str_from_int", Ptr, {I64});
+  R.StrFromInt->setMemoryEffects(Allocates);
+  D.nonNullRet(R.StrFromInt, 8, 8);
+
+  R.StrParseInt = D.declare("kc_str_parse_int", I64, {Ptr, I32});
+  R.StrParseInt->setMemoryEffects(ReadsArgsAllocates);
+  D.readParam(R.StrParseInt, 0);
+
+  R.StrFromCode = D.declare("kc_str_from_code", Ptr, {I64, I32});
+  R.StrFromCode->setMemoryEffects(Allocates);
+  D.nonNullRet(R.StrFromCode, 8, 8);
+
+  // kc_array_new returns a fresh header every time: noalias is sound.
+  R.ArrayNew = D.declare("kc_array_new", Ptr, {I64, I64, I32});
+  R.ArrayNew->setMemoryEffects(Allocates);
+  R.ArrayNew->addRetAttr(Attribute::NoAlias);
+  D.nonNullRet(R.ArrayNew, 24, 8);
+
+  // Writes the header it is given, reads the old buffer (reachable only
+  // through the header, so not "argmem") and fills a fresh one.
+  R.ArrayReserveOne = D.declare("kc_array_reserve_one", Void, {Ptr, I64});
+  R.ArrayReserveOne->setMemoryEffects(MemoryEffects::readOnly() |
+                                      MemoryEffects::argMemOnly() |
+                                      MemoryEffects::inaccessibleMemOnly());
+  R.ArrayReserveOne->addParamAttr(0, Attribute::NoCapture);
+
+  R.MapNew = D.declare("kc_map_new", Ptr, {I32});
+  R.MapNew->setMemoryEffects(Allocates);
+  R.MapNew->addRetAttr(Attribute::NoAlias);
+  R.MapNew->addRetAttr(Attribute::NonNull);
+  R.MapNew->addRetAttr(Attribute::NoUndef);
+
+  // Lookups follow the map's internal pointers, so they read "any" memory,
+  // but write none: two lookups with no store between them are one.
+  R.MapLen = D.declare("kc_map_len", I64, {Ptr});
+  R.MapFindInt = D.declare("kc_map_find_int", Ptr, {Ptr, I64});
+  R.MapFindStr = D.declare("kc_map_find_str", Ptr, {Ptr, Ptr});
+  R.MapKeyIntAt = D.declare("kc_map_key_int_at", I64, {Ptr, I64});
+  R.MapKeyStrAt = D.declare("kc_map_key_str_at", Ptr, {Ptr, I64});
+  R.MapValueAt = D.declare("kc_map_value_at", I64, {Ptr, I64});
+  for (Function *F : {R.MapLen, R.MapFindInt, R.MapFindStr, R.MapKeyIntAt,
+                      R.MapKeyStrAt, R.MapValueAt}) {
+    F->setMemoryEffects(MemoryEffects::readOnly());
+    F->addFnAttr(Attribute::WillReturn);
+    F->addParamAttr(0, Attribute::NoCapture);
+  }
+  R.MapFindStr->addParamAttr(1, Attribute::NoCapture);
+  D.nonNullRet(R.MapKeyStrAt, 8, 8);
+
+  // Slots may grow the map: unknown memory effects. The slot is one aligned
+  // 64-bit value.
+  R.MapSlotInt = D.declare("kc_map_slot_int", Ptr, {Ptr, I64});
+  R.MapSlotStr = D.declare("kc_map_slot_str", Ptr, {Ptr, Ptr});
+  D.nonNullRet(R.MapSlotInt, 8, 8);
+  D.nonNullRet(R.MapSlotStr, 8, 8);
+  return R;
+}
+
+} // namespace llvmgen
+} // namespace kc

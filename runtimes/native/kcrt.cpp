@@ -1,0 +1,722 @@
+//===- kcrt.cpp - Native kernel runtime: arena, traps, strings, arrays, maps ===//
+//
+// Compiled kernels call these functions on their hot paths (every string
+// built, every array push, every map update), so the fast paths are a few
+// instructions with no locks and no libc calls; everything rare (new chunks,
+// growth, traps) sits in out-of-line slow paths.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kcrt.h"
+
+#include <atomic>
+#include <csetjmp>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <unistd.h>
+
+#define KC_LIKELY(X) __builtin_expect(!!(X), 1)
+#define KC_UNLIKELY(X) __builtin_expect(!!(X), 0)
+#define KC_NOINLINE __attribute__((noinline))
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Arena
+//===----------------------------------------------------------------------===//
+
+// Standard chunks start at 1 MiB and double up to 64 MiB: few system calls
+// for big kernels, little waste for tiny ones. Requests above BigRequest get
+// a chunk of their own so a large array never strands most of a chunk.
+constexpr uint64_t FirstChunkSize = uint64_t(1) << 20;
+constexpr uint64_t MaxChunkSize = uint64_t(64) << 20;
+constexpr uint64_t BigRequest = uint64_t(256) << 10;
+constexpr int64_t DefaultLimit = int64_t(8) << 30;
+// Keeps size arithmetic far from overflow; anything this big is over any
+// sensible limit anyway.
+constexpr int64_t MaxRequest = int64_t(1) << 60;
+
+struct Chunk {
+  Chunk *Next;
+  uint64_t Size; // usable bytes after the header
+  uint64_t Used; // high-water mark, recorded when the chunk is retired
+  uint64_t Pad;  // keeps the payload 16-byte aligned
+  char *payload() { return reinterpret_cast<char *>(this + 1); }
+};
+static_assert(sizeof(Chunk) % 16 == 0, "payload must stay 16-byte aligned");
+
+// Invariant: every byte in [Cur, End) and in the payload of a Spare chunk is
+// zero. Fresh chunks come from calloc and recycled ones are cleared by
+// kc_arena_reset, so kc_alloc never clears memory itself.
+struct Arena {
+  char *Cur;
+  char *End;
+  Chunk *Current; // the standard chunk [Cur, End) belongs to
+  Chunk *Full;    // retired standard chunks, in use since the last reset
+  Chunk *Big;     // dedicated chunks of large requests
+  Chunk *Spare;   // zeroed standard chunks ready for reuse
+  uint64_t NextSize;
+  int64_t Bytes;
+};
+
+// Plain data with constant initialisation: access needs no TLS guard.
+thread_local Arena TheArena;
+
+// -1 until the first allocation reads KC_ARENA_LIMIT.
+std::atomic<int64_t> Limit{-1};
+
+int64_t limitFromEnvironment() {
+  const char *Env = std::getenv("KC_ARENA_LIMIT");
+  if (!Env || !*Env)
+    return DefaultLimit;
+  char *EndPtr = nullptr;
+  unsigned long long V = std::strtoull(Env, &EndPtr, 10);
+  int Shift = 0;
+  switch (*EndPtr) {
+  case 'k': case 'K': Shift = 10; ++EndPtr; break;
+  case 'm': case 'M': Shift = 20; ++EndPtr; break;
+  case 'g': case 'G': Shift = 30; ++EndPtr; break;
+  default: break;
+  }
+  if (EndPtr == Env || *EndPtr || V > (uint64_t(MaxRequest) >> Shift))
+    return DefaultLimit; // an unreadable limit must not disable the check
+  return int64_t(V << Shift);
+}
+
+KC_NOINLINE int64_t currentLimit() {
+  int64_t L = Limit.load(std::memory_order_relaxed);
+  if (L >= 0)
+    return L;
+  int64_t Unread = -1;
+  Limit.compare_exchange_strong(Unread, limitFromEnvironment());
+  return Limit.load(std::memory_order_relaxed);
+}
+
+void releaseList(Chunk *C) {
+  while (C) {
+    Chunk *Next = C->Next;
+    std::free(C);
+    C = Next;
+  }
+}
+
+void releaseArena(Arena &A) {
+  releaseList(A.Current);
+  releaseList(A.Full);
+  releaseList(A.Big);
+  releaseList(A.Spare);
+  A = Arena();
+}
+
+// Returns a thread's chunks to the system when the thread ends. It lives
+// apart from the Arena so that the arena itself stays guard-free.
+struct ArenaReaper {
+  ~ArenaReaper() { releaseArena(TheArena); }
+};
+
+void registerReaper() {
+  static thread_local ArenaReaper Reaper;
+  (void)&Reaper;
+}
+
+[[noreturn]] void outOfMemory() { kc_trap(KC_TRAP_OUT_OF_MEMORY, 0); }
+
+Chunk *newChunk(uint64_t Size) {
+  void *Mem = std::calloc(1, sizeof(Chunk) + Size);
+  if (!Mem)
+    outOfMemory();
+  Chunk *C = static_cast<Chunk *>(Mem);
+  C->Size = Size;
+  return C;
+}
+
+KC_NOINLINE void *allocSlow(Arena &A, uint64_t Rounded) {
+  registerReaper();
+  if (Rounded > BigRequest) {
+    Chunk *C = newChunk(Rounded);
+    C->Next = A.Big;
+    A.Big = C;
+    return C->payload();
+  }
+  if (A.Current) {
+    A.Current->Used = uint64_t(A.Cur - A.Current->payload());
+    A.Current->Next = A.Full;
+    A.Full = A.Current;
+  }
+  Chunk *C = A.Spare;
+  if (C) {
+    A.Spare = C->Next;
+  } else {
+    uint64_t Size = A.NextSize ? A.NextSize : FirstChunkSize;
+    C = newChunk(Size);
+    A.NextSize = Size < MaxChunkSize ? Size * 2 : MaxChunkSize;
+  }
+  C->Next = nullptr;
+  A.Current = C;
+  A.Cur = C->payload() + Rounded;
+  A.End = C->payload() + C->Size;
+  return C->payload();
+}
+
+inline void *allocate(int64_t Size) {
+  Arena &A = TheArena;
+  if (KC_UNLIKELY(Size < 0 || Size > MaxRequest))
+    outOfMemory();
+  uint64_t Rounded = (uint64_t(Size) + 15) & ~uint64_t(15);
+  // The unread sentinel (-1) fails this first test, so the environment is
+  // consulted on the first allocation only.
+  if (KC_UNLIKELY(A.Bytes + int64_t(Rounded) >
+                  Limit.load(std::memory_order_relaxed)) &&
+      A.Bytes + int64_t(Rounded) > currentLimit())
+    outOfMemory();
+  A.Bytes += int64_t(Rounded);
+  if (KC_LIKELY(Rounded <= uint64_t(A.End - A.Cur))) {
+    char *P = A.Cur;
+    A.Cur += Rounded;
+    return P;
+  }
+  return allocSlow(A, Rounded);
+}
+
+//===----------------------------------------------------------------------===//
+// Traps
+//===----------------------------------------------------------------------===//
+
+struct TrapFrame {
+  sigjmp_buf Buf;
+  TrapFrame *Prev;
+  volatile int32_t Kind;
+  volatile int32_t Line;
+};
+
+thread_local TrapFrame *TopFrame;
+
+const char *const TrapMessages[] = {
+#define KC_TRAP_MESSAGE(E, M) M,
+    KC_TRAPS(KC_TRAP_MESSAGE)
+#undef KC_TRAP_MESSAGE
+};
+
+//===----------------------------------------------------------------------===//
+// Strings
+//===----------------------------------------------------------------------===//
+
+inline kc_str *newStr(int64_t Len) {
+  if (KC_UNLIKELY(Len < 0))
+    kc_trap(KC_TRAP_NEG_LENGTH, 0);
+  kc_str *S = static_cast<kc_str *>(allocate(int64_t(sizeof(kc_str)) + Len));
+  S->len = Len;
+  return S;
+}
+
+// chr() is common in string-building kernels; its 128 results are immutable,
+// so they are shared instead of allocated. The layout matches kc_str.
+struct alignas(16) OneChar {
+  int64_t Len;
+  char Data[8];
+};
+static_assert(sizeof(OneChar) == 16, "layout of a one-character kc_str");
+
+#define KC_ONE(C) {1, {char(C)}},
+#define KC_ONE8(C)                                                             \
+  KC_ONE(C) KC_ONE(C + 1) KC_ONE(C + 2) KC_ONE(C + 3) KC_ONE(C + 4)            \
+      KC_ONE(C + 5) KC_ONE(C + 6) KC_ONE(C + 7)
+const OneChar OneChars[128] = {
+    KC_ONE8(0) KC_ONE8(8) KC_ONE8(16) KC_ONE8(24) KC_ONE8(32) KC_ONE8(40)
+    KC_ONE8(48) KC_ONE8(56) KC_ONE8(64) KC_ONE8(72) KC_ONE8(80) KC_ONE8(88)
+    KC_ONE8(96) KC_ONE8(104) KC_ONE8(112) KC_ONE8(120)};
+#undef KC_ONE8
+#undef KC_ONE
+
+//===----------------------------------------------------------------------===//
+// Maps
+//===----------------------------------------------------------------------===//
+
+// Layout: Entries holds (key, value) pairs in insertion order; Index is an
+// open-addressing table (linear probing, power-of-two size, load <= 1/2) of
+// 64-bit slots: the high 32 bits are the low 32 bits of the key's hash (a
+// tag that rejects most mismatches without touching Entries), the low 32
+// bits are the entry's position + 1, and 0 marks an empty slot. A key's home
+// slot is hash & mask, so growing the index only re-places slots: neither
+// keys nor hashes are read again. There is no deletion, hence no tombstones.
+struct MapEntry {
+  uint64_t Key; // int64_t, or a kc_str *
+  uint64_t Value;
+};
+
+} // namespace
+
+struct kc_map {
+  uint64_t *Index;
+  MapEntry *Entries;
+  uint64_t Mask; // index size - 1
+  int64_t Len;
+  int64_t Cap; // entries capacity
+  int32_t KeyKind;
+};
+
+namespace {
+
+constexpr uint64_t InitialIndexSize = 8;
+constexpr int64_t InitialEntries = 4;
+// Positions are stored in 32 bits, and tags only filter while the index
+// stays within 2^32 slots.
+constexpr int64_t MaxEntries = (int64_t(1) << 31) - 1;
+
+inline uint64_t mix(uint64_t A, uint64_t B) {
+  __uint128_t R = __uint128_t(A) * B;
+  return uint64_t(R) ^ uint64_t(R >> 64);
+}
+
+constexpr uint64_t Secret0 = 0xa0761d6478bd642fULL;
+constexpr uint64_t Secret1 = 0xe7037ed1a0b428dbULL;
+constexpr uint64_t Secret2 = 0x8ebc6af09c88c6e3ULL;
+
+inline uint64_t hashInt(int64_t Key) {
+  return mix(uint64_t(Key) ^ Secret0, Secret1);
+}
+
+inline uint64_t read64(const unsigned char *P) {
+  uint64_t V;
+  std::memcpy(&V, P, 8);
+  return V;
+}
+
+inline uint64_t read32(const unsigned char *P) {
+  uint32_t V;
+  std::memcpy(&V, P, 4);
+  return V;
+}
+
+// wyhash-style: short keys (most words) are hashed with two multiplications
+// from at most four overlapping loads; long keys take 16 bytes per round.
+inline uint64_t hashBytes(const unsigned char *P, uint64_t Len) {
+  uint64_t Seed = Secret0;
+  uint64_t A, B;
+  if (KC_LIKELY(Len <= 16)) {
+    if (Len >= 4) {
+      uint64_t Mid = (Len >> 3) << 2;
+      A = (read32(P) << 32) | read32(P + Mid);
+      B = (read32(P + Len - 4) << 32) | read32(P + Len - 4 - Mid);
+    } else if (Len > 0) {
+      A = (uint64_t(P[0]) << 16) | (uint64_t(P[Len >> 1]) << 8) | P[Len - 1];
+      B = 0;
+    } else {
+      A = B = 0;
+    }
+  } else {
+    uint64_t I = Len;
+    while (I > 16) {
+      Seed = mix(read64(P) ^ Secret1, read64(P + 8) ^ Seed);
+      P += 16;
+      I -= 16;
+    }
+    A = read64(P + I - 16);
+    B = read64(P + I - 8);
+  }
+  return mix(Secret1 ^ Len, mix(A ^ Secret1, B ^ Seed ^ Secret2));
+}
+
+inline uint64_t hashStr(const kc_str *S) {
+  return hashBytes(reinterpret_cast<const unsigned char *>(S->data),
+                   uint64_t(S->len));
+}
+
+inline bool sameStr(const kc_str *A, const kc_str *B) {
+  return A == B ||
+         (A->len == B->len && std::memcmp(A->data, B->data, size_t(A->len)) == 0);
+}
+
+KC_NOINLINE void growIndex(kc_map *M) {
+  uint64_t NewSize = (M->Mask + 1) * 2;
+  uint64_t NewMask = NewSize - 1;
+  auto *NewIndex = static_cast<uint64_t *>(allocate(int64_t(NewSize * 8)));
+  for (uint64_t I = 0; I <= M->Mask; ++I) {
+    uint64_t Slot = M->Index[I];
+    if (!Slot)
+      continue;
+    uint64_t Pos = (Slot >> 32) & NewMask;
+    while (NewIndex[Pos])
+      Pos = (Pos + 1) & NewMask;
+    NewIndex[Pos] = Slot;
+  }
+  M->Index = NewIndex;
+  M->Mask = NewMask;
+}
+
+KC_NOINLINE void growEntries(kc_map *M) {
+  if (M->Len >= MaxEntries)
+    outOfMemory();
+  int64_t NewCap = M->Cap < MaxEntries / 2 ? M->Cap * 2 : MaxEntries;
+  auto *NewEntries = static_cast<MapEntry *>(
+      allocate(NewCap * int64_t(sizeof(MapEntry))));
+  std::memcpy(NewEntries, M->Entries, size_t(M->Len) * sizeof(MapEntry));
+  M->Entries = NewEntries;
+  M->Cap = NewCap;
+}
+
+// Appends a new entry whose key is absent, given its tag (the low 32 bits of
+// its hash, which also pick its home slot) and the empty slot the probe for
+// it ended on.
+inline uint64_t *insertAt(kc_map *M, uint64_t Tag, uint64_t Pos,
+                          uint64_t Key) {
+  if (KC_UNLIKELY(uint64_t(M->Len + 1) * 2 > M->Mask + 1)) {
+    growIndex(M);
+    Pos = Tag & M->Mask;
+    while (M->Index[Pos])
+      Pos = (Pos + 1) & M->Mask;
+  }
+  if (KC_UNLIKELY(M->Len == M->Cap))
+    growEntries(M);
+  int64_t I = M->Len++;
+  M->Entries[I].Key = Key;
+  M->Entries[I].Value = 0;
+  M->Index[Pos] = (Tag << 32) | uint64_t(I + 1);
+  return &M->Entries[I].Value;
+}
+
+} // namespace
+
+extern "C" {
+
+//===----------------------------------------------------------------------===//
+// Memory
+//===----------------------------------------------------------------------===//
+
+void *kc_alloc(int64_t size) { return allocate(size); }
+
+void kc_arena_reset(void) {
+  Arena &A = TheArena;
+  releaseList(A.Big);
+  A.Big = nullptr;
+  for (Chunk *C = A.Full; C;) {
+    Chunk *Next = C->Next;
+    std::memset(C->payload(), 0, C->Used);
+    C->Next = A.Spare;
+    A.Spare = C;
+    C = Next;
+  }
+  A.Full = nullptr;
+  if (A.Current) {
+    std::memset(A.Current->payload(), 0, size_t(A.Cur - A.Current->payload()));
+    A.Cur = A.Current->payload();
+  }
+  A.Bytes = 0;
+}
+
+int64_t kc_arena_bytes(void) { return TheArena.Bytes; }
+
+void kc_arena_set_limit(int64_t bytes) {
+  Limit.store(bytes < 0 ? 0 : bytes, std::memory_order_relaxed);
+}
+
+int64_t kc_arena_limit(void) { return currentLimit(); }
+
+//===----------------------------------------------------------------------===//
+// Traps
+//===----------------------------------------------------------------------===//
+
+void kc_trap(int32_t kind, int32_t line) {
+  if (TrapFrame *F = TopFrame) {
+    F->Kind = kind;
+    F->Line = line;
+    siglongjmp(F->Buf, 1);
+  }
+  std::fflush(stdout);
+  std::fprintf(stderr, "trap: %s at line %d\n", kc_trap_message(kind),
+               int(line));
+  std::fflush(stderr);
+  _exit(3);
+}
+
+const char *kc_trap_message(int32_t kind) {
+  if (kind < 0 || kind >= KC_TRAP_COUNT)
+    return "unknown trap";
+  return TrapMessages[kind];
+}
+
+int32_t kc_invoke(kc_entry_fn entry, void **args, void *ret,
+                  int32_t *trap_line) {
+  TrapFrame Frame;
+  Frame.Prev = TopFrame;
+  Frame.Kind = 0;
+  Frame.Line = 0;
+  TopFrame = &Frame;
+  // The signal mask is left alone: a trap is a plain call, never a signal.
+  if (sigsetjmp(Frame.Buf, 0) == 0) {
+    entry(args, ret);
+    TopFrame = Frame.Prev;
+    return 0;
+  }
+  TopFrame = Frame.Prev;
+  if (trap_line)
+    *trap_line = Frame.Line;
+  return Frame.Kind + 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Strings and bytes
+//===----------------------------------------------------------------------===//
+
+kc_str *kc_str_new(int64_t len) { return newStr(len); }
+
+kc_str *kc_str_from(const char *data, int64_t len) {
+  kc_str *S = newStr(len);
+  if (len > 0)
+    std::memcpy(S->data, data, size_t(len));
+  return S;
+}
+
+kc_str *kc_str_concat(const kc_str *a, const kc_str *b) {
+  if (b->len == 0)
+    return const_cast<kc_str *>(a);
+  if (a->len == 0)
+    return const_cast<kc_str *>(b);
+  kc_str *S = newStr(a->len + b->len);
+  std::memcpy(S->data, a->data, size_t(a->len));
+  std::memcpy(S->data + a->len, b->data, size_t(b->len));
+  return S;
+}
+
+kc_str *kc_str_slice(const kc_str *s, int64_t begin, int64_t end,
+                     int32_t line) {
+  if (KC_UNLIKELY(begin < 0 || begin > end || end > s->len))
+    kc_trap(KC_TRAP_SLICE, line);
+  if (begin == 0 && end == s->len)
+    return const_cast<kc_str *>(s); // immutable: the whole is itself
+  return kc_str_from(s->data + begin, end - begin);
+}
+
+int32_t kc_str_compare(const kc_str *a, const kc_str *b) {
+  int64_t Min = a->len < b->len ? a->len : b->len;
+  // memcmp compares as unsigned char, which is the order we promise.
+  int C = Min ? std::memcmp(a->data, b->data, size_t(Min)) : 0;
+  if (C)
+    return C < 0 ? -1 : 1;
+  if (a->len == b->len)
+    return 0;
+  return a->len < b->len ? -1 : 1;
+}
+
+bool kc_str_equal(const kc_str *a, const kc_str *b) { return sameStr(a, b); }
+
+kc_str *kc_str_from_int(int64_t value) {
+  char Buf[24];
+  char *End = Buf + sizeof(Buf);
+  char *P = End;
+  // Negating in unsigned arithmetic keeps INT64_MIN well defined.
+  uint64_t U = value < 0 ? 0 - uint64_t(value) : uint64_t(value);
+  do {
+    *--P = char('0' + U % 10);
+    U /= 10;
+  } while (U);
+  if (value < 0)
+    *--P = '-';
+  return kc_str_from(P, End - P);
+}
+
+int64_t kc_str_parse_int(const kc_str *s, int32_t line) {
+  constexpr uint64_t SafeMax = uint64_t(1) << 53;
+  const char *P = s->data;
+  const char *End = P + s->len;
+  bool Negative = P != End && *P == '-';
+  if (Negative)
+    ++P;
+  if (P == End)
+    kc_trap(KC_TRAP_PARSE_INT, line);
+  uint64_t V = 0;
+  for (; P != End; ++P) {
+    unsigned D = unsigned((unsigned char)*P) - '0';
+    if (D > 9)
+      kc_trap(KC_TRAP_PARSE_INT, line);
+    V = V * 10 + D;
+    // Checked per digit, so V never gets near overflowing 64 bits.
+    if (V > SafeMax)
+      kc_trap(KC_TRAP_PARSE_INT, line);
+  }
+  return Negative ? -int64_t(V) : int64_t(V);
+}
+
+kc_str *kc_str_from_code(int64_t code, int32_t line) {
+  if (KC_UNLIKELY(code < 0 || code > 127))
+    kc_trap(KC_TRAP_CHAR_CODE, line);
+  return reinterpret_cast<kc_str *>(
+      const_cast<OneChar *>(&OneChars[code]));
+}
+
+//===----------------------------------------------------------------------===//
+// Arrays
+//===----------------------------------------------------------------------===//
+
+kc_array *kc_array_new(int64_t len, int64_t elem_size, int32_t line) {
+  if (KC_UNLIKELY(len < 0))
+    kc_trap(KC_TRAP_NEG_LENGTH, line);
+  int64_t DataBytes;
+  if (__builtin_mul_overflow(len, elem_size, &DataBytes))
+    outOfMemory();
+  // The header is rounded to 32 bytes so the elements that follow it in the
+  // same allocation stay 16-byte aligned.
+  constexpr int64_t HeaderBytes = 32;
+  static_assert(sizeof(kc_array) <= HeaderBytes, "array header grew");
+  if (DataBytes > MaxRequest)
+    outOfMemory();
+  char *Mem = static_cast<char *>(allocate(HeaderBytes + DataBytes));
+  kc_array *A = reinterpret_cast<kc_array *>(Mem);
+  A->len = len;
+  A->cap = len;
+  A->data = Mem + HeaderBytes;
+  return A;
+}
+
+void kc_array_reserve_one(kc_array *a, int64_t elem_size) {
+  if (KC_LIKELY(a->cap > a->len))
+    return;
+  int64_t NewCap = a->cap < 2 ? 4 : a->cap * 2;
+  int64_t Bytes;
+  if (__builtin_mul_overflow(NewCap, elem_size, &Bytes))
+    outOfMemory();
+  void *Data = allocate(Bytes);
+  if (a->len)
+    std::memcpy(Data, a->data, size_t(a->len * elem_size));
+  a->data = Data; // the old buffer is arena memory: simply abandoned
+  a->cap = NewCap;
+}
+
+//===----------------------------------------------------------------------===//
+// Maps
+//===----------------------------------------------------------------------===//
+
+kc_map *kc_map_new(int32_t key_kind) {
+  auto *M = static_cast<kc_map *>(allocate(sizeof(kc_map)));
+  M->Index = static_cast<uint64_t *>(allocate(InitialIndexSize * 8));
+  M->Entries = static_cast<MapEntry *>(
+      allocate(InitialEntries * int64_t(sizeof(MapEntry))));
+  M->Mask = InitialIndexSize - 1;
+  M->Len = 0;
+  M->Cap = InitialEntries;
+  M->KeyKind = key_kind;
+  return M;
+}
+
+int64_t kc_map_len(const kc_map *m) { return m->Len; }
+
+uint64_t *kc_map_find_int(kc_map *m, int64_t key) {
+  uint64_t H = hashInt(key);
+  uint64_t Tag = H & 0xffffffffu;
+  for (uint64_t Pos = H & m->Mask;; Pos = (Pos + 1) & m->Mask) {
+    uint64_t Slot = m->Index[Pos];
+    if (!Slot)
+      return nullptr;
+    if ((Slot >> 32) == Tag) {
+      MapEntry &E = m->Entries[uint32_t(Slot) - 1];
+      if (int64_t(E.Key) == key)
+        return &E.Value;
+    }
+  }
+}
+
+uint64_t *kc_map_find_str(kc_map *m, const kc_str *key) {
+  uint64_t H = hashStr(key);
+  uint64_t Tag = H & 0xffffffffu;
+  for (uint64_t Pos = H & m->Mask;; Pos = (Pos + 1) & m->Mask) {
+    uint64_t Slot = m->Index[Pos];
+    if (!Slot)
+      return nullptr;
+    if ((Slot >> 32) == Tag) {
+      MapEntry &E = m->Entries[uint32_t(Slot) - 1];
+      if (sameStr(reinterpret_cast<const kc_str *>(E.Key), key))
+        return &E.Value;
+    }
+  }
+}
+
+uint64_t *kc_map_slot_int(kc_map *m, int64_t key) {
+  uint64_t H = hashInt(key);
+  uint64_t Tag = H & 0xffffffffu;
+  uint64_t Pos = H & m->Mask;
+  for (;; Pos = (Pos + 1) & m->Mask) {
+    uint64_t Slot = m->Index[Pos];
+    if (!Slot)
+      break;
+    if ((Slot >> 32) == Tag) {
+      MapEntry &E = m->Entries[uint32_t(Slot) - 1];
+      if (int64_t(E.Key) == key)
+        return &E.Value;
+    }
+  }
+  return insertAt(m, Tag, Pos, uint64_t(key));
+}
+
+uint64_t *kc_map_slot_str(kc_map *m, const kc_str *key) {
+  uint64_t H = hashStr(key);
+  uint64_t Tag = H & 0xffffffffu;
+  uint64_t Pos = H & m->Mask;
+  for (;; Pos = (Pos + 1) & m->Mask) {
+    uint64_t Slot = m->Index[Pos];
+    if (!Slot)
+      break;
+    if ((Slot >> 32) == Tag) {
+      MapEntry &E = m->Entries[uint32_t(Slot) - 1];
+      if (sameStr(reinterpret_cast<const kc_str *>(E.Key), key))
+        return &E.Value;
+    }
+  }
+  // Keys are immutable, so the map keeps the caller's string, not a copy.
+  return insertAt(m, Tag, Pos, reinterpret_cast<uint64_t>(key));
+}
+
+int64_t kc_map_key_int_at(const kc_map *m, int64_t i) {
+  return int64_t(m->Entries[i].Key);
+}
+
+kc_str *kc_map_key_str_at(const kc_map *m, int64_t i) {
+  return reinterpret_cast<kc_str *>(m->Entries[i].Key);
+}
+
+uint64_t kc_map_value_at(const kc_map *m, int64_t i) {
+  return m->Entries[i].Value;
+}
+
+//===----------------------------------------------------------------------===//
+// Symbols
+//===----------------------------------------------------------------------===//
+
+const kc_runtime_symbol *kc_runtime_symbols(void) {
+#define KC_SYMBOL(F) {#F, reinterpret_cast<void *>(&F)},
+  static const kc_runtime_symbol Table[] = {
+      KC_SYMBOL(kc_alloc)
+      KC_SYMBOL(kc_arena_reset)
+      KC_SYMBOL(kc_arena_bytes)
+      KC_SYMBOL(kc_arena_set_limit)
+      KC_SYMBOL(kc_arena_limit)
+      KC_SYMBOL(kc_trap)
+      KC_SYMBOL(kc_trap_message)
+      KC_SYMBOL(kc_invoke)
+      KC_SYMBOL(kc_str_new)
+      KC_SYMBOL(kc_str_from)
+      KC_SYMBOL(kc_str_concat)
+      KC_SYMBOL(kc_str_slice)
+      KC_SYMBOL(kc_str_compare)
+      KC_SYMBOL(kc_str_equal)
+      KC_SYMBOL(kc_str_from_int)
+      KC_SYMBOL(kc_str_parse_int)
+      KC_SYMBOL(kc_str_from_code)
+      KC_SYMBOL(kc_array_new)
+      KC_SYMBOL(kc_array_reserve_one)
+      KC_SYMBOL(kc_map_new)
+      KC_SYMBOL(kc_map_len)
+      KC_SYMBOL(kc_map_find_int)
+      KC_SYMBOL(kc_map_find_str)
+      KC_SYMBOL(kc_map_slot_int)
+      KC_SYMBOL(kc_map_slot_str)
+      KC_SYMBOL(kc_map_key_int_at)
+      KC_SYMBOL(kc_map_key_str_at)
+      KC_SYMBOL(kc_map_value_at)
+      KC_SYMBOL(kc_runtime_symbols)
+      {nullptr, nullptr}};
+#undef KC_SYMBOL
+  return Table;
+}
+
+} // extern "C"

@@ -1,0 +1,130 @@
+/*===- kcrt.h - ABI of the native kernel runtime (C) ---------------------===*
+ *
+ * Compiled kernels and the hand-written C references share this ABI, so one
+ * native runner can call either. Kernel values map to C as:
+ *   bool -> bool (i1 zeroext in LLVM), i32 -> int32_t, u32 -> uint32_t,
+ *   int -> int64_t, f64 -> double,
+ *   str, bytes -> kc_str * (immutable), [T] -> kc_array *,
+ *   map[K]V -> kc_map *, record -> pointer to a struct of its fields in
+ *   declaration order with natural C alignment.
+ * Every heap object lives in the current arena, reset between runs.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef KC_RUNTIMES_NATIVE_KCRT_H
+#define KC_RUNTIMES_NATIVE_KCRT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Trap kinds: the only way a kernel stops early. Keep in sync with the
+ * "traps" column of docs/language.md. */
+#define KC_TRAPS(X)                                                            \
+  X(KC_TRAP_INDEX, "index out of range")                                       \
+  X(KC_TRAP_DIV_ZERO, "integer division by zero")                              \
+  X(KC_TRAP_CONVERSION, "number out of range in conversion")                   \
+  X(KC_TRAP_PARSE_INT, "invalid integer in parse_int")                         \
+  X(KC_TRAP_MAP_KEY, "key not in map")                                         \
+  X(KC_TRAP_NEG_LENGTH, "negative array length")                               \
+  X(KC_TRAP_EMPTY_POP, "pop from empty array")                                 \
+  X(KC_TRAP_UNSAFE_INT, "int outside the safe range +-2^53")                   \
+  X(KC_TRAP_SLICE, "slice bounds out of range")                                \
+  X(KC_TRAP_CHAR_CODE, "character code outside 0..127")                        \
+  X(KC_TRAP_MAP_MODIFIED, "map modified during iteration")                     \
+  X(KC_TRAP_OUT_OF_MEMORY, "out of memory")
+
+enum kc_trap_kind {
+#define KC_TRAP_ENUM(E, M) E,
+  KC_TRAPS(KC_TRAP_ENUM)
+#undef KC_TRAP_ENUM
+  KC_TRAP_COUNT
+};
+
+typedef struct kc_str {
+  int64_t len;
+  char data[]; /* len bytes; no terminator is promised */
+} kc_str;
+
+typedef struct kc_array {
+  int64_t len;
+  int64_t cap;
+  void *data; /* len elements of the element type's C size */
+} kc_array;
+
+typedef struct kc_map kc_map;
+
+/* Map values are stored as 64 raw bits: integers zero- or sign-extended as
+ * their type is, doubles by bit pattern, pointers as addresses. */
+enum kc_map_key_kind { KC_MAP_INT_KEYS = 0, KC_MAP_STR_KEYS = 1 };
+
+/* --- memory --- */
+void *kc_alloc(int64_t size); /* zeroed, 16-byte aligned, from the arena */
+void kc_arena_reset(void);    /* frees everything allocated since start */
+int64_t kc_arena_bytes(void); /* bytes currently allocated */
+/* The most bytes the arena hands out before kc_alloc traps with
+ * KC_TRAP_OUT_OF_MEMORY; shared by all threads. Defaults to 8 GiB, or to the
+ * KC_ARENA_LIMIT environment variable (bytes, optional K/M/G suffix). */
+void kc_arena_set_limit(int64_t bytes);
+int64_t kc_arena_limit(void);
+
+/* --- traps --- */
+/* Stops the kernel: unwinds (longjmp) to the innermost kc_invoke. Outside
+ * kc_invoke it prints "trap: MESSAGE at line N" to stderr and exits 3. */
+__attribute__((noreturn)) void kc_trap(int32_t kind, int32_t line);
+const char *kc_trap_message(int32_t kind);
+
+/* Calls entry(args, ret) and returns 0, or the trap kind + 1 if the kernel
+ * trapped (then *trap_line is set). Nests. */
+typedef void (*kc_entry_fn)(void **args, void *ret);
+int32_t kc_invoke(kc_entry_fn entry, void **args, void *ret,
+                  int32_t *trap_line);
+
+/* --- str and bytes --- */
+kc_str *kc_str_new(int64_t len); /* uninitialised data */
+kc_str *kc_str_from(const char *data, int64_t len);
+kc_str *kc_str_concat(const kc_str *a, const kc_str *b);
+kc_str *kc_str_slice(const kc_str *s, int64_t begin, int64_t end,
+                     int32_t line);
+int32_t kc_str_compare(const kc_str *a, const kc_str *b); /* <0, 0, >0 */
+bool kc_str_equal(const kc_str *a, const kc_str *b);
+kc_str *kc_str_from_int(int64_t value);
+int64_t kc_str_parse_int(const kc_str *s, int32_t line);
+kc_str *kc_str_from_code(int64_t code, int32_t line);
+
+/* --- arrays --- */
+kc_array *kc_array_new(int64_t len, int64_t elem_size, int32_t line);
+/* Makes room for one more element (cap > len) before a push. */
+void kc_array_reserve_one(kc_array *a, int64_t elem_size);
+
+/* --- maps --- */
+kc_map *kc_map_new(int32_t key_kind);
+int64_t kc_map_len(const kc_map *m);
+/* Slot of the key's value, or NULL when absent. */
+uint64_t *kc_map_find_int(kc_map *m, int64_t key);
+uint64_t *kc_map_find_str(kc_map *m, const kc_str *key);
+/* Slot of the key's value, inserted (zero) at the end of the order when
+ * absent. */
+uint64_t *kc_map_slot_int(kc_map *m, int64_t key);
+uint64_t *kc_map_slot_str(kc_map *m, const kc_str *key);
+/* The i-th entry in insertion order, 0 <= i < kc_map_len(m). */
+int64_t kc_map_key_int_at(const kc_map *m, int64_t i);
+kc_str *kc_map_key_str_at(const kc_map *m, int64_t i);
+uint64_t kc_map_value_at(const kc_map *m, int64_t i);
+
+/* --- symbols for a JIT: every function above, by name --- */
+typedef struct kc_runtime_symbol {
+  const char *name;
+  void *address;
+} kc_runtime_symbol;
+/* NULL-terminated table. */
+const kc_runtime_symbol *kc_runtime_symbols(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

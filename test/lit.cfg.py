@@ -1,0 +1,26 @@
+# lit configuration of the kernelc toolkit's tests.
+import os
+import lit.formats
+
+config.name = "kernelc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".k", ".test", ".kir"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kc_obj_root, "test")
+
+# Our tools first, then LLVM 19's FileCheck, not, count, opt.
+config.environment["PATH"] = os.pathsep.join(
+    [config.kc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+
+kernels = os.path.join(config.kc_src_root, "benchmarks", "kernels")
+config.substitutions.append(("%kernels", kernels))
+config.substitutions.append(("%refbin", os.path.join(config.kc_tools_dir, "ref")))
+config.substitutions.append(("%kernelc", os.path.join(config.kc_tools_dir, "kernelc")))
+config.substitutions.append(("%unittests", os.path.join(config.kc_tools_dir, "kc-unittests")))
+
+# The JIT needs a native target; the machines we support all have one, but a
+# test that needs it says so, and is unsupported rather than failed elsewhere.
+import platform
+if platform.machine() in ("x86_64", "AMD64", "aarch64"):
+    config.available_features.add("native-jit")

@@ -1,0 +1,551 @@
+//===- KcrtTest.cpp - Unit tests of the native runtime (arena, traps, str, arrays, maps) ===//
+
+#include "runtimes/native/kcrt.h"
+
+#include "gtest/gtest.h"
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+// Runs Fn inside kc_invoke and returns kc_invoke's answer (0, or the trap
+// kind + 1). Fn must hold only trivially destructible state: a trap
+// longjmps over its frame.
+template <typename F> int32_t invoke(F Fn, int32_t *Line = nullptr) {
+  void *Args[] = {&Fn};
+  int32_t Dummy = -1;
+  return kc_invoke([](void **A, void *) { (*static_cast<F *>(A[0]))(); },
+                   Args, nullptr, Line ? Line : &Dummy);
+}
+
+kc_str *str(const char *S) { return kc_str_from(S, int64_t(std::strlen(S))); }
+
+std::string text(const kc_str *S) { return std::string(S->data, size_t(S->len)); }
+
+class KcrtTest : public ::testing::Test {
+protected:
+  void TearDown() override { kc_arena_reset(); }
+};
+
+//===----------------------------------------------------------------------===//
+// Arena
+//===----------------------------------------------------------------------===//
+
+TEST_F(KcrtTest, AllocIsZeroedAndAligned) {
+  kc_arena_reset();
+  for (int64_t Size : {0, 1, 7, 15, 16, 17, 100, 4096, 300000, 5 << 20}) {
+    auto *P = static_cast<unsigned char *>(kc_alloc(Size));
+    ASSERT_NE(P, nullptr);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(P) % 16, 0u) << Size;
+    for (int64_t I = 0; I < Size; ++I)
+      ASSERT_EQ(P[I], 0) << "byte " << I << " of " << Size;
+    std::memset(P, 0xab, size_t(Size));
+  }
+}
+
+TEST_F(KcrtTest, AllocationsDoNotOverlap) {
+  kc_arena_reset();
+  std::vector<std::pair<char *, int64_t>> Blocks;
+  for (int I = 0; I < 20000; ++I) {
+    int64_t Size = 1 + (I * 37) % 700;
+    char *P = static_cast<char *>(kc_alloc(Size));
+    std::memset(P, char(I), size_t(Size));
+    Blocks.push_back({P, Size});
+  }
+  for (size_t I = 0; I < Blocks.size(); ++I)
+    for (int64_t J = 0; J < Blocks[I].second; ++J)
+      ASSERT_EQ(Blocks[I].first[J], char(I)) << I;
+}
+
+TEST_F(KcrtTest, BytesCountAndReset) {
+  kc_arena_reset();
+  EXPECT_EQ(kc_arena_bytes(), 0);
+  kc_alloc(10);
+  kc_alloc(16);
+  kc_alloc(1 << 20);
+  EXPECT_EQ(kc_arena_bytes(), 16 + 16 + (1 << 20));
+  kc_arena_reset();
+  EXPECT_EQ(kc_arena_bytes(), 0);
+}
+
+TEST_F(KcrtTest, ResetRecyclesZeroedMemory) {
+  kc_arena_reset();
+  // Fill several chunks, reset, and check that the recycled memory comes
+  // back zeroed.
+  for (int Round = 0; Round < 3; ++Round) {
+    std::vector<unsigned char *> Blocks;
+    for (int I = 0; I < 3000; ++I) {
+      auto *P = static_cast<unsigned char *>(kc_alloc(1000));
+      for (int J = 0; J < 1000; ++J)
+        ASSERT_EQ(P[J], 0) << "round " << Round;
+      std::memset(P, 0xff, 1000);
+    }
+    kc_arena_reset();
+  }
+}
+
+TEST_F(KcrtTest, LimitTrapsOutOfMemory) {
+  int64_t Saved = kc_arena_limit();
+  if (!std::getenv("KC_ARENA_LIMIT"))
+    EXPECT_EQ(Saved, int64_t(8) << 30);
+  kc_arena_reset();
+  kc_arena_set_limit(4 << 20);
+  EXPECT_EQ(kc_arena_limit(), 4 << 20);
+  int32_t Line = -1;
+  EXPECT_EQ(invoke([] { kc_alloc(3 << 20); }), 0);
+  EXPECT_EQ(invoke([] { kc_alloc(2 << 20); }, &Line),
+            KC_TRAP_OUT_OF_MEMORY + 1);
+  EXPECT_EQ(Line, 0);
+  EXPECT_EQ(invoke([] {
+              for (;;)
+                kc_alloc(1000);
+            }),
+            KC_TRAP_OUT_OF_MEMORY + 1);
+  EXPECT_LE(kc_arena_bytes(), 4 << 20);
+  kc_arena_reset();
+  EXPECT_EQ(invoke([] { kc_alloc(2 << 20); }), 0);
+  kc_arena_set_limit(Saved);
+  EXPECT_EQ(invoke([] { kc_alloc(-1); }), KC_TRAP_OUT_OF_MEMORY + 1);
+  EXPECT_EQ(invoke([] { kc_alloc(INT64_MAX); }), KC_TRAP_OUT_OF_MEMORY + 1);
+}
+
+TEST_F(KcrtTest, ArenaIsPerThread) {
+  kc_arena_reset();
+  kc_alloc(1000);
+  int64_t OtherBytes = -1;
+  std::thread T([&] {
+    OtherBytes = kc_arena_bytes();
+    kc_alloc(64);
+    kc_str *S = kc_str_from_int(12345);
+    EXPECT_EQ(text(S), "12345");
+  });
+  T.join();
+  EXPECT_EQ(OtherBytes, 0);
+  EXPECT_EQ(kc_arena_bytes(), 1008);
+}
+
+//===----------------------------------------------------------------------===//
+// Traps
+//===----------------------------------------------------------------------===//
+
+TEST_F(KcrtTest, InvokeReturnsZeroWithoutTrap) {
+  int32_t Line = -1;
+  EXPECT_EQ(invoke([] {}, &Line), 0);
+}
+
+TEST_F(KcrtTest, InvokeCatchesTrapWithLine) {
+  for (int32_t K = 0; K < KC_TRAP_COUNT; ++K) {
+    int32_t Line = -1;
+    static int32_t Kind;
+    Kind = K;
+    EXPECT_EQ(invoke([] { kc_trap(Kind, 100 + Kind); }, &Line), K + 1);
+    EXPECT_EQ(Line, 100 + K);
+  }
+}
+
+TEST_F(KcrtTest, InvokeNests) {
+  static int32_t InnerResult, InnerLine;
+  int32_t Line = -1;
+  int32_t Outer = invoke(
+      [] {
+        InnerResult = invoke([] { kc_trap(KC_TRAP_INDEX, 5); }, &InnerLine);
+        kc_trap(KC_TRAP_DIV_ZERO, 9);
+      },
+      &Line);
+  EXPECT_EQ(InnerResult, KC_TRAP_INDEX + 1);
+  EXPECT_EQ(InnerLine, 5);
+  EXPECT_EQ(Outer, KC_TRAP_DIV_ZERO + 1);
+  EXPECT_EQ(Line, 9);
+  // The stack is unwound: a trap now would again be caught by a new invoke.
+  EXPECT_EQ(invoke([] { kc_trap(KC_TRAP_SLICE, 1); }), KC_TRAP_SLICE + 1);
+}
+
+TEST_F(KcrtTest, InvokePassesArgsAndRet) {
+  int64_t A = 40, B = 2, R = 0;
+  void *Args[] = {&A, &B};
+  int32_t Line;
+  EXPECT_EQ(kc_invoke(
+                [](void **Args, void *Ret) {
+                  *static_cast<int64_t *>(Ret) = *static_cast<int64_t *>(Args[0]) +
+                                                 *static_cast<int64_t *>(Args[1]);
+                },
+                Args, &R, &Line),
+            0);
+  EXPECT_EQ(R, 42);
+}
+
+TEST_F(KcrtTest, TrapMessages) {
+  EXPECT_STREQ(kc_trap_message(KC_TRAP_INDEX), "index out of range");
+  EXPECT_STREQ(kc_trap_message(KC_TRAP_OUT_OF_MEMORY), "out of memory");
+  EXPECT_STREQ(kc_trap_message(KC_TRAP_COUNT), "unknown trap");
+  EXPECT_STREQ(kc_trap_message(-1), "unknown trap");
+}
+
+TEST(KcrtDeathTest, TrapOutsideInvokeExits3) {
+  EXPECT_EXIT(kc_trap(KC_TRAP_DIV_ZERO, 17), ::testing::ExitedWithCode(3),
+              "trap: integer division by zero at line 17");
+}
+
+//===----------------------------------------------------------------------===//
+// Strings
+//===----------------------------------------------------------------------===//
+
+TEST_F(KcrtTest, StrBasics) {
+  kc_str *E = kc_str_new(0);
+  EXPECT_EQ(E->len, 0);
+  kc_str *S = str("hello");
+  EXPECT_EQ(text(S), "hello");
+  EXPECT_EQ(text(kc_str_concat(S, str(", world"))), "hello, world");
+  EXPECT_EQ(text(kc_str_concat(E, S)), "hello");
+  EXPECT_EQ(text(kc_str_concat(S, E)), "hello");
+  EXPECT_EQ(kc_str_concat(E, E)->len, 0);
+  kc_str *N = kc_str_new(3);
+  std::memcpy(N->data, "abc", 3);
+  EXPECT_EQ(text(N), "abc");
+  EXPECT_EQ(kc_str_from(nullptr, 0)->len, 0);
+  EXPECT_EQ(invoke([] { kc_str_new(-1); }), KC_TRAP_NEG_LENGTH + 1);
+}
+
+TEST_F(KcrtTest, StrSlice) {
+  static kc_str *S;
+  S = str("abcdef");
+  EXPECT_EQ(text(kc_str_slice(S, 0, 6, 1)), "abcdef");
+  EXPECT_EQ(text(kc_str_slice(S, 1, 3, 1)), "bc");
+  EXPECT_EQ(text(kc_str_slice(S, 0, 0, 1)), "");
+  EXPECT_EQ(text(kc_str_slice(S, 6, 6, 1)), "");
+  EXPECT_EQ(text(kc_str_slice(S, 5, 6, 1)), "f");
+  int32_t Line = 0;
+  EXPECT_EQ(invoke([] { kc_str_slice(S, -1, 2, 33); }, &Line),
+            KC_TRAP_SLICE + 1);
+  EXPECT_EQ(Line, 33);
+  EXPECT_EQ(invoke([] { kc_str_slice(S, 3, 2, 1); }), KC_TRAP_SLICE + 1);
+  EXPECT_EQ(invoke([] { kc_str_slice(S, 0, 7, 1); }), KC_TRAP_SLICE + 1);
+  EXPECT_EQ(invoke([] { kc_str_slice(S, 7, 7, 1); }), KC_TRAP_SLICE + 1);
+  EXPECT_EQ(invoke([] { kc_str_slice(S, INT64_MIN, INT64_MAX, 1); }),
+            KC_TRAP_SLICE + 1);
+}
+
+TEST_F(KcrtTest, StrCompareAndEqual) {
+  EXPECT_EQ(kc_str_compare(str(""), str("")), 0);
+  EXPECT_LT(kc_str_compare(str(""), str("a")), 0);
+  EXPECT_GT(kc_str_compare(str("a"), str("")), 0);
+  EXPECT_LT(kc_str_compare(str("a"), str("b")), 0);
+  EXPECT_LT(kc_str_compare(str("ab"), str("b")), 0);
+  EXPECT_LT(kc_str_compare(str("a"), str("ab")), 0);
+  EXPECT_GT(kc_str_compare(str("abd"), str("abc")), 0);
+  EXPECT_EQ(kc_str_compare(str("same"), str("same")), 0);
+  EXPECT_LT(kc_str_compare(str("Z"), str("a")), 0);
+  // Bytes compare unsigned: 0x80 sorts after 0x7f.
+  kc_str *Hi = kc_str_from("\x80", 1), *Lo = kc_str_from("\x7f", 1);
+  EXPECT_GT(kc_str_compare(Hi, Lo), 0);
+  EXPECT_LT(kc_str_compare(Lo, Hi), 0);
+  EXPECT_TRUE(kc_str_equal(str("x"), str("x")));
+  EXPECT_TRUE(kc_str_equal(str(""), str("")));
+  EXPECT_FALSE(kc_str_equal(str("x"), str("xy")));
+  EXPECT_FALSE(kc_str_equal(str("xz"), str("xy")));
+  EXPECT_TRUE(kc_str_equal(kc_str_from("a\0b", 3), kc_str_from("a\0b", 3)));
+  EXPECT_FALSE(kc_str_equal(kc_str_from("a\0b", 3), kc_str_from("a\0c", 3)));
+}
+
+TEST_F(KcrtTest, StrFromInt) {
+  EXPECT_EQ(text(kc_str_from_int(0)), "0");
+  EXPECT_EQ(text(kc_str_from_int(7)), "7");
+  EXPECT_EQ(text(kc_str_from_int(-1)), "-1");
+  EXPECT_EQ(text(kc_str_from_int(1234567890)), "1234567890");
+  EXPECT_EQ(text(kc_str_from_int(9007199254740992)), "9007199254740992");
+  EXPECT_EQ(text(kc_str_from_int(INT64_MAX)), "9223372036854775807");
+  EXPECT_EQ(text(kc_str_from_int(INT64_MIN)), "-9223372036854775808");
+}
+
+TEST_F(KcrtTest, StrParseInt) {
+  auto Parse = [](const char *S) { return kc_str_parse_int(str(S), 1); };
+  EXPECT_EQ(Parse("0"), 0);
+  EXPECT_EQ(Parse("-0"), 0);
+  EXPECT_EQ(Parse("42"), 42);
+  EXPECT_EQ(Parse("-42"), -42);
+  EXPECT_EQ(Parse("007"), 7);
+  EXPECT_EQ(Parse("9007199254740992"), 9007199254740992);
+  EXPECT_EQ(Parse("-9007199254740992"), -9007199254740992);
+  EXPECT_EQ(Parse("0000000000000000000000000001"), 1);
+  static const char *Bad;
+  for (const char *B :
+       {"", "-", "+1", " 1", "1 ", "1a", "a1", "--1", "1-", "1.0", "0x10",
+        "9007199254740993", "-9007199254740993", "99999999999999999999999999",
+        "\xd9\xa3", "1\n"}) {
+    Bad = B;
+    int32_t Line = 0;
+    EXPECT_EQ(invoke([] { kc_str_parse_int(str(Bad), 77); }, &Line),
+              KC_TRAP_PARSE_INT + 1)
+        << "'" << B << "'";
+    EXPECT_EQ(Line, 77);
+  }
+  // Not NUL-terminated: the parser must stop at len.
+  kc_str *S = kc_str_from("123456", 3);
+  EXPECT_EQ(kc_str_parse_int(S, 1), 123);
+}
+
+TEST_F(KcrtTest, StrFromCode) {
+  EXPECT_EQ(text(kc_str_from_code(97, 1)), "a");
+  EXPECT_EQ(text(kc_str_from_code(0, 1)), std::string(1, '\0'));
+  EXPECT_EQ(text(kc_str_from_code(127, 1)), "\x7f");
+  EXPECT_EQ(text(kc_str_concat(kc_str_from_code('h', 1), kc_str_from_code('i', 1))),
+            "hi");
+  int32_t Line = 0;
+  EXPECT_EQ(invoke([] { kc_str_from_code(128, 12); }, &Line),
+            KC_TRAP_CHAR_CODE + 1);
+  EXPECT_EQ(Line, 12);
+  EXPECT_EQ(invoke([] { kc_str_from_code(-1, 1); }), KC_TRAP_CHAR_CODE + 1);
+  EXPECT_EQ(invoke([] { kc_str_from_code(INT64_MIN, 1); }),
+            KC_TRAP_CHAR_CODE + 1);
+}
+
+//===----------------------------------------------------------------------===//
+// Arrays
+//===----------------------------------------------------------------------===//
+
+TEST_F(KcrtTest, ArrayNew) {
+  kc_array *A = kc_array_new(0, 8, 1);
+  EXPECT_EQ(A->len, 0);
+  EXPECT_EQ(A->cap, 0);
+  kc_array *B = kc_array_new(100, 8, 1);
+  EXPECT_EQ(B->len, 100);
+  EXPECT_EQ(B->cap, 100);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(B->data) % 16, 0u);
+  for (int I = 0; I < 100; ++I)
+    EXPECT_EQ(static_cast<int64_t *>(B->data)[I], 0);
+  kc_array *C = kc_array_new(3, 1, 1);
+  for (int I = 0; I < 3; ++I)
+    EXPECT_EQ(static_cast<char *>(C->data)[I], 0);
+  int32_t Line = 0;
+  EXPECT_EQ(invoke([] { kc_array_new(-1, 8, 21); }, &Line),
+            KC_TRAP_NEG_LENGTH + 1);
+  EXPECT_EQ(Line, 21);
+  EXPECT_EQ(invoke([] { kc_array_new(INT64_MAX / 4, 8, 1); }),
+            KC_TRAP_OUT_OF_MEMORY + 1);
+}
+
+TEST_F(KcrtTest, ArrayGrowsGeometrically) {
+  for (int64_t ElemSize : {1, 4, 8}) {
+    kc_array *A = kc_array_new(0, ElemSize, 1);
+    std::vector<int64_t> Caps;
+    for (int64_t I = 0; I < 1000; ++I) {
+      kc_array_reserve_one(A, ElemSize);
+      ASSERT_GT(A->cap, A->len);
+      if (Caps.empty() || Caps.back() != A->cap)
+        Caps.push_back(A->cap);
+      char *Slot = static_cast<char *>(A->data) + A->len * ElemSize;
+      std::memset(Slot, int(I & 0x7f), size_t(ElemSize));
+      ++A->len;
+    }
+    EXPECT_EQ(Caps, (std::vector<int64_t>{4, 8, 16, 32, 64, 128, 256, 512, 1024}));
+    for (int64_t I = 0; I < 1000; ++I)
+      ASSERT_EQ(static_cast<char *>(A->data)[I * ElemSize], char(I & 0x7f));
+  }
+  // An array made with a length grows from its length.
+  kc_array *B = kc_array_new(5, 8, 1);
+  static_cast<int64_t *>(B->data)[4] = 99;
+  kc_array_reserve_one(B, 8);
+  EXPECT_EQ(B->cap, 10);
+  EXPECT_EQ(B->len, 5);
+  EXPECT_EQ(static_cast<int64_t *>(B->data)[4], 99);
+  // Room already there: nothing moves.
+  void *Data = B->data;
+  kc_array_reserve_one(B, 8);
+  EXPECT_EQ(B->data, Data);
+}
+
+//===----------------------------------------------------------------------===//
+// Maps
+//===----------------------------------------------------------------------===//
+
+TEST_F(KcrtTest, MapIntKeys) {
+  kc_map *M = kc_map_new(KC_MAP_INT_KEYS);
+  EXPECT_EQ(kc_map_len(M), 0);
+  EXPECT_EQ(kc_map_find_int(M, 1), nullptr);
+  *kc_map_slot_int(M, 10) = 100;
+  *kc_map_slot_int(M, -5) = 50;
+  *kc_map_slot_int(M, 0) = 7;
+  EXPECT_EQ(kc_map_len(M), 3);
+  ASSERT_NE(kc_map_find_int(M, 10), nullptr);
+  EXPECT_EQ(*kc_map_find_int(M, 10), 100u);
+  EXPECT_EQ(*kc_map_find_int(M, -5), 50u);
+  EXPECT_EQ(*kc_map_find_int(M, 0), 7u);
+  EXPECT_EQ(kc_map_find_int(M, 11), nullptr);
+  // Overwrite keeps the order and the length.
+  *kc_map_slot_int(M, 10) += 1;
+  EXPECT_EQ(kc_map_len(M), 3);
+  EXPECT_EQ(kc_map_key_int_at(M, 0), 10);
+  EXPECT_EQ(kc_map_key_int_at(M, 1), -5);
+  EXPECT_EQ(kc_map_key_int_at(M, 2), 0);
+  EXPECT_EQ(kc_map_value_at(M, 0), 101u);
+  // A new slot is zero.
+  EXPECT_EQ(*kc_map_slot_int(M, 12345), 0u);
+  EXPECT_EQ(kc_map_len(M), 4);
+}
+
+TEST_F(KcrtTest, MapManyIntKeysKeepOrder) {
+  kc_map *M = kc_map_new(KC_MAP_INT_KEYS);
+  const int64_t N = 100000;
+  // Keys that share their low bits, negative keys and extremes stress the
+  // hash and the probing.
+  auto Key = [](int64_t I) {
+    switch (I % 4) {
+    case 0: return I << 32;
+    case 1: return -I;
+    case 2: return I * 1000003;
+    default: return (I % 8 == 3) ? INT64_MIN + I : INT64_MAX - I;
+    }
+  };
+  for (int64_t I = 0; I < N; ++I)
+    *kc_map_slot_int(M, Key(I)) = uint64_t(I) * 3;
+  ASSERT_EQ(kc_map_len(M), N);
+  for (int64_t I = 0; I < N; ++I) {
+    uint64_t *V = kc_map_find_int(M, Key(I));
+    ASSERT_NE(V, nullptr) << I;
+    ASSERT_EQ(*V, uint64_t(I) * 3);
+    ASSERT_EQ(kc_map_key_int_at(M, I), Key(I));
+    ASSERT_EQ(kc_map_value_at(M, I), uint64_t(I) * 3);
+  }
+  for (int64_t I = 1; I < 1000; ++I)
+    ASSERT_EQ(kc_map_find_int(M, (I << 32) + 1), nullptr);
+}
+
+TEST_F(KcrtTest, MapSlotStableUntilInsertion) {
+  kc_map *M = kc_map_new(KC_MAP_INT_KEYS);
+  for (int64_t I = 0; I < 1000; ++I)
+    *kc_map_slot_int(M, I) = uint64_t(I);
+  uint64_t *Slot = kc_map_slot_int(M, 500);
+  for (int64_t I = 0; I < 1000; ++I) {
+    ASSERT_NE(kc_map_find_int(M, I), nullptr);
+    ASSERT_NE(kc_map_slot_int(M, I), nullptr); // existing: no insertion
+  }
+  EXPECT_EQ(kc_map_slot_int(M, 500), Slot);
+  *Slot = 4242;
+  EXPECT_EQ(*kc_map_find_int(M, 500), 4242u);
+  EXPECT_EQ(kc_map_value_at(M, 500), 4242u);
+  // Insertions may move values; the value itself survives.
+  for (int64_t I = 1000; I < 5000; ++I)
+    *kc_map_slot_int(M, I) = 1;
+  EXPECT_EQ(*kc_map_find_int(M, 500), 4242u);
+}
+
+TEST_F(KcrtTest, MapStrKeysCompareByContent) {
+  kc_map *M = kc_map_new(KC_MAP_STR_KEYS);
+  *kc_map_slot_str(M, str("apple")) = 1;
+  *kc_map_slot_str(M, str("")) = 2;
+  std::string Long(100, 'x');
+  *kc_map_slot_str(M, kc_str_from(Long.data(), 100)) = 3;
+  Long[99] = 'y';
+  *kc_map_slot_str(M, kc_str_from(Long.data(), 100)) = 4;
+  EXPECT_EQ(kc_map_len(M), 4);
+  // Fresh strings with the same bytes find the same entries.
+  EXPECT_EQ(*kc_map_find_str(M, str("apple")), 1u);
+  EXPECT_EQ(*kc_map_find_str(M, kc_str_slice(str("pineapple"), 4, 9, 1)), 1u);
+  EXPECT_EQ(*kc_map_find_str(M, str("")), 2u);
+  EXPECT_EQ(*kc_map_find_str(M, kc_str_from(Long.data(), 100)), 4u);
+  Long[99] = 'x';
+  EXPECT_EQ(*kc_map_find_str(M, kc_str_from(Long.data(), 100)), 3u);
+  EXPECT_EQ(kc_map_find_str(M, str("appl")), nullptr);
+  EXPECT_EQ(kc_map_find_str(M, str("apples")), nullptr);
+  EXPECT_EQ(kc_map_find_str(M, kc_str_from("apple\0", 6)), nullptr);
+  *kc_map_slot_str(M, str("apple")) += 10;
+  EXPECT_EQ(kc_map_len(M), 4);
+  EXPECT_EQ(text(kc_map_key_str_at(M, 0)), "apple");
+  EXPECT_EQ(text(kc_map_key_str_at(M, 1)), "");
+  EXPECT_EQ(kc_map_key_str_at(M, 2)->len, 100);
+  EXPECT_EQ(kc_map_value_at(M, 0), 11u);
+}
+
+TEST_F(KcrtTest, MapManyStrKeysKeepOrder) {
+  kc_map *M = kc_map_new(KC_MAP_STR_KEYS);
+  const int64_t N = 100000;
+  auto Key = [](int64_t I) {
+    // Lengths 1..~40 so every hash path (short, medium, long) is taken.
+    std::string S = "k" + std::to_string(I);
+    S.append(size_t(I % 37), char('a' + I % 26));
+    return S;
+  };
+  for (int64_t I = 0; I < N; ++I) {
+    std::string K = Key(I);
+    *kc_map_slot_str(M, kc_str_from(K.data(), int64_t(K.size()))) = uint64_t(I);
+  }
+  ASSERT_EQ(kc_map_len(M), N);
+  for (int64_t I = 0; I < N; ++I) {
+    std::string K = Key(I);
+    uint64_t *V = kc_map_find_str(M, kc_str_from(K.data(), int64_t(K.size())));
+    ASSERT_NE(V, nullptr) << K;
+    ASSERT_EQ(*V, uint64_t(I));
+    ASSERT_EQ(text(kc_map_key_str_at(M, I)), K);
+  }
+}
+
+TEST_F(KcrtTest, MapWordCount) {
+  // The word-count kernel's pattern, checked against std::map.
+  std::string Text;
+  for (int I = 0; I < 20000; ++I)
+    Text += "w" + std::to_string((I * 7919) % 613) + " ";
+  kc_str *S = kc_str_from(Text.data(), int64_t(Text.size()));
+  kc_map *M = kc_map_new(KC_MAP_STR_KEYS);
+  std::map<std::string, uint64_t> Expected;
+  int64_t Start = 0;
+  for (int64_t I = 0; I < S->len; ++I) {
+    if (S->data[I] != ' ')
+      continue;
+    kc_str *Word = kc_str_slice(S, Start, I, 1);
+    *kc_map_slot_str(M, Word) += 1;
+    ++Expected[text(Word)];
+    Start = I + 1;
+  }
+  ASSERT_EQ(kc_map_len(M), int64_t(Expected.size()));
+  std::set<std::string> Seen;
+  for (int64_t I = 0; I < kc_map_len(M); ++I) {
+    std::string K = text(kc_map_key_str_at(M, I));
+    EXPECT_TRUE(Seen.insert(K).second);
+    EXPECT_EQ(kc_map_value_at(M, I), Expected[K]);
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Symbols
+//===----------------------------------------------------------------------===//
+
+TEST_F(KcrtTest, SymbolTableCoversTheHeader) {
+  std::map<std::string, void *> Table;
+  for (const kc_runtime_symbol *S = kc_runtime_symbols(); S->name; ++S) {
+    EXPECT_NE(S->address, nullptr) << S->name;
+    EXPECT_TRUE(Table.emplace(S->name, S->address).second) << S->name;
+  }
+  EXPECT_EQ(Table["kc_alloc"], reinterpret_cast<void *>(&kc_alloc));
+  EXPECT_EQ(Table["kc_map_slot_str"], reinterpret_cast<void *>(&kc_map_slot_str));
+
+  // Every function declared in kcrt.h must be in the table. __FILE__ is
+  // absolute in CMake builds; elsewhere the header may not be found.
+  std::string Here = __FILE__;
+  std::string Header =
+      Here.substr(0, Here.rfind("unittests/")) + "runtimes/native/kcrt.h";
+  std::ifstream In(Header);
+  if (!In)
+    GTEST_SKIP() << "kcrt.h not found at " << Header;
+  std::stringstream Buf;
+  Buf << In.rdbuf();
+  std::string Src = Buf.str();
+  std::regex Decl(R"(\b(kc_[a-z0-9_]+)\s*\()");
+  std::set<std::string> Declared;
+  for (auto It = std::sregex_iterator(Src.begin(), Src.end(), Decl);
+       It != std::sregex_iterator(); ++It)
+    Declared.insert((*It)[1]);
+  Declared.erase("kc_entry_fn"); // a typedef, `(*kc_entry_fn)`
+  EXPECT_GE(Declared.size(), 25u);
+  for (const std::string &Name : Declared)
+    EXPECT_TRUE(Table.count(Name)) << Name << " is missing from the table";
+}
+
+} // namespace
