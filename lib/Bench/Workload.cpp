@@ -362,8 +362,8 @@ struct Vocabulary {
   // (Python: bisect.bisect_right(Cum, X)).
   const std::string &pick(Rng &R) const {
     uint64_t X = uint64_t(R.uniformInt(0, int64_t(Cum.back()) - 1));
-    size_t Rank = size_t(std::upper_bound(Cum.begin(), Cum.end(), X) -
-                         Cum.begin());
+    size_t Rank =
+        size_t(std::upper_bound(Cum.begin(), Cum.end(), X) - Cum.begin());
     return Words[Rank];
   }
 };
@@ -436,16 +436,16 @@ std::string asciiText(int64_t N, uint64_t Seed) {
 //          then "." and R.uniformInt(1, 6) digits R.uniformInt(0, 9)
 //          then E = R.uniformInt(0, 3); when E < 2: "e" if E == 0 else "E",
 //          ["", "+", "-"][R.uniformInt(0, 2)], R.uniformInt(0, 30)
-// string: '"' + R.uniformInt(0, 12) pieces + '"', each by C = uniformInt(0, 99):
+// string: '"' + R.uniformInt(0, 12) pieces + '"', each by C = uniformInt(0,
+// 99):
 //   C < 4: \"   C < 7: \\   C < 10: \n   C < 11: \t
 //   C < 13: \u + 4 upper-case hex digits of R.uniformInt(0x20, 0x7e)
 //   else StringChars[R.uniformInt(0, len(StringChars) - 1)]
 // The fallback object(3, 3) holds at most 3 scalars (<= 266 characters), so
 // the document is at most n + 269 characters long.
-const char *const JsonKeys[16] = {"id",    "name",  "type",   "value",
-                                  "tags",  "score", "active", "items",
-                                  "meta",  "data",  "text",   "count",
-                                  "ratio", "parent", "x",     "y"};
+const char *const JsonKeys[16] = {
+    "id",   "name", "type", "value", "tags",  "score",  "active", "items",
+    "meta", "data", "text", "count", "ratio", "parent", "x",      "y"};
 constexpr StringLiteral StringChars =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-.,:/";
 constexpr int64_t JsonMaxDepth = 3;
@@ -572,7 +572,8 @@ private:
         Out += "\\t";
       } else if (C < 13) {
         char Buf[8];
-        snprintf(Buf, sizeof(Buf), "\\u%04X", unsigned(R.uniformInt(0x20, 0x7e)));
+        snprintf(Buf, sizeof(Buf), "\\u%04X",
+                 unsigned(R.uniformInt(0x20, 0x7e)));
         Out += Buf;
       } else {
         Out += StringChars[size_t(R.uniformInt(0, StringChars.size() - 1))];
@@ -638,7 +639,8 @@ private:
 
 Expected<Value> ArgEvaluator::run() {
   if (A.Args.size() != genNumArgs(A.Gen)) {
-    StringRef Name = A.Gen == GenKind::Scalar ? "an expression" : genName(A.Gen);
+    StringRef Name =
+        A.Gen == GenKind::Scalar ? "an expression" : genName(A.Gen);
     return error(Twine(Name) + " takes " + Twine(genNumArgs(A.Gen)) +
                  " argument(s), got " + Twine(A.Args.size()));
   }

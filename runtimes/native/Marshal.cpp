@@ -184,8 +184,8 @@ Error convert(unsigned I, const Type *Ty, const bench::Value &V, void *Slot) {
     if (!integerRange(Ty, Min, Max))
       return Mismatch();
     if (V.I < Min || V.I > Max)
-      return argError(I, "value " + Twine(V.I) + " out of range for " +
-                             Ty->str());
+      return argError(I,
+                      "value " + Twine(V.I) + " out of range for " + Ty->str());
     storeInteger(Ty, V.I, Slot);
     return Error::success();
   }
@@ -203,13 +203,11 @@ Error convert(unsigned I, const Type *Ty, const bench::Value &V, void *Slot) {
   }
   case bench::Value::Bytes:
   case bench::Value::Str: {
-    TypeKind Want =
-        V.K == bench::Value::Str ? TypeKind::Str : TypeKind::Bytes;
+    TypeKind Want = V.K == bench::Value::Str ? TypeKind::Str : TypeKind::Bytes;
     if (Ty->Kind != Want)
       return Mismatch();
-    if (Want == TypeKind::Str && !llvm::all_of(V.Data, [](char C) {
-          return (unsigned char)C < 128;
-        }))
+    if (Want == TypeKind::Str &&
+        !llvm::all_of(V.Data, [](char C) { return (unsigned char)C < 128; }))
       return argError(I, "str value is not ASCII");
     Expected<kc_str *> S = makeStr(I, V.Data);
     if (!S)
@@ -259,9 +257,8 @@ Error convert(unsigned I, const Type *Ty, const bench::Value &V, void *Slot) {
 
 } // namespace
 
-Expected<ArgumentPack>
-ArgumentPack::build(ArrayRef<const Type *> ParamTypes,
-                    ArrayRef<bench::Value> Values) {
+Expected<ArgumentPack> ArgumentPack::build(ArrayRef<const Type *> ParamTypes,
+                                           ArrayRef<bench::Value> Values) {
   if (ParamTypes.size() != Values.size())
     return createStringError(inconvertibleErrorCode(),
                              "the entry takes " + Twine(ParamTypes.size()) +
@@ -271,7 +268,7 @@ ArgumentPack::build(ArrayRef<const Type *> ParamTypes,
   P.Slots.assign(ParamTypes.size(), 0);
   for (unsigned I = 0; I < ParamTypes.size(); ++I)
     if (Error E = convert(I, ParamTypes[I], Values[I], &P.Slots[I]))
-      return std::move(E);
+      return E;
   return P;
 }
 

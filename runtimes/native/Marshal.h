@@ -1,4 +1,4 @@
-//===- Marshal.h - Generated inputs into kcrt values, results into text -*- C++ -*-===//
+//===- Marshal.h - Inputs into kcrt values, results into text ---*- C++ -*-===//
 //
 // The native runner calls a compiled kernel through its entry wrapper
 //   void kc_entry(void **args, void *ret);

@@ -1,4 +1,4 @@
-//===- kcrt.cpp - Native kernel runtime: arena, traps, strings, arrays, maps ===//
+//===- kcrt.cpp - Native kernel runtime: arena, traps, str, arrays, maps --===//
 //
 // Compiled kernels call these functions on their hot paths (every string
 // built, every array push, every map update), so the fast paths are a few
@@ -74,10 +74,23 @@ int64_t limitFromEnvironment() {
   unsigned long long V = std::strtoull(Env, &EndPtr, 10);
   int Shift = 0;
   switch (*EndPtr) {
-  case 'k': case 'K': Shift = 10; ++EndPtr; break;
-  case 'm': case 'M': Shift = 20; ++EndPtr; break;
-  case 'g': case 'G': Shift = 30; ++EndPtr; break;
-  default: break;
+  case 'k':
+  case 'K':
+    Shift = 10;
+    ++EndPtr;
+    break;
+  case 'm':
+  case 'M':
+    Shift = 20;
+    ++EndPtr;
+    break;
+  case 'g':
+  case 'G':
+    Shift = 30;
+    ++EndPtr;
+    break;
+  default:
+    break;
   }
   if (EndPtr == Env || *EndPtr || V > (uint64_t(MaxRequest) >> Shift))
     return DefaultLimit; // an unreadable limit must not disable the check
@@ -161,8 +174,13 @@ KC_NOINLINE void *allocSlow(Arena &A, uint64_t Rounded) {
 
 inline void *allocate(int64_t Size) {
   Arena &A = TheArena;
-  if (KC_UNLIKELY(Size < 0 || Size > MaxRequest))
-    outOfMemory();
+  // One unsigned comparison catches negative, zero and oversized requests.
+  // A zero-byte request still gets a unique, non-null block.
+  if (KC_UNLIKELY(uint64_t(Size) - 1 >= uint64_t(MaxRequest))) {
+    if (Size != 0)
+      outOfMemory();
+    Size = 1;
+  }
   uint64_t Rounded = (uint64_t(Size) + 15) & ~uint64_t(15);
   // The unread sentinel (-1) fails this first test, so the environment is
   // consulted on the first allocation only.
@@ -170,13 +188,16 @@ inline void *allocate(int64_t Size) {
                   Limit.load(std::memory_order_relaxed)) &&
       A.Bytes + int64_t(Rounded) > currentLimit())
     outOfMemory();
-  A.Bytes += int64_t(Rounded);
+  char *P;
   if (KC_LIKELY(Rounded <= uint64_t(A.End - A.Cur))) {
-    char *P = A.Cur;
+    P = A.Cur;
     A.Cur += Rounded;
-    return P;
+  } else {
+    P = static_cast<char *>(allocSlow(A, Rounded));
   }
-  return allocSlow(A, Rounded);
+  // Counted only once the memory exists: a failed chunk traps first.
+  A.Bytes += int64_t(Rounded);
+  return P;
 }
 
 //===----------------------------------------------------------------------===//
@@ -218,16 +239,18 @@ struct alignas(16) OneChar {
 };
 static_assert(sizeof(OneChar) == 16, "layout of a one-character kc_str");
 
+// clang-format off
 #define KC_ONE(C) {1, {char(C)}},
-#define KC_ONE8(C)                                                             \
-  KC_ONE(C) KC_ONE(C + 1) KC_ONE(C + 2) KC_ONE(C + 3) KC_ONE(C + 4)            \
-      KC_ONE(C + 5) KC_ONE(C + 6) KC_ONE(C + 7)
+#define KC_ONE8(C) KC_ONE(C) KC_ONE(C + 1) KC_ONE(C + 2) KC_ONE(C + 3)        \
+                   KC_ONE(C + 4) KC_ONE(C + 5) KC_ONE(C + 6) KC_ONE(C + 7)
 const OneChar OneChars[128] = {
-    KC_ONE8(0) KC_ONE8(8) KC_ONE8(16) KC_ONE8(24) KC_ONE8(32) KC_ONE8(40)
-    KC_ONE8(48) KC_ONE8(56) KC_ONE8(64) KC_ONE8(72) KC_ONE8(80) KC_ONE8(88)
+    KC_ONE8(0)  KC_ONE8(8)  KC_ONE8(16)  KC_ONE8(24)
+    KC_ONE8(32) KC_ONE8(40) KC_ONE8(48)  KC_ONE8(56)
+    KC_ONE8(64) KC_ONE8(72) KC_ONE8(80)  KC_ONE8(88)
     KC_ONE8(96) KC_ONE8(104) KC_ONE8(112) KC_ONE8(120)};
 #undef KC_ONE8
 #undef KC_ONE
+// clang-format on
 
 //===----------------------------------------------------------------------===//
 // Maps
@@ -324,8 +347,8 @@ inline uint64_t hashStr(const kc_str *S) {
 }
 
 inline bool sameStr(const kc_str *A, const kc_str *B) {
-  return A == B ||
-         (A->len == B->len && std::memcmp(A->data, B->data, size_t(A->len)) == 0);
+  return A == B || (A->len == B->len &&
+                    std::memcmp(A->data, B->data, size_t(A->len)) == 0);
 }
 
 KC_NOINLINE void growIndex(kc_map *M) {
@@ -349,8 +372,8 @@ KC_NOINLINE void growEntries(kc_map *M) {
   if (M->Len >= MaxEntries)
     outOfMemory();
   int64_t NewCap = M->Cap < MaxEntries / 2 ? M->Cap * 2 : MaxEntries;
-  auto *NewEntries = static_cast<MapEntry *>(
-      allocate(NewCap * int64_t(sizeof(MapEntry))));
+  auto *NewEntries =
+      static_cast<MapEntry *>(allocate(NewCap * int64_t(sizeof(MapEntry))));
   std::memcpy(NewEntries, M->Entries, size_t(M->Len) * sizeof(MapEntry));
   M->Entries = NewEntries;
   M->Cap = NewCap;
@@ -359,8 +382,7 @@ KC_NOINLINE void growEntries(kc_map *M) {
 // Appends a new entry whose key is absent, given its tag (the low 32 bits of
 // its hash, which also pick its home slot) and the empty slot the probe for
 // it ended on.
-inline uint64_t *insertAt(kc_map *M, uint64_t Tag, uint64_t Pos,
-                          uint64_t Key) {
+inline uint64_t *insertAt(kc_map *M, uint64_t Tag, uint64_t Pos, uint64_t Key) {
   if (KC_UNLIKELY(uint64_t(M->Len + 1) * 2 > M->Mask + 1)) {
     growIndex(M);
     Pos = Tag & M->Mask;
@@ -406,6 +428,56 @@ void kc_arena_reset(void) {
 }
 
 int64_t kc_arena_bytes(void) { return TheArena.Bytes; }
+
+kc_arena_pos kc_arena_mark(void) {
+  Arena &A = TheArena;
+  kc_arena_pos M;
+  M.chunk = A.Current;
+  M.big = A.Big;
+  M.offset = A.Current ? A.Cur - A.Current->payload() : 0;
+  M.bytes = A.Bytes;
+  return M;
+}
+
+void kc_arena_release(kc_arena_pos m) {
+  Arena &A = TheArena;
+  auto *Marked = static_cast<Chunk *>(m.chunk);
+  while (A.Big != m.big) {
+    Chunk *C = A.Big;
+    A.Big = C->Next;
+    std::free(C);
+  }
+  // Standard chunks taken after the mark sit on top of the Full stack, the
+  // marked chunk right below them once it was retired.
+  auto Recycle = [&A](Chunk *C, uint64_t Used) {
+    std::memset(C->payload(), 0, Used);
+    C->Next = A.Spare;
+    A.Spare = C;
+  };
+  if (A.Current && A.Current != Marked) {
+    Recycle(A.Current, uint64_t(A.Cur - A.Current->payload()));
+    while (A.Full != Marked) {
+      Chunk *C = A.Full;
+      A.Full = C->Next;
+      Recycle(C, C->Used);
+    }
+    A.Current = nullptr;
+    A.Cur = A.End = nullptr;
+    if (Marked) {
+      A.Full = Marked->Next;
+      Marked->Next = nullptr;
+      A.Current = Marked;
+      A.Cur = Marked->payload() + Marked->Used;
+      A.End = Marked->payload() + Marked->Size;
+    }
+  }
+  if (A.Current) {
+    char *Keep = A.Current->payload() + m.offset;
+    std::memset(Keep, 0, size_t(A.Cur - Keep));
+    A.Cur = Keep;
+  }
+  A.Bytes = m.bytes;
+}
 
 void kc_arena_set_limit(int64_t bytes) {
   Limit.store(bytes < 0 ? 0 : bytes, std::memory_order_relaxed);
@@ -541,8 +613,7 @@ int64_t kc_str_parse_int(const kc_str *s, int32_t line) {
 kc_str *kc_str_from_code(int64_t code, int32_t line) {
   if (KC_UNLIKELY(code < 0 || code > 127))
     kc_trap(KC_TRAP_CHAR_CODE, line);
-  return reinterpret_cast<kc_str *>(
-      const_cast<OneChar *>(&OneChars[code]));
+  return reinterpret_cast<kc_str *>(const_cast<OneChar *>(&OneChars[code]));
 }
 
 //===----------------------------------------------------------------------===//
@@ -682,41 +753,45 @@ uint64_t kc_map_value_at(const kc_map *m, int64_t i) {
 // Symbols
 //===----------------------------------------------------------------------===//
 
+// clang-format off
 const kc_runtime_symbol *kc_runtime_symbols(void) {
-#define KC_SYMBOL(F) {#F, reinterpret_cast<void *>(&F)},
+#define KC_SYMBOL(F) {#F, reinterpret_cast<void *>(&F)}
   static const kc_runtime_symbol Table[] = {
-      KC_SYMBOL(kc_alloc)
-      KC_SYMBOL(kc_arena_reset)
-      KC_SYMBOL(kc_arena_bytes)
-      KC_SYMBOL(kc_arena_set_limit)
-      KC_SYMBOL(kc_arena_limit)
-      KC_SYMBOL(kc_trap)
-      KC_SYMBOL(kc_trap_message)
-      KC_SYMBOL(kc_invoke)
-      KC_SYMBOL(kc_str_new)
-      KC_SYMBOL(kc_str_from)
-      KC_SYMBOL(kc_str_concat)
-      KC_SYMBOL(kc_str_slice)
-      KC_SYMBOL(kc_str_compare)
-      KC_SYMBOL(kc_str_equal)
-      KC_SYMBOL(kc_str_from_int)
-      KC_SYMBOL(kc_str_parse_int)
-      KC_SYMBOL(kc_str_from_code)
-      KC_SYMBOL(kc_array_new)
-      KC_SYMBOL(kc_array_reserve_one)
-      KC_SYMBOL(kc_map_new)
-      KC_SYMBOL(kc_map_len)
-      KC_SYMBOL(kc_map_find_int)
-      KC_SYMBOL(kc_map_find_str)
-      KC_SYMBOL(kc_map_slot_int)
-      KC_SYMBOL(kc_map_slot_str)
-      KC_SYMBOL(kc_map_key_int_at)
-      KC_SYMBOL(kc_map_key_str_at)
-      KC_SYMBOL(kc_map_value_at)
-      KC_SYMBOL(kc_runtime_symbols)
+      KC_SYMBOL(kc_alloc),
+      KC_SYMBOL(kc_arena_reset),
+      KC_SYMBOL(kc_arena_bytes),
+      KC_SYMBOL(kc_arena_set_limit),
+      KC_SYMBOL(kc_arena_limit),
+      KC_SYMBOL(kc_arena_mark),
+      KC_SYMBOL(kc_arena_release),
+      KC_SYMBOL(kc_trap),
+      KC_SYMBOL(kc_trap_message),
+      KC_SYMBOL(kc_invoke),
+      KC_SYMBOL(kc_str_new),
+      KC_SYMBOL(kc_str_from),
+      KC_SYMBOL(kc_str_concat),
+      KC_SYMBOL(kc_str_slice),
+      KC_SYMBOL(kc_str_compare),
+      KC_SYMBOL(kc_str_equal),
+      KC_SYMBOL(kc_str_from_int),
+      KC_SYMBOL(kc_str_parse_int),
+      KC_SYMBOL(kc_str_from_code),
+      KC_SYMBOL(kc_array_new),
+      KC_SYMBOL(kc_array_reserve_one),
+      KC_SYMBOL(kc_map_new),
+      KC_SYMBOL(kc_map_len),
+      KC_SYMBOL(kc_map_find_int),
+      KC_SYMBOL(kc_map_find_str),
+      KC_SYMBOL(kc_map_slot_int),
+      KC_SYMBOL(kc_map_slot_str),
+      KC_SYMBOL(kc_map_key_int_at),
+      KC_SYMBOL(kc_map_key_str_at),
+      KC_SYMBOL(kc_map_value_at),
+      KC_SYMBOL(kc_runtime_symbols),
       {nullptr, nullptr}};
 #undef KC_SYMBOL
   return Table;
 }
+// clang-format on
 
 } // extern "C"

@@ -70,6 +70,18 @@ int64_t kc_arena_bytes(void); /* bytes currently allocated */
  * KC_ARENA_LIMIT environment variable (bytes, optional K/M/G suffix). */
 void kc_arena_set_limit(int64_t bytes);
 int64_t kc_arena_limit(void);
+/* A position in the calling thread's arena. kc_arena_release(m) frees
+ * everything allocated after kc_arena_mark() returned m and keeps what came
+ * before, e.g. a kernel's inputs across repeated runs. m must come from the
+ * same thread, with no kc_arena_reset or earlier release in between. */
+typedef struct kc_arena_pos {
+  void *chunk;
+  void *big;
+  int64_t offset;
+  int64_t bytes;
+} kc_arena_pos;
+kc_arena_pos kc_arena_mark(void);
+void kc_arena_release(kc_arena_pos m);
 
 /* --- traps --- */
 /* Stops the kernel: unwinds (longjmp) to the innermost kc_invoke. Outside

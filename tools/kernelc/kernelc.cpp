@@ -105,7 +105,8 @@ int main(int argc, char **argv) {
       return StringRef(Msg).starts_with("trap:") ? 3 : 1;
     }
     outs() << R->Output << "\n";
-    if (Repeat > 1)
+    outs().flush();
+    if (Repeat.getNumOccurrences())
       errs() << format("kc-time: calls=%u min_ns=%.0f median_ns=%.0f\n",
                        R->Calls, R->MinNs, R->MedianNs);
     return 0;

@@ -1,4 +1,4 @@
-//===- KcrtTest.cpp - Unit tests of the native runtime (arena, traps, str, arrays, maps) ===//
+//===- KcrtTest.cpp - Unit tests of kcrt: arena, traps, str, arrays, maps -===//
 
 #include "runtimes/native/kcrt.h"
 
@@ -22,13 +22,15 @@ namespace {
 template <typename F> int32_t invoke(F Fn, int32_t *Line = nullptr) {
   void *Args[] = {&Fn};
   int32_t Dummy = -1;
-  return kc_invoke([](void **A, void *) { (*static_cast<F *>(A[0]))(); },
-                   Args, nullptr, Line ? Line : &Dummy);
+  return kc_invoke([](void **A, void *) { (*static_cast<F *>(A[0]))(); }, Args,
+                   nullptr, Line ? Line : &Dummy);
 }
 
 kc_str *str(const char *S) { return kc_str_from(S, int64_t(std::strlen(S))); }
 
-std::string text(const kc_str *S) { return std::string(S->data, size_t(S->len)); }
+std::string text(const kc_str *S) {
+  return std::string(S->data, size_t(S->len));
+}
 
 class KcrtTest : public ::testing::Test {
 protected:
@@ -92,10 +94,56 @@ TEST_F(KcrtTest, ResetRecyclesZeroedMemory) {
   }
 }
 
+TEST_F(KcrtTest, MarkAndReleaseKeepEarlierObjects) {
+  kc_arena_reset();
+  // Inputs first, as a runner does, then many runs released after each.
+  kc_str *Input = kc_str_from("keep me", 7);
+  kc_array *Big = kc_array_new(300000, 8, 1); // a dedicated chunk
+  static_cast<int64_t *>(Big->data)[299999] = 7;
+  kc_arena_pos Mark = kc_arena_mark();
+  int64_t BytesAtMark = kc_arena_bytes();
+  for (int Run = 0; Run < 5; ++Run) {
+    // Small objects across several chunks and a few big ones.
+    for (int I = 0; I < 5000; ++I) {
+      auto *P = static_cast<unsigned char *>(kc_alloc(1000));
+      ASSERT_EQ(P[0], 0);
+      ASSERT_EQ(P[999], 0);
+      std::memset(P, 0xee, 1000);
+    }
+    for (int I = 0; I < 3; ++I)
+      std::memset(kc_alloc(1 << 20), 0xee, 1 << 20);
+    kc_arena_release(Mark);
+    EXPECT_EQ(kc_arena_bytes(), BytesAtMark);
+    EXPECT_EQ(text(Input), "keep me");
+    EXPECT_EQ(static_cast<int64_t *>(Big->data)[299999], 7);
+  }
+  // The next allocation reuses released space, which comes back zeroed.
+  auto *P = static_cast<unsigned char *>(kc_alloc(64));
+  for (int I = 0; I < 64; ++I)
+    ASSERT_EQ(P[I], 0);
+
+  // A mark taken on an empty arena releases everything.
+  kc_arena_reset();
+  kc_arena_pos Empty = kc_arena_mark();
+  for (int I = 0; I < 3000; ++I)
+    std::memset(kc_alloc(1000), 0xee, 1000);
+  kc_alloc(1 << 20);
+  kc_arena_release(Empty);
+  EXPECT_EQ(kc_arena_bytes(), 0);
+  auto *Q = static_cast<unsigned char *>(kc_alloc(1000));
+  for (int I = 0; I < 1000; ++I)
+    ASSERT_EQ(Q[I], 0);
+  // Releasing right after marking changes nothing.
+  kc_arena_pos Same = kc_arena_mark();
+  kc_arena_release(Same);
+  EXPECT_EQ(kc_arena_bytes(), 1008);
+}
+
 TEST_F(KcrtTest, LimitTrapsOutOfMemory) {
   int64_t Saved = kc_arena_limit();
-  if (!std::getenv("KC_ARENA_LIMIT"))
+  if (!std::getenv("KC_ARENA_LIMIT")) {
     EXPECT_EQ(Saved, int64_t(8) << 30);
+  }
   kc_arena_reset();
   kc_arena_set_limit(4 << 20);
   EXPECT_EQ(kc_arena_limit(), 4 << 20);
@@ -174,8 +222,9 @@ TEST_F(KcrtTest, InvokePassesArgsAndRet) {
   int32_t Line;
   EXPECT_EQ(kc_invoke(
                 [](void **Args, void *Ret) {
-                  *static_cast<int64_t *>(Ret) = *static_cast<int64_t *>(Args[0]) +
-                                                 *static_cast<int64_t *>(Args[1]);
+                  *static_cast<int64_t *>(Ret) =
+                      *static_cast<int64_t *>(Args[0]) +
+                      *static_cast<int64_t *>(Args[1]);
                 },
                 Args, &R, &Line),
             0);
@@ -276,10 +325,9 @@ TEST_F(KcrtTest, StrParseInt) {
   EXPECT_EQ(Parse("-9007199254740992"), -9007199254740992);
   EXPECT_EQ(Parse("0000000000000000000000000001"), 1);
   static const char *Bad;
-  for (const char *B :
-       {"", "-", "+1", " 1", "1 ", "1a", "a1", "--1", "1-", "1.0", "0x10",
-        "9007199254740993", "-9007199254740993", "99999999999999999999999999",
-        "\xd9\xa3", "1\n"}) {
+  for (const char *B : {"", "-", "+1", " 1", "1 ", "1a", "a1", "--1", "1-",
+                        "1.0", "0x10", "9007199254740993", "-9007199254740993",
+                        "99999999999999999999999999", "\xd9\xa3", "1\n"}) {
     Bad = B;
     int32_t Line = 0;
     EXPECT_EQ(invoke([] { kc_str_parse_int(str(Bad), 77); }, &Line),
@@ -296,8 +344,9 @@ TEST_F(KcrtTest, StrFromCode) {
   EXPECT_EQ(text(kc_str_from_code(97, 1)), "a");
   EXPECT_EQ(text(kc_str_from_code(0, 1)), std::string(1, '\0'));
   EXPECT_EQ(text(kc_str_from_code(127, 1)), "\x7f");
-  EXPECT_EQ(text(kc_str_concat(kc_str_from_code('h', 1), kc_str_from_code('i', 1))),
-            "hi");
+  EXPECT_EQ(
+      text(kc_str_concat(kc_str_from_code('h', 1), kc_str_from_code('i', 1))),
+      "hi");
   int32_t Line = 0;
   EXPECT_EQ(invoke([] { kc_str_from_code(128, 12); }, &Line),
             KC_TRAP_CHAR_CODE + 1);
@@ -345,7 +394,8 @@ TEST_F(KcrtTest, ArrayGrowsGeometrically) {
       std::memset(Slot, int(I & 0x7f), size_t(ElemSize));
       ++A->len;
     }
-    EXPECT_EQ(Caps, (std::vector<int64_t>{4, 8, 16, 32, 64, 128, 256, 512, 1024}));
+    EXPECT_EQ(Caps,
+              (std::vector<int64_t>{4, 8, 16, 32, 64, 128, 256, 512, 1024}));
     for (int64_t I = 0; I < 1000; ++I)
       ASSERT_EQ(static_cast<char *>(A->data)[I * ElemSize], char(I & 0x7f));
   }
@@ -398,10 +448,14 @@ TEST_F(KcrtTest, MapManyIntKeysKeepOrder) {
   // hash and the probing.
   auto Key = [](int64_t I) {
     switch (I % 4) {
-    case 0: return I << 32;
-    case 1: return -I;
-    case 2: return I * 1000003;
-    default: return (I % 8 == 3) ? INT64_MIN + I : INT64_MAX - I;
+    case 0:
+      return I << 32;
+    case 1:
+      return -I;
+    case 2:
+      return I * 1000003;
+    default:
+      return (I % 8 == 3) ? INT64_MIN + I : INT64_MAX - I;
     }
   };
   for (int64_t I = 0; I < N; ++I)
@@ -524,7 +578,8 @@ TEST_F(KcrtTest, SymbolTableCoversTheHeader) {
     EXPECT_TRUE(Table.emplace(S->name, S->address).second) << S->name;
   }
   EXPECT_EQ(Table["kc_alloc"], reinterpret_cast<void *>(&kc_alloc));
-  EXPECT_EQ(Table["kc_map_slot_str"], reinterpret_cast<void *>(&kc_map_slot_str));
+  EXPECT_EQ(Table["kc_map_slot_str"],
+            reinterpret_cast<void *>(&kc_map_slot_str));
 
   // Every function declared in kcrt.h must be in the table. __FILE__ is
   // absolute in CMake builds; elsewhere the header may not be found.

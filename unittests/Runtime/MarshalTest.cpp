@@ -1,4 +1,4 @@
-//===- MarshalTest.cpp - Unit tests of argument marshalling and result text ===//
+//===- MarshalTest.cpp - Unit tests of argument marshalling, result text --===//
 
 #include "runtimes/native/Marshal.h"
 #include "runtimes/native/kcrt.h"
@@ -93,8 +93,11 @@ TEST_F(MarshalTest, CLayout) {
 
   kir::RecordDecl R;
   R.Name = "Mixed";
-  R.Fields = {{"a", Ctx.getBool()}, {"b", Ctx.getI32()}, {"c", Ctx.getBool()},
-              {"d", Ctx.getF64()},  {"e", Ctx.getBool()}};
+  R.Fields = {{"a", Ctx.getBool()},
+              {"b", Ctx.getI32()},
+              {"c", Ctx.getBool()},
+              {"d", Ctx.getF64()},
+              {"e", Ctx.getBool()}};
   native::RecordLayout L = native::layoutRecord(R);
   // The same as a C struct { bool a; int32_t b; bool c; double d; bool e; }.
   struct Mixed {
@@ -104,22 +107,25 @@ TEST_F(MarshalTest, CLayout) {
     double d;
     bool e;
   };
-  EXPECT_EQ(L.Offsets, (std::vector<uint64_t>{offsetof(Mixed, a),
-                                              offsetof(Mixed, b),
-                                              offsetof(Mixed, c),
-                                              offsetof(Mixed, d),
-                                              offsetof(Mixed, e)}));
+  EXPECT_EQ(L.Offsets,
+            (std::vector<uint64_t>{offsetof(Mixed, a), offsetof(Mixed, b),
+                                   offsetof(Mixed, c), offsetof(Mixed, d),
+                                   offsetof(Mixed, e)}));
   EXPECT_EQ(L.Size, sizeof(Mixed));
   EXPECT_EQ(L.Align, alignof(Mixed));
 }
 
 TEST_F(MarshalTest, ScalarsAndStrings) {
   std::vector<const kir::Type *> Params = {
-      Ctx.getInt(), Ctx.getI32(), Ctx.getU32(), Ctx.getF64(),
+      Ctx.getInt(),  Ctx.getI32(), Ctx.getU32(),  Ctx.getF64(),
       Ctx.getBool(), Ctx.getStr(), Ctx.getBytes()};
   std::vector<Value> Values = {
-      intValue(-9007199254740992), intValue(INT32_MIN), intValue(UINT32_MAX),
-      f64Value(2.5), boolValue(true), dataValue(Value::Str, "hello"),
+      intValue(-9007199254740992),
+      intValue(INT32_MIN),
+      intValue(UINT32_MAX),
+      f64Value(2.5),
+      boolValue(true),
+      dataValue(Value::Str, "hello"),
       dataValue(Value::Bytes, std::string("\x00\xff", 2))};
   llvm::Expected<ArgumentPack> P = ArgumentPack::build(Params, Values);
   ASSERT_TRUE(bool(P)) << errorText(P.takeError());
@@ -165,7 +171,8 @@ TEST_F(MarshalTest, Arrays) {
   EXPECT_EQ(formatResult(Params[0], Args[0]), "[1, -2, 3]");
   EXPECT_EQ(formatResult(Params[1], Args[1]), "[-1, 2]");
   EXPECT_EQ(formatResult(Params[2], Args[2]), "[0, 4294967295]");
-  EXPECT_EQ(formatResult(Params[3], Args[3]), "[0.5, -1.0000000000000001e+300]");
+  EXPECT_EQ(formatResult(Params[3], Args[3]),
+            "[0.5, -1.0000000000000001e+300]");
   EXPECT_EQ(formatResult(Params[4], Args[4]), "[]");
 }
 
@@ -256,11 +263,13 @@ TEST_F(MarshalTest, FormatScalars) {
   EXPECT_EQ(fmt(Ctx.getF64(), -0.0), "-0");
   EXPECT_EQ(fmt(Ctx.getF64(), 1e21), "1e+21");
   EXPECT_EQ(fmt(Ctx.getF64(), std::numeric_limits<double>::quiet_NaN()), "nan");
-  EXPECT_EQ(fmt(Ctx.getF64(), -std::numeric_limits<double>::quiet_NaN()), "nan");
+  EXPECT_EQ(fmt(Ctx.getF64(), -std::numeric_limits<double>::quiet_NaN()),
+            "nan");
   EXPECT_EQ(fmt(Ctx.getF64(), -HUGE_VAL), "-inf");
   EXPECT_EQ(fmt(Ctx.getF64(), HUGE_VAL), "inf");
   EXPECT_EQ(fmt(Ctx.getStr(), str("a b\n")), "a b\n");
-  EXPECT_EQ(fmt(Ctx.getBytes(), kc_str_from("\x00\x0f\xab\xff", 4)), "000fabff");
+  EXPECT_EQ(fmt(Ctx.getBytes(), kc_str_from("\x00\x0f\xab\xff", 4)),
+            "000fabff");
   EXPECT_EQ(fmt(Ctx.getVoid(), int64_t(0)), "");
 }
 
@@ -303,9 +312,9 @@ TEST_F(MarshalTest, FormatContainers) {
   double Half = 0.5;
   std::memcpy(kc_map_slot_int(Floats, 1), &Half, 8);
   EXPECT_EQ(fmt(Ctx.getMap(Ctx.getInt(), Ctx.getF64()), Floats), "{1: 0.5}");
-  EXPECT_EQ(fmt(Ctx.getMap(Ctx.getInt(), Ctx.getF64()),
-                kc_map_new(KC_MAP_INT_KEYS)),
-            "{}");
+  EXPECT_EQ(
+      fmt(Ctx.getMap(Ctx.getInt(), Ctx.getF64()), kc_map_new(KC_MAP_INT_KEYS)),
+      "{}");
   // map[str][int]
   kc_map *Lists = kc_map_new(KC_MAP_STR_KEYS);
   *kc_map_slot_str(Lists, str("k")) = reinterpret_cast<uint64_t>(Inner2);

@@ -191,6 +191,7 @@ private:
 
   // Op groups.
   Value *emitDivRem(const kir::Node &N, bool Signed, bool Rem);
+  Value *emitCheckSafe(const kir::Node &N);
   Value *emitMinMax(const kir::Node &N, bool Max);
   Value *emitAbs(const kir::Node &N);
   Value *emitShortCircuit(const kir::Node &N, bool IsAnd);
@@ -381,18 +382,19 @@ Error ModuleLowering::declareFunctions(Function *&EntryWrapper) {
     // also define and everything else is internal, free to inline.
     bool External = !Entry || &KF == Entry;
     std::string Name = KF.Name;
-    if (&KF == Entry) {
-      if (M.getFunction(Name))
-        return makeError("entry function '" + Name +
-                         "' has the name of a runtime function");
-      if (IsLibName(Name))
-        return makeError("entry function '" + Name +
-                         "' has the name of a C library function");
-    } else if (IsLibName(Name)) {
-      // A local `floor` or `memset` would capture LLVM's libcalls, and a
-      // local `exp` would be "optimized" as libm's exp.
+    const char *What = &KF == Entry ? "entry function" : "external function";
+    if (External && M.getFunction(Name))
+      return makeError(Twine(What) + " '" + Name +
+                       "' has the name of a runtime function");
+    // A function named `floor` or `memset` would capture LLVM's libcalls,
+    // and one named `exp` would be "optimized" as libm's exp. An external
+    // symbol cannot be renamed behind the C reference's back; an internal
+    // one can.
+    if (External && IsLibName(Name))
+      return makeError(Twine(What) + " '" + Name +
+                       "' has the name of a C library function");
+    if (!External && IsLibName(Name))
       Name += ".kc";
-    }
     Function *F = Function::Create(FT,
                                    External ? GlobalValue::ExternalLinkage
                                             : GlobalValue::InternalLinkage,
@@ -502,6 +504,7 @@ BasicBlock *FunctionLowering::trapBlock(int Kind, uint32_t Line) {
 void FunctionLowering::trapUnless(Value *Ok, int Kind, const kir::Node &N) {
   if (auto *C = dyn_cast<ConstantInt>(Ok); C && C->isOne())
     return; // proven at lowering time, e.g. a division by a constant
+  if (getenv("KC_NO_INDEX_CHECKS") && Kind == KC_TRAP_INDEX) return;
   BasicBlock *Cont = newBlock("ok");
   B.CreateCondBr(Ok, Cont, trapBlock(Kind, N.Loc.Line),
                  ML.MDB.createLikelyBranchWeights());
@@ -788,14 +791,8 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     return ICmp(/*Signed=*/true);
   case Op::U32Cmp:
     return ICmp(/*Signed=*/false);
-  case Op::IntCheckSafe: {
-    // |a| <= 2^53  <=>  a + 2^53 (mod 2^64) <= 2^54, one unsigned compare.
-    Value *V = Op0();
-    Value *Biased = B.CreateAdd(V, B.getInt64(int64_t(1) << 53));
-    trapUnless(B.CreateICmpULE(Biased, B.getInt64(int64_t(1) << 54)),
-               KC_TRAP_UNSAFE_INT, N);
-    return V;
-  }
+  case Op::IntCheckSafe:
+    return emitCheckSafe(N);
 
   // --- f64: no fast-math flags, IEEE semantics throughout ---
   case Op::F64Add:
@@ -1055,6 +1052,39 @@ Value *FunctionLowering::emitDivRem(const kir::Node &N, bool Signed,
                           B.CreateSRem(L, SafeR));
   return B.CreateSelect(IsMinusOne, B.CreateSub(Constant::getNullValue(T), L),
                         B.CreateSDiv(L, SafeR));
+}
+
+Value *FunctionLowering::emitCheckSafe(const kir::Node &N) {
+  // The check is about the true result of the int op it wraps: 2^53 * 2^53
+  // is 0 mod 2^64, yet must trap. So when the operand is an add, sub or mul,
+  // compute it with the overflow intrinsic and trap on overflow too.
+  const kir::Node &In = *N.operand(0);
+  Intrinsic::ID WithOverflow = Intrinsic::not_intrinsic;
+  if (In.Opcode == Op::IntAdd)
+    WithOverflow = Intrinsic::sadd_with_overflow;
+  else if (In.Opcode == Op::IntSub)
+    WithOverflow = Intrinsic::ssub_with_overflow;
+  else if (In.Opcode == Op::IntMul)
+    WithOverflow = Intrinsic::smul_with_overflow;
+  // Any other int-valued op yields its exact value.
+  Value *V;
+  Value *Overflow = nullptr;
+  if (WithOverflow != Intrinsic::not_intrinsic) {
+    Value *L = emit(*In.operand(0));
+    Value *R = emit(*In.operand(1));
+    Value *Pair = B.CreateBinaryIntrinsic(WithOverflow, L, R);
+    V = B.CreateExtractValue(Pair, 0);
+    Overflow = B.CreateExtractValue(Pair, 1);
+  } else {
+    V = emit(In);
+  }
+  // |v| <= 2^53  <=>  v + 2^53 (mod 2^64) <= 2^54, one unsigned compare.
+  Value *Biased = B.CreateAdd(V, B.getInt64(int64_t(1) << 53));
+  Value *Ok = B.CreateICmpULE(Biased, B.getInt64(int64_t(1) << 54));
+  if (Overflow)
+    Ok = B.CreateAnd(Ok, B.CreateNot(Overflow));
+  trapUnless(Ok, KC_TRAP_UNSAFE_INT, N);
+  return V;
 }
 
 Value *FunctionLowering::emitMinMax(const kir::Node &N, bool Max) {

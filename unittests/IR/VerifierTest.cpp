@@ -1,0 +1,107 @@
+//===- VerifierTest.cpp - Unit tests of the KIR verifier ------------------===//
+//
+// Builds KIR by hand, as a buggy producer might, and checks that the
+// verifier names the problem.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ir/IR.h"
+#include "ir/Verifier.h"
+#include "gtest/gtest.h"
+
+using namespace kc;
+using namespace kc::kir;
+
+namespace {
+
+struct Fixture {
+  Module M{"t"};
+  Function *F = nullptr;
+  Fixture(Type *(Context::*Ret)()) {
+    auto Fn = std::make_unique<Function>();
+    Fn->Name = "f";
+    Fn->RetTy = (M.Ctx.*Ret)();
+    Fn->Body = M.Ctx.createBlock();
+    F = Fn.get();
+    M.Functions.push_back(std::move(Fn));
+  }
+  Node *i32c(int64_t V) {
+    Node *N = M.Ctx.create(Op::I32Const, M.Ctx.getI32(), {});
+    N->IntVal = V;
+    return N;
+  }
+  Node *intc(int64_t V) {
+    Node *N = M.Ctx.create(Op::IntConst, M.Ctx.getInt(), {});
+    N->IntVal = V;
+    return N;
+  }
+  void ret(Node *V) {
+    F->Body->Stmts.push_back(M.Ctx.create(Op::Return, M.Ctx.getVoid(), {}, {V}));
+  }
+  std::string verifyMessage() {
+    llvm::Error E = verify(M);
+    return E ? llvm::toString(std::move(E)) : std::string();
+  }
+};
+
+TEST(VerifierTest, AcceptsWellFormedKIR) {
+  Fixture X(&Context::getI32);
+  X.ret(X.M.Ctx.create(Op::I32Add, X.M.Ctx.getI32(), {}, {X.i32c(1), X.i32c(2)}));
+  EXPECT_EQ(X.verifyMessage(), "");
+}
+
+TEST(VerifierTest, OperandTypeMismatch) {
+  Fixture X(&Context::getI32);
+  X.ret(X.M.Ctx.create(Op::I32Add, X.M.Ctx.getI32(), {}, {X.i32c(1), X.intc(2)}));
+  EXPECT_NE(X.verifyMessage().find("i32.add at line 0: operand 1 has type int"),
+            std::string::npos)
+      << X.verifyMessage();
+}
+
+TEST(VerifierTest, WrongOperandCount) {
+  Fixture X(&Context::getI32);
+  X.ret(X.M.Ctx.create(Op::I32Neg, X.M.Ctx.getI32(), {}, {X.i32c(1), X.i32c(2)}));
+  EXPECT_NE(X.verifyMessage().find("expected 1 operands, got 2"), std::string::npos);
+}
+
+TEST(VerifierTest, ReturnTypeAndConstantRanges) {
+  Fixture X(&Context::getInt);
+  X.ret(X.i32c(int64_t(1) << 40));
+  std::string Msg = X.verifyMessage();
+  EXPECT_NE(Msg.find("i32 constant out of range"), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("returned value has type i32, expected int"), std::string::npos) << Msg;
+}
+
+TEST(VerifierTest, BreakOutsideLoopAndImmutableAssignment) {
+  Fixture X(&Context::getVoid);
+  Local *L = X.F->addLocal("x", X.M.Ctx.getInt(), /*Mutable=*/false, {});
+  Node *Set = X.M.Ctx.create(Op::LocalSet, X.M.Ctx.getVoid(), {}, {X.intc(1)});
+  Set->Var = L;
+  X.F->Body->Stmts.push_back(Set);
+  X.F->Body->Stmts.push_back(X.M.Ctx.create(Op::Break, X.M.Ctx.getVoid(), {}));
+  std::string Msg = X.verifyMessage();
+  EXPECT_NE(Msg.find("assigns an immutable local"), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("break at line 0: outside a loop"), std::string::npos) << Msg;
+}
+
+TEST(VerifierTest, ForeignLocalAndExpressionAsStatement) {
+  Fixture X(&Context::getVoid);
+  Function Other;
+  Local *Foreign = Other.addLocal("y", X.M.Ctx.getInt(), true, {});
+  Node *Get = X.M.Ctx.create(Op::LocalGet, X.M.Ctx.getInt(), {});
+  Get->Var = Foreign;
+  X.F->Body->Stmts.push_back(Get);
+  std::string Msg = X.verifyMessage();
+  EXPECT_NE(Msg.find("refers to a local of another function"), std::string::npos) << Msg;
+  EXPECT_NE(Msg.find("expression op used as a statement"), std::string::npos) << Msg;
+}
+
+TEST(VerifierTest, EveryOpHasANameAndClass) {
+  for (unsigned I = 0; I < numOps(); ++I) {
+    Op O = static_cast<Op>(I);
+    EXPECT_FALSE(opName(O).empty());
+    EXPECT_NE(opName(O).find_first_of("."), llvm::StringRef::npos - 1);
+  }
+}
+
+} // namespace
