@@ -114,7 +114,9 @@ TEST(LLVMJITTest, Fnv1aOverBytes) {
     ASSERT_NE(K->entry(), nullptr);
     // Published FNV-1a 32-bit test vectors, then the C++ reference.
     for (auto [Text, Want] : std::vector<std::pair<std::string, uint32_t>>{
-             {"", 0x811c9dc5u}, {"a", 0xe40c292cu}, {"foobar", 0xbf9cf968u},
+             {"", 0x811c9dc5u},
+             {"a", 0xe40c292cu},
+             {"foobar", 0xbf9cf968u},
              {Random, referenceFnv1a(Random)}}) {
       uint32_t Got = 0;
       Outcome O = invoke(*K, &Got, makeStr(Text));
@@ -128,6 +130,18 @@ TEST(LLVMJITTest, Fnv1aOverBytes) {
   }
 }
 
+TEST(LLVMJITTest, HostCPUCodeComputesTheSame) {
+  TestModule T;
+  buildFnv1a(T);
+  CodegenOptions Opts;
+  Opts.HostCPU = true;
+  auto K = JITKernel::create(T.M, Opts);
+  ASSERT_TRUE(bool(K)) << llvm::toString(K.takeError());
+  uint32_t Got = 0;
+  EXPECT_EQ(invoke(**K, &Got, makeStr("foobar")).Trap, 0);
+  EXPECT_EQ(Got, 0xbf9cf968u);
+}
+
 TEST(LLVMJITTest, IntegerDivisionAndRemainder) {
   for (unsigned Opt : OptLevels) {
     TestModule T; // no entry: every function is external and callable
@@ -135,9 +149,10 @@ TEST(LLVMJITTest, IntegerDivisionAndRemainder) {
       const char *Name;
       Op O;
       kir::Type *Ty;
-    } Ops[] = {{"i32div", Op::I32Div, T.i32T()}, {"i32rem", Op::I32Rem, T.i32T()},
-               {"u32div", Op::U32Div, T.u32T()}, {"u32rem", Op::U32Rem, T.u32T()},
-               {"intdiv", Op::IntDiv, T.intT()}, {"intrem", Op::IntRem, T.intT()}};
+    } Ops[] = {
+        {"i32div", Op::I32Div, T.i32T()}, {"i32rem", Op::I32Rem, T.i32T()},
+        {"u32div", Op::U32Div, T.u32T()}, {"u32rem", Op::U32Rem, T.u32T()},
+        {"intdiv", Op::IntDiv, T.intT()}, {"intrem", Op::IntRem, T.intT()}};
     for (const auto &D : Ops) {
       kir::Function *F = T.function(D.Name, {{"a", D.Ty}, {"b", D.Ty}}, D.Ty);
       FnBuilder B(T, F);
@@ -178,7 +193,7 @@ TEST(LLVMJITTest, DivisionByZeroTrapsWithLine) {
     for (Op O : {Op::I32Div, Op::I32Rem, Op::U32Div, Op::U32Rem, Op::IntDiv,
                  Op::IntRem}) {
       TestModule T;
-      kir::Type *Ty = (O == Op::IntDiv || O == Op::IntRem) ? T.intT()
+      kir::Type *Ty = (O == Op::IntDiv || O == Op::IntRem)   ? T.intT()
                       : (O == Op::U32Div || O == Op::U32Rem) ? T.u32T()
                                                              : T.i32T();
       kir::Function *F = T.function("div", {{"a", Ty}, {"b", Ty}}, Ty);
@@ -202,11 +217,10 @@ TEST(LLVMJITTest, DivisionByZeroTrapsWithLine) {
 TEST(LLVMJITTest, ShiftsMaskTheCount) {
   for (unsigned Opt : OptLevels) {
     TestModule T;
-    for (auto [Name, O, Ty] :
-         {std::tuple{"shl", Op::I32Shl, T.i32T()},
-          std::tuple{"shr", Op::I32Shr, T.i32T()},
-          std::tuple{"ushl", Op::U32Shl, T.u32T()},
-          std::tuple{"ushr", Op::U32Shr, T.u32T()}}) {
+    for (auto [Name, O, Ty] : {std::tuple{"shl", Op::I32Shl, T.i32T()},
+                               std::tuple{"shr", Op::I32Shr, T.i32T()},
+                               std::tuple{"ushl", Op::U32Shl, T.u32T()},
+                               std::tuple{"ushr", Op::U32Shr, T.u32T()}}) {
       kir::Function *F = T.function(Name, {{"a", Ty}, {"b", Ty}}, Ty);
       FnBuilder B(T, F);
       B.ret(B.bin(O, B.get(B.param(0)), B.get(B.param(1))));
@@ -312,16 +326,16 @@ TEST(LLVMJITTest, NumericHelpers) {
       FnBuilder B(T, F);
       B.ret(B.bin(O, B.get(B.param(0)), B.get(B.param(1))));
     }
-    for (auto [Name, Ty] : {std::pair{"abs_f", T.f64T()},
-                            std::pair{"iabs", T.i32T()},
-                            std::pair{"nabs", T.intT()}}) {
+    for (auto [Name, Ty] :
+         {std::pair{"abs_f", T.f64T()}, std::pair{"iabs", T.i32T()},
+          std::pair{"nabs", T.intT()}}) {
       kir::Function *F = T.function(Name, {{"a", Ty}}, Ty);
       FnBuilder B(T, F);
       B.ret(B.un(Op::NumAbs, B.get(B.param(0))));
     }
-    for (auto [Name, O] : {std::pair{"sqrt_", Op::F64Sqrt},
-                           std::pair{"floor_", Op::F64Floor},
-                           std::pair{"neg", Op::F64Neg}}) {
+    for (auto [Name, O] :
+         {std::pair{"sqrt_", Op::F64Sqrt}, std::pair{"floor_", Op::F64Floor},
+          std::pair{"neg", Op::F64Neg}}) {
       kir::Function *F = T.function(Name, {{"a", T.f64T()}}, T.f64T());
       FnBuilder B(T, F);
       B.ret(B.un(O, B.get(B.param(0))));
@@ -452,9 +466,10 @@ TEST(LLVMJITTest, ArrayPushGrowthPopAndBounds) {
     B.forEach("x", B.get(A), [&](kir::Local *X) {
       B.set(S, B.bin(Op::IntAdd, B.get(S), B.get(X)));
     });
-    kir::Local *Last = B.at(7).var(
-        "last", B.node(Op::ArrayPop, T.intT(), {B.get(A)}), false);
-    Node *Elem = B.at(8).node(Op::ArrayGet, T.intT(), {B.get(A), B.get(B.param(1))});
+    kir::Local *Last =
+        B.at(7).var("last", B.node(Op::ArrayPop, T.intT(), {B.get(A)}), false);
+    Node *Elem =
+        B.at(8).node(Op::ArrayGet, T.intT(), {B.get(A), B.get(B.param(1))});
     B.ret(B.bin(Op::IntAdd,
                 B.bin(Op::IntAdd, B.bin(Op::IntMul, B.get(S), B.cint(1000)),
                       B.get(Last)),
@@ -477,8 +492,10 @@ TEST(LLVMJITTest, ArrayPushGrowthPopAndBounds) {
     }
     int64_t Got = 0;
     // a[-1] and a[len] both trap: one unsigned compare covers both.
-    EXPECT_TRUE(invoke(*K, &Got, int64_t(10), int64_t(-1)).trapped(KC_TRAP_INDEX));
-    EXPECT_TRUE(invoke(*K, &Got, int64_t(10), int64_t(9)).trapped(KC_TRAP_INDEX));
+    EXPECT_TRUE(
+        invoke(*K, &Got, int64_t(10), int64_t(-1)).trapped(KC_TRAP_INDEX));
+    EXPECT_TRUE(
+        invoke(*K, &Got, int64_t(10), int64_t(9)).trapped(KC_TRAP_INDEX));
     EXPECT_EQ(invoke(*K, &Got, int64_t(10), int64_t(8)).Trap, 0);
     Outcome Empty = invoke(*K, &Got, int64_t(0), int64_t(0));
     EXPECT_TRUE(Empty.trapped(KC_TRAP_EMPTY_POP));
@@ -503,8 +520,9 @@ TEST(LLVMJITTest, ArrayNewFillAndSet) {
     kir::Local *A = B.at(2).var(
         "a", B.node(Op::ArrayNew, FArr, {B.get(B.param(0)), B.get(B.param(1))}),
         false);
-    kir::Local *Z = B.var(
-        "z", B.node(Op::ArrayNew, FArr, {B.get(B.param(0)), B.cf64(0.0)}), false);
+    kir::Local *Z =
+        B.var("z", B.node(Op::ArrayNew, FArr, {B.get(B.param(0)), B.cf64(0.0)}),
+              false);
     kir::Local *Bs = B.var(
         "b", B.node(Op::ArrayNew, BArr, {B.get(B.param(0)), B.cbool(true)}),
         false);
@@ -513,10 +531,11 @@ TEST(LLVMJITTest, ArrayNewFillAndSet) {
     kir::Local *S = B.var("s", B.cf64(0.0));
     B.forRange("i", B.cint(0), B.get(B.param(0)), [&](kir::Local *I) {
       B.ifElse(B.node(Op::ArrayGet, T.boolT(), {B.get(Bs), B.get(I)}), [&] {
-        B.set(S, B.bin(Op::F64Add,
-                       B.bin(Op::F64Add, B.get(S),
-                             B.node(Op::ArrayGet, T.f64T(), {B.get(A), B.get(I)})),
-                       B.node(Op::ArrayGet, T.f64T(), {B.get(Z), B.get(I)})));
+        B.set(S,
+              B.bin(Op::F64Add,
+                    B.bin(Op::F64Add, B.get(S),
+                          B.node(Op::ArrayGet, T.f64T(), {B.get(A), B.get(I)})),
+                    B.node(Op::ArrayGet, T.f64T(), {B.get(Z), B.get(I)})));
       });
     });
     B.ret(B.get(S));
@@ -549,9 +568,9 @@ TEST(LLVMJITTest, ArrayArgumentsAndForEachSeesPushes) {
     kir::Local *N = B.var("n", B.cint(0));
     B.forEach("x", B.get(B.param(0)), [&](kir::Local *X) {
       B.ifElse(B.cmp(Op::I32Cmp, Pred::Gt, B.get(X), B.ci32(0)), [&] {
-        B.stmt(B.node(Op::ArrayPush, T.voidT(),
-                      {B.get(B.param(0)),
-                       B.bin(Op::I32Sub, B.get(X), B.ci32(1))}));
+        B.stmt(B.node(
+            Op::ArrayPush, T.voidT(),
+            {B.get(B.param(0)), B.bin(Op::I32Sub, B.get(X), B.ci32(1))}));
       });
       B.set(N, B.bin(Op::IntAdd, B.get(N), B.cint(1)));
     });
@@ -585,28 +604,31 @@ TEST(LLVMJITTest, MapsKeepInsertionOrder) {
     kir::Local *M = B.var("m", B.node(Op::MapNew, MT), false);
     for (auto [Key, Val] :
          std::vector<std::pair<int, int>>{{3, 30}, {1, 10}, {2, 20}, {3, 33}})
-      B.stmt(B.node(Op::MapSet, T.voidT(), {B.get(M), B.cint(Key), B.cint(Val)}));
+      B.stmt(
+          B.node(Op::MapSet, T.voidT(), {B.get(M), B.cint(Key), B.cint(Val)}));
     kir::Local *Order = B.var("order", B.cint(0));
     kir::Local *Sum = B.var("sum", B.cint(0));
     B.forMap(B.get(M), [&](kir::Local *K, kir::Local *V) {
-      B.set(Order, B.bin(Op::IntAdd, B.bin(Op::IntMul, B.get(Order), B.cint(10)),
-                         B.get(K)));
+      B.set(Order,
+            B.bin(Op::IntAdd, B.bin(Op::IntMul, B.get(Order), B.cint(10)),
+                  B.get(K)));
       B.set(Sum, B.bin(Op::IntAdd, B.get(Sum), B.get(V)));
     });
     Node *Get = B.node(Op::MapGet, T.intT(),
                        {B.get(M), B.get(B.param(0)), B.cint(500)});
-    kir::Local *R = B.var(
-        "r", B.bin(Op::IntAdd,
-                   B.bin(Op::IntAdd,
-                         B.bin(Op::IntMul, B.get(Order), B.cint(1000)),
-                         B.get(Sum)),
-                   B.bin(Op::IntMul, Get, B.cint(1000000))));
+    kir::Local *R =
+        B.var("r", B.bin(Op::IntAdd,
+                         B.bin(Op::IntAdd,
+                               B.bin(Op::IntMul, B.get(Order), B.cint(1000)),
+                               B.get(Sum)),
+                         B.bin(Op::IntMul, Get, B.cint(1000000))));
     B.set(R, B.bin(Op::IntAdd, B.get(R),
                    B.bin(Op::IntMul, B.node(Op::MapLen, T.intT(), {B.get(M)}),
                          B.cint(1000000000))));
     B.ifElse(B.node(Op::MapHas, T.boolT(), {B.get(M), B.get(B.param(0))}), [&] {
-      B.at(12).ret(B.bin(Op::IntAdd, B.get(R),
-                         B.node(Op::MapAt, T.intT(), {B.get(M), B.get(B.param(0))})));
+      B.at(12).ret(
+          B.bin(Op::IntAdd, B.get(R),
+                B.node(Op::MapAt, T.intT(), {B.get(M), B.get(B.param(0))})));
     });
     // Absent key: m[k] traps.
     B.at(14).ret(B.node(Op::MapAt, T.intT(), {B.get(M), B.get(B.param(0))}));
@@ -632,27 +654,37 @@ TEST(LLVMJITTest, MapValueKindsAndStrKeys) {
     kir::Function *F = T.function("f", {{"key", T.strT()}}, T.f64T());
     T.setEntry(F);
     FnBuilder B(T, F);
-    kir::Local *MI = B.var("mi", B.node(Op::MapNew, T.mapT(T.strT(), T.i32T())), false);
-    kir::Local *MU = B.var("mu", B.node(Op::MapNew, T.mapT(T.intT(), T.u32T())), false);
-    kir::Local *MB = B.var("mb", B.node(Op::MapNew, T.mapT(T.intT(), T.boolT())), false);
-    kir::Local *MF = B.var("mf", B.node(Op::MapNew, T.mapT(T.strT(), T.f64T())), false);
-    kir::Local *MS = B.var("ms", B.node(Op::MapNew, T.mapT(T.intT(), T.strT())), false);
-    B.stmt(B.node(Op::MapSet, T.voidT(), {B.get(MI), B.cstr("neg"), B.ci32(-5)}));
-    B.stmt(B.node(Op::MapSet, T.voidT(), {B.get(MU), B.cint(1), B.cu32(0xfffffff0u)}));
-    B.stmt(B.node(Op::MapSet, T.voidT(), {B.get(MB), B.cint(1), B.cbool(true)}));
-    B.stmt(B.node(Op::MapSet, T.voidT(), {B.get(MF), B.cstr("pi"), B.cf64(3.25)}));
-    B.stmt(B.node(Op::MapSet, T.voidT(), {B.get(MS), B.cint(9), B.cstr("hello")}));
+    kir::Local *MI =
+        B.var("mi", B.node(Op::MapNew, T.mapT(T.strT(), T.i32T())), false);
+    kir::Local *MU =
+        B.var("mu", B.node(Op::MapNew, T.mapT(T.intT(), T.u32T())), false);
+    kir::Local *MB =
+        B.var("mb", B.node(Op::MapNew, T.mapT(T.intT(), T.boolT())), false);
+    kir::Local *MF =
+        B.var("mf", B.node(Op::MapNew, T.mapT(T.strT(), T.f64T())), false);
+    kir::Local *MS =
+        B.var("ms", B.node(Op::MapNew, T.mapT(T.intT(), T.strT())), false);
+    B.stmt(
+        B.node(Op::MapSet, T.voidT(), {B.get(MI), B.cstr("neg"), B.ci32(-5)}));
+    B.stmt(B.node(Op::MapSet, T.voidT(),
+                  {B.get(MU), B.cint(1), B.cu32(0xfffffff0u)}));
+    B.stmt(
+        B.node(Op::MapSet, T.voidT(), {B.get(MB), B.cint(1), B.cbool(true)}));
+    B.stmt(
+        B.node(Op::MapSet, T.voidT(), {B.get(MF), B.cstr("pi"), B.cf64(3.25)}));
+    B.stmt(
+        B.node(Op::MapSet, T.voidT(), {B.get(MS), B.cint(9), B.cstr("hello")}));
     // i32(-5) -> f64 + f64(u32) / 2^32 + (b ? 100 : 0) + mf[key] + len(ms[9])
-    Node *I = B.conv(Op::I32ToF64, T.f64T(),
-                     B.node(Op::MapGet, T.i32T(), {B.get(MI), B.cstr("neg"), B.ci32(0)}));
+    Node *I = B.conv(
+        Op::I32ToF64, T.f64T(),
+        B.node(Op::MapGet, T.i32T(), {B.get(MI), B.cstr("neg"), B.ci32(0)}));
     Node *U = B.bin(Op::F64Div,
                     B.conv(Op::U32ToF64, T.f64T(),
                            B.node(Op::MapAt, T.u32T(), {B.get(MU), B.cint(1)})),
                     B.cf64(4294967296.0));
     kir::Local *Acc = B.var("acc", B.bin(Op::F64Add, I, U));
-    B.ifElse(B.node(Op::MapAt, T.boolT(), {B.get(MB), B.cint(1)}), [&] {
-      B.set(Acc, B.bin(Op::F64Add, B.get(Acc), B.cf64(100.0)));
-    });
+    B.ifElse(B.node(Op::MapAt, T.boolT(), {B.get(MB), B.cint(1)}),
+             [&] { B.set(Acc, B.bin(Op::F64Add, B.get(Acc), B.cf64(100.0))); });
     B.set(Acc, B.bin(Op::F64Add, B.get(Acc),
                      B.node(Op::MapGet, T.f64T(),
                             {B.get(MF), B.get(B.param(0)), B.cf64(-1000.0)})));
@@ -690,10 +722,11 @@ TEST(LLVMJITTest, InsertingDuringMapIterationTraps) {
       B.stmt(B.node(Op::MapSet, T.voidT(), {B.get(M), B.cint(1), B.cint(1)}));
       B.stmt(B.node(Op::MapSet, T.voidT(), {B.get(M), B.cint(2), B.cint(2)}));
       B.at(20).forMap(B.get(M), [&](kir::Local *K, kir::Local *V) {
-        B.stmt(B.node(Op::MapSet, T.voidT(),
-                      {B.get(M),
-                       NewKey ? B.bin(Op::IntAdd, B.get(K), B.cint(100)) : B.get(K),
-                       B.bin(Op::IntAdd, B.get(V), B.cint(1))}));
+        B.stmt(B.node(
+            Op::MapSet, T.voidT(),
+            {B.get(M),
+             NewKey ? B.bin(Op::IntAdd, B.get(K), B.cint(100)) : B.get(K),
+             B.bin(Op::IntAdd, B.get(V), B.cint(1))}));
       });
       B.ret(B.bin(Op::IntAdd,
                   B.node(Op::MapAt, T.intT(), {B.get(M), B.cint(1)}),
@@ -718,16 +751,17 @@ TEST(LLVMJITTest, RecordsAreSharedByReference) {
   // record Body { x: f64, alive: bool, id: i32, name: str }
   // fn f(n: int) -> f64 {
   //   let bs: [Body] = [];
-  //   for i in 0..n { bs.push(Body { x: f64(i), alive: i % 2 == 0, id: i32(i), name: "b" }); }
-  //   for b in bs { if b.alive { b.x = b.x * 2.0; } }   -- through the array
-  //   var s = 0.0; for b in bs { s = s + b.x + f64(b.id) * 1000.0 + f64(len(b.name)) * 0.5; }
-  //   return s;
+  //   for i in 0..n { bs.push(Body { x: f64(i), alive: i % 2 == 0, id: i32(i),
+  //   name: "b" }); } for b in bs { if b.alive { b.x = b.x * 2.0; } }   --
+  //   through the array var s = 0.0; for b in bs { s = s + b.x + f64(b.id) *
+  //   1000.0 + f64(len(b.name)) * 0.5; } return s;
   // }
   for (unsigned Opt : OptLevels) {
     TestModule T;
-    kir::RecordDecl *R = T.record(
-        "Body", {{"x", T.f64T()}, {"alive", T.boolT()}, {"id", T.i32T()},
-                 {"name", T.strT()}});
+    kir::RecordDecl *R = T.record("Body", {{"x", T.f64T()},
+                                           {"alive", T.boolT()},
+                                           {"id", T.i32T()},
+                                           {"name", T.strT()}});
     kir::Type *BodyT = T.C.getRecord(R);
     kir::Type *Arr = T.arrayT(BodyT);
     kir::Function *F = T.function("f", {{"n", T.intT()}}, T.f64T());
@@ -737,9 +771,10 @@ TEST(LLVMJITTest, RecordsAreSharedByReference) {
     B.forRange("i", B.cint(0), B.get(B.param(0)), [&](kir::Local *I) {
       Node *Alive = B.cmp(Op::IntCmp, Pred::Eq,
                           B.bin(Op::IntRem, B.get(I), B.cint(2)), B.cint(0));
-      Node *New = B.node(Op::RecordNew, BodyT,
-                         {B.conv(Op::IntToF64, T.f64T(), B.get(I)), Alive,
-                          B.conv(Op::IntToI32, T.i32T(), B.get(I)), B.cstr("b")});
+      Node *New =
+          B.node(Op::RecordNew, BodyT,
+                 {B.conv(Op::IntToF64, T.f64T(), B.get(I)), Alive,
+                  B.conv(Op::IntToI32, T.i32T(), B.get(I)), B.cstr("b")});
       B.stmt(B.node(Op::ArrayPush, T.voidT(), {B.get(Bs), New}));
     });
     B.forEach("b", B.get(Bs), [&](kir::Local *Bd) {
@@ -750,11 +785,11 @@ TEST(LLVMJITTest, RecordsAreSharedByReference) {
     });
     kir::Local *S = B.var("s", B.cf64(0.0));
     B.forEach("b2", B.get(Bs), [&](kir::Local *Bd) {
-      Node *Sum = B.bin(
-          Op::F64Add,
-          B.bin(Op::F64Add, B.get(S), B.field(B.get(Bd), 0)),
-          B.bin(Op::F64Mul, B.conv(Op::I32ToF64, T.f64T(), B.field(B.get(Bd), 2)),
-                B.cf64(1000.0)));
+      Node *Sum =
+          B.bin(Op::F64Add, B.bin(Op::F64Add, B.get(S), B.field(B.get(Bd), 0)),
+                B.bin(Op::F64Mul,
+                      B.conv(Op::I32ToF64, T.f64T(), B.field(B.get(Bd), 2)),
+                      B.cf64(1000.0)));
       B.set(S, B.bin(Op::F64Add, Sum,
                      B.bin(Op::F64Mul,
                            B.conv(Op::IntToF64, T.f64T(),
@@ -799,18 +834,26 @@ TEST(LLVMJITTest, Strings) {
       B.ifElse(Cond, [&] { B.set(L, B.cint(V)); });
       return B.get(L);
     };
-    kir::Local *U = B.var("u", Cat(B.get(B.param(0)), B.get(B.param(1))), false);
-    Node *Lt = IfInt(B.cmp(Op::StrCmp, Pred::Lt, B.get(B.param(0)), B.get(B.param(1))), 1);
-    Node *Eq = IfInt(B.cmp(Op::StrCmp, Pred::Eq, B.get(B.param(0)), B.get(B.param(1))), 10);
-    Node *Ne = IfInt(B.cmp(Op::StrCmp, Pred::Ne, B.get(B.param(0)), B.get(B.param(1))), 100);
+    kir::Local *U =
+        B.var("u", Cat(B.get(B.param(0)), B.get(B.param(1))), false);
+    Node *Lt = IfInt(
+        B.cmp(Op::StrCmp, Pred::Lt, B.get(B.param(0)), B.get(B.param(1))), 1);
+    Node *Eq = IfInt(
+        B.cmp(Op::StrCmp, Pred::Eq, B.get(B.param(0)), B.get(B.param(1))), 10);
+    Node *Ne = IfInt(
+        B.cmp(Op::StrCmp, Pred::Ne, B.get(B.param(0)), B.get(B.param(1))), 100);
     Node *Parse = B.node(Op::StrParseInt, T.intT(), {B.cstr("-42")});
-    Node *Num = B.bin(Op::IntAdd, B.bin(Op::IntAdd, B.bin(Op::IntAdd, Parse, Lt), Eq), Ne);
-    Node *Code = B.at(30).node(Op::StrCodeAt, T.intT(), {B.get(U), B.get(B.param(2))});
+    Node *Num = B.bin(Op::IntAdd,
+                      B.bin(Op::IntAdd, B.bin(Op::IntAdd, Parse, Lt), Eq), Ne);
+    Node *Code =
+        B.at(30).node(Op::StrCodeAt, T.intT(), {B.get(U), B.get(B.param(2))});
     Node *Res = Cat(Str(B.node(Op::StrLen, T.intT(), {B.get(U)})), B.cstr(","));
     Res = Cat(Cat(Res, Str(Code)), B.cstr(","));
-    Res = Cat(Cat(Res, B.node(Op::StrSlice, T.strT(), {B.get(U), B.cint(1), B.cint(3)})),
+    Res = Cat(Cat(Res, B.node(Op::StrSlice, T.strT(),
+                              {B.get(U), B.cint(1), B.cint(3)})),
               B.cstr(","));
-    Res = Cat(Cat(Res, Str(Num)), B.node(Op::StrFromCode, T.strT(), {B.cint(65)}));
+    Res = Cat(Cat(Res, Str(Num)),
+              B.node(Op::StrFromCode, T.strT(), {B.cint(65)}));
     B.at(31).ret(Res);
     auto K = jit(T, Opt);
     ASSERT_TRUE(K);
@@ -824,10 +867,10 @@ TEST(LLVMJITTest, Strings) {
         return std::string("<trap>");
       return std::string(Got->data, size_t(Got->len));
     };
-    EXPECT_EQ(Run("abc", "abd", 0), "6,97,bc,59A");   // -42 + 1 + 100
-    EXPECT_EQ(Run("abd", "abc", 5), "6,99,bd,58A");   // -42 + 100
-    EXPECT_EQ(Run("xy", "xy", 3), "4,121,yx,-32A");   // -42 + 10
-    EXPECT_EQ(Run("ab", "abc", 1), "5,98,ba,59A");    // prefix sorts first
+    EXPECT_EQ(Run("abc", "abd", 0), "6,97,bc,59A"); // -42 + 1 + 100
+    EXPECT_EQ(Run("abd", "abc", 5), "6,99,bd,58A"); // -42 + 100
+    EXPECT_EQ(Run("xy", "xy", 3), "4,121,yx,-32A"); // -42 + 10
+    EXPECT_EQ(Run("ab", "abc", 1), "5,98,ba,59A");  // prefix sorts first
     Outcome O;
     EXPECT_EQ(Run("ab", "c", 3, &O), "<trap>");
     EXPECT_TRUE(O.trapped(KC_TRAP_INDEX));
@@ -857,9 +900,12 @@ TEST(LLVMJITTest, ControlFlow) {
     kir::Function *Helper = T.function("twice", {{"x", T.intT()}}, T.intT());
     {
       FnBuilder B(T, Helper);
-      B.ifElse(B.cmp(Op::IntCmp, Pred::Lt, B.get(B.param(0)), B.cint(0)),
-               [&] { B.ret(B.cint(0)); },
-               [&] { B.ret(B.bin(Op::IntAdd, B.get(B.param(0)), B.get(B.param(0)))); });
+      B.ifElse(
+          B.cmp(Op::IntCmp, Pred::Lt, B.get(B.param(0)), B.cint(0)),
+          [&] { B.ret(B.cint(0)); },
+          [&] {
+            B.ret(B.bin(Op::IntAdd, B.get(B.param(0)), B.get(B.param(0))));
+          });
       // falls off the end only in dead code: lowered to unreachable
     }
     kir::Function *F = T.function("f", {{"n", T.intT()}}, T.intT());
@@ -871,8 +917,8 @@ TEST(LLVMJITTest, ControlFlow) {
       B.set(I, B.bin(Op::IntAdd, B.get(I), B.cint(1)));
       B.ifElse(B.cmp(Op::IntCmp, Pred::Gt, B.get(I), B.get(B.param(0))),
                [&] { B.brk(); });
-      B.ifElse(B.cmp(Op::IntCmp, Pred::Eq, B.bin(Op::IntRem, B.get(I), B.cint(3)),
-                     B.cint(0)),
+      B.ifElse(B.cmp(Op::IntCmp, Pred::Eq,
+                     B.bin(Op::IntRem, B.get(I), B.cint(3)), B.cint(0)),
                [&] { B.cont(); });
       B.forRange("j", B.cint(0), B.get(I), [&](kir::Local *J) {
         B.ifElse(B.cmp(Op::IntCmp, Pred::Eq, B.get(J), B.cint(2)),

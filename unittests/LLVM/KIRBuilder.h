@@ -1,4 +1,4 @@
-//===- KIRBuilder.h - Terse KIR construction for back-end unit tests -*- C++ -*-===//
+//===- KIRBuilder.h - Terse KIR construction for unit tests -----*- C++ -*-===//
 //
 // Builds KIR modules by hand, the way the front-end would, so the LLVM
 // back-end can be tested before (and independently of) the parser. Every

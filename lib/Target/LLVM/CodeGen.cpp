@@ -102,8 +102,7 @@ createHostTargetMachine(unsigned OptLevel, bool UseHostCPU) {
     return makeError("no LLVM target for " + C.Triple + ": " + Err);
   TargetOptions Options;
   std::unique_ptr<TargetMachine> TM(T->createTargetMachine(
-      C.Triple, C.CPU, C.Features, Options, Reloc::PIC_, std::nullopt,
-      *Level));
+      C.Triple, C.CPU, C.Features, Options, Reloc::PIC_, std::nullopt, *Level));
   if (!TM)
     return makeError("cannot create a target machine for " + C.Triple);
   return TM;
@@ -175,8 +174,8 @@ Error optimizeModule(Module &M, unsigned OptLevel, TargetMachine *TM) {
   return Error::success();
 }
 
-Error emitObjectOrAssembly(Module &M, TargetMachine &TM,
-                           raw_pwrite_stream &OS, bool Assembly) {
+Error emitObjectOrAssembly(Module &M, TargetMachine &TM, raw_pwrite_stream &OS,
+                           bool Assembly) {
   if (M.getTargetTriple() != TM.getTargetTriple().str())
     return makeError("module triple '" + M.getTargetTriple() +
                      "' differs from the target machine's '" +

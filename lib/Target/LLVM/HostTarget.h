@@ -1,4 +1,4 @@
-//===- HostTarget.h - How the back-end describes the host target -*- C++ -*-===//
+//===- HostTarget.h - The host target, for AOT and JIT alike ----*- C++ -*-===//
 //
 // Private to the LLVM back-end: the one definition of "the host target" that
 // both the ahead-of-time TargetMachine and the JIT's TargetMachineBuilder use,

@@ -25,8 +25,7 @@ using namespace llvm::orc;
 namespace kc {
 namespace llvmgen {
 
-static Expected<JITTargetMachineBuilder>
-makeJTMB(const CodegenOptions &Opts) {
+static Expected<JITTargetMachineBuilder> makeJTMB(const CodegenOptions &Opts) {
   initializeNativeTarget();
   Expected<CodeGenOptLevel> Level = getCodeGenOptLevel(Opts.OptLevel);
   if (!Level)
@@ -44,9 +43,9 @@ makeJTMB(const CodegenOptions &Opts) {
 static Error defineRuntimeSymbols(LLJIT &J) {
   SymbolMap Symbols;
   for (const kc_runtime_symbol *S = kc_runtime_symbols(); S && S->name; ++S)
-    Symbols[J.mangleAndIntern(S->name)] = ExecutorSymbolDef(
-        ExecutorAddr::fromPtr(S->address),
-        JITSymbolFlags::Exported | JITSymbolFlags::Callable);
+    Symbols[J.mangleAndIntern(S->name)] =
+        ExecutorSymbolDef(ExecutorAddr::fromPtr(S->address),
+                          JITSymbolFlags::Exported | JITSymbolFlags::Callable);
   return J.getMainJITDylib().define(absoluteSymbols(std::move(Symbols)));
 }
 
@@ -79,8 +78,8 @@ JITKernel::create(std::unique_ptr<LLVMContext> Ctx, std::unique_ptr<Module> Mod,
   (*J)->getMainJITDylib().addGenerator(std::move(*Gen));
 
   bool HasEntry = Mod->getFunction("kc_entry") != nullptr;
-  if (Error E = (*J)->addIRModule(
-          ThreadSafeModule(std::move(Mod), std::move(Ctx))))
+  if (Error E =
+          (*J)->addIRModule(ThreadSafeModule(std::move(Mod), std::move(Ctx))))
     return E;
 
   std::unique_ptr<JITKernel> K(new JITKernel());

@@ -1,4 +1,4 @@
-//===- LLVMBackend.h - KIR to LLVM IR, optimization, native code, JIT -*- C++ -*-===//
+//===- LLVMBackend.h - KIR to LLVM IR, native code and JIT ------*- C++ -*-===//
 //
 // The native back-end: lowers a KIR module to LLVM IR with the C ABI of
 // runtimes/native/kcrt.h, runs the new pass manager's -O0..-O3 pipeline for

@@ -3,8 +3,9 @@
 // One switch over kir::Op (no default: a new op must be handled here).
 // Each op is lowered to exactly the semantics written in ir/Ops.def, and
 // nothing in the output is undefined behaviour or poison for any input:
-// integer ops carry no nsw/nuw, divisions are guarded, shift counts masked,
-// float-to-int conversions range-checked before converting.
+// kernel arithmetic carries no nsw/nuw (only the back-end's own counters do,
+// where a dominating bound proves them), divisions are guarded, shift counts
+// masked, float-to-int conversions range-checked before converting.
 //
 // Values: bool i1 (i8 in memory, as C's bool), i32/u32 i32, int i64, f64
 // double, every reference type a pointer. Locals are allocas in the entry
@@ -361,10 +362,9 @@ Error ModuleLowering::declareFunctions(Function *&EntryWrapper) {
   // The wrapper's name is reserved before kernel functions get theirs.
   EntryWrapper = nullptr;
   if (Entry) {
-    auto *WT = FunctionType::get(Type::getVoidTy(Ctx),
-                                 {PointerType::getUnqual(Ctx),
-                                  PointerType::getUnqual(Ctx)},
-                                 false);
+    auto *WT = FunctionType::get(
+        Type::getVoidTy(Ctx),
+        {PointerType::getUnqual(Ctx), PointerType::getUnqual(Ctx)}, false);
     EntryWrapper =
         Function::Create(WT, GlobalValue::ExternalLinkage, "kc_entry", M);
     setFunctionAttrs(EntryWrapper);
@@ -494,8 +494,7 @@ BasicBlock *FunctionLowering::trapBlock(int Kind, uint32_t Line) {
     return BB;
   BB = newBlock("trap");
   IRBuilder<> TB(BB);
-  CallInst *C =
-      TB.CreateCall(RT.Trap, {TB.getInt32(Kind), TB.getInt32(Line)});
+  CallInst *C = TB.CreateCall(RT.Trap, {TB.getInt32(Kind), TB.getInt32(Line)});
   C->setAttributes(RT.Trap->getAttributes());
   TB.CreateUnreachable();
   return BB;
@@ -504,7 +503,6 @@ BasicBlock *FunctionLowering::trapBlock(int Kind, uint32_t Line) {
 void FunctionLowering::trapUnless(Value *Ok, int Kind, const kir::Node &N) {
   if (auto *C = dyn_cast<ConstantInt>(Ok); C && C->isOne())
     return; // proven at lowering time, e.g. a division by a constant
-  if (getenv("KC_NO_INDEX_CHECKS") && Kind == KC_TRAP_INDEX) return;
   BasicBlock *Cont = newBlock("ok");
   B.CreateCondBr(Ok, Cont, trapBlock(Kind, N.Loc.Line),
                  ML.MDB.createLikelyBranchWeights());
@@ -555,8 +553,9 @@ Value *FunctionLowering::strLen(Value *S) {
   // invariant and LLVM may hoist it anywhere the pointer is available.
   LoadInst *L = load(B.getInt64Ty(), S, ML.tbaa("kc_str.len"), "len");
   L->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
-  L->setMetadata(LLVMContext::MD_range,
-                 ML.MDB.createRange(APInt(64, 0), APInt::getSignedMaxValue(64)));
+  L->setMetadata(
+      LLVMContext::MD_range,
+      ML.MDB.createRange(APInt(64, 0), APInt::getSignedMaxValue(64)));
   return L;
 }
 
@@ -573,8 +572,9 @@ Value *FunctionLowering::arrayLen(Value *A) {
   // register across stores to elements.
   LoadInst *L = load(B.getInt64Ty(), B.CreateStructGEP(RT.ArrayTy, A, 0),
                      ML.tbaa("kc_array.len"), "len");
-  L->setMetadata(LLVMContext::MD_range,
-                 ML.MDB.createRange(APInt(64, 0), APInt::getSignedMaxValue(64)));
+  L->setMetadata(
+      LLVMContext::MD_range,
+      ML.MDB.createRange(APInt(64, 0), APInt::getSignedMaxValue(64)));
   return L;
 }
 
@@ -590,8 +590,8 @@ Value *FunctionLowering::elemPtr(Value *Data, Value *Idx,
 
 Value *FunctionLowering::loadElem(Value *Data, Value *Idx,
                                   const kir::Type *ArrTy) {
-  LoadInst *L = load(ML.memType(ArrTy->Elem), elemPtr(Data, Idx, ArrTy),
-                     elemTBAA(ArrTy));
+  LoadInst *L =
+      load(ML.memType(ArrTy->Elem), elemPtr(Data, Idx, ArrTy), elemTBAA(ArrTy));
   annotateRefLoad(L, ArrTy->Elem);
   return fromMem(L, ArrTy->Elem);
 }
@@ -672,12 +672,18 @@ void FunctionLowering::storeSlot(Value *Slot, Value *V, const kir::Type *T) {
 
 static CmpInst::Predicate intPred(kir::Pred P, bool Signed) {
   switch (P) {
-  case kir::Pred::Eq: return CmpInst::ICMP_EQ;
-  case kir::Pred::Ne: return CmpInst::ICMP_NE;
-  case kir::Pred::Lt: return Signed ? CmpInst::ICMP_SLT : CmpInst::ICMP_ULT;
-  case kir::Pred::Le: return Signed ? CmpInst::ICMP_SLE : CmpInst::ICMP_ULE;
-  case kir::Pred::Gt: return Signed ? CmpInst::ICMP_SGT : CmpInst::ICMP_UGT;
-  case kir::Pred::Ge: return Signed ? CmpInst::ICMP_SGE : CmpInst::ICMP_UGE;
+  case kir::Pred::Eq:
+    return CmpInst::ICMP_EQ;
+  case kir::Pred::Ne:
+    return CmpInst::ICMP_NE;
+  case kir::Pred::Lt:
+    return Signed ? CmpInst::ICMP_SLT : CmpInst::ICMP_ULT;
+  case kir::Pred::Le:
+    return Signed ? CmpInst::ICMP_SLE : CmpInst::ICMP_ULE;
+  case kir::Pred::Gt:
+    return Signed ? CmpInst::ICMP_SGT : CmpInst::ICMP_UGT;
+  case kir::Pred::Ge:
+    return Signed ? CmpInst::ICMP_SGE : CmpInst::ICMP_UGE;
   }
   llvm_unreachable("bad predicate");
 }
@@ -685,12 +691,18 @@ static CmpInst::Predicate intPred(kir::Pred P, bool Signed) {
 static CmpInst::Predicate floatPred(kir::Pred P) {
   // Ordered: false when either side is NaN, except "not equal" which is true.
   switch (P) {
-  case kir::Pred::Eq: return CmpInst::FCMP_OEQ;
-  case kir::Pred::Ne: return CmpInst::FCMP_UNE;
-  case kir::Pred::Lt: return CmpInst::FCMP_OLT;
-  case kir::Pred::Le: return CmpInst::FCMP_OLE;
-  case kir::Pred::Gt: return CmpInst::FCMP_OGT;
-  case kir::Pred::Ge: return CmpInst::FCMP_OGE;
+  case kir::Pred::Eq:
+    return CmpInst::FCMP_OEQ;
+  case kir::Pred::Ne:
+    return CmpInst::FCMP_UNE;
+  case kir::Pred::Lt:
+    return CmpInst::FCMP_OLT;
+  case kir::Pred::Le:
+    return CmpInst::FCMP_OLE;
+  case kir::Pred::Gt:
+    return CmpInst::FCMP_OGT;
+  case kir::Pred::Ge:
+    return CmpInst::FCMP_OGE;
   }
   llvm_unreachable("bad predicate");
 }
@@ -927,8 +939,7 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     SmallVector<Value *, 8> Vals;
     for (const kir::Node *O : N.Operands)
       Vals.push_back(emit(*O));
-    Value *R = call(RT.Alloc, {B.getInt64(ML.allocSize(ST))},
-                            N.Ty->Rec->Name);
+    Value *R = call(RT.Alloc, {B.getInt64(ML.allocSize(ST))}, N.Ty->Rec->Name);
     for (unsigned I = 0; I < Vals.size(); ++I)
       store(toMem(Vals[I], N.Ty->Rec->Fields[I].Ty),
             B.CreateStructGEP(ST, R, I),
@@ -941,9 +952,9 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     unsigned I = static_cast<unsigned>(N.IntVal);
     const kir::Type *FT = Rec->Fields[I].Ty;
     Value *R = Op0();
-    LoadInst *L = load(ML.memType(FT), B.CreateStructGEP(ST, R, I),
-                       ML.tbaa(Rec->Name + "." + Twine(I)),
-                       Rec->Fields[I].Name);
+    LoadInst *L =
+        load(ML.memType(FT), B.CreateStructGEP(ST, R, I),
+             ML.tbaa(Rec->Name + "." + Twine(I)), Rec->Fields[I].Name);
     annotateRefLoad(L, FT);
     return fromMem(L, FT);
   }
@@ -960,9 +971,8 @@ Value *FunctionLowering::emit(const kir::Node &N) {
 
   // --- maps ---
   case Op::MapNew:
-    return call(RT.MapNew,
-                        {B.getInt32(isStrKeyed(N.Ty) ? KC_MAP_STR_KEYS
-                                                     : KC_MAP_INT_KEYS)});
+    return call(RT.MapNew, {B.getInt32(isStrKeyed(N.Ty) ? KC_MAP_STR_KEYS
+                                                        : KC_MAP_INT_KEYS)});
   case Op::MapLen:
     return call(RT.MapLen, {Op0()});
   case Op::MapGet:
@@ -975,7 +985,7 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     Value *Key = emit(*N.operand(1));
     Value *V = emit(*N.operand(2));
     Value *Slot = call(isStrKeyed(MT) ? RT.MapSlotStr : RT.MapSlotInt,
-                               {Map, Key}, "slot");
+                       {Map, Key}, "slot");
     storeSlot(Slot, V, MT->Elem);
     return nullptr;
   }
@@ -1032,8 +1042,7 @@ Value *FunctionLowering::emit(const kir::Node &N) {
 // Op groups
 //===----------------------------------------------------------------------===//
 
-Value *FunctionLowering::emitDivRem(const kir::Node &N, bool Signed,
-                                    bool Rem) {
+Value *FunctionLowering::emitDivRem(const kir::Node &N, bool Signed, bool Rem) {
   Value *L = emit(*N.operand(0));
   Value *R = emit(*N.operand(1));
   trapUnless(B.CreateICmpNE(R, Constant::getNullValue(R->getType())),
@@ -1165,14 +1174,15 @@ Value *FunctionLowering::emitShortCircuit(const kir::Node &N, bool IsAnd) {
   return Phi;
 }
 
-Value *FunctionLowering::emitF64ToInt(const kir::Node &N, double Lo,
-                                      double Hi, bool Signed) {
+Value *FunctionLowering::emitF64ToInt(const kir::Node &N, double Lo, double Hi,
+                                      bool Signed) {
   // Lo < x < Hi, compared as doubles before converting: the conversion of
   // an out-of-range value is poison, so it must never be executed. Ordered
   // compares are false for NaN, and the bounds exclude the infinities.
   Value *X = emitOperand(N, 0);
-  Value *Ok = B.CreateAnd(B.CreateFCmpOGT(X, ConstantFP::get(X->getType(), Lo)),
-                          B.CreateFCmpOLT(X, ConstantFP::get(X->getType(), Hi)));
+  Value *Ok =
+      B.CreateAnd(B.CreateFCmpOGT(X, ConstantFP::get(X->getType(), Lo)),
+                  B.CreateFCmpOLT(X, ConstantFP::get(X->getType(), Hi)));
   trapUnless(Ok, KC_TRAP_CONVERSION, N);
   Type *T = ML.valueType(N.Ty);
   return Signed ? B.CreateFPToSI(X, T) : B.CreateFPToUI(X, T);
@@ -1202,8 +1212,8 @@ Value *FunctionLowering::emitArrayNew(const kir::Node &N) {
   Value *Len = emit(*N.operand(0));
   Value *Fill = emit(*N.operand(1));
   // kc_array_new traps on a negative length and returns zeroed elements.
-  Value *A = call(
-      RT.ArrayNew, {Len, B.getInt64(ML.allocSize(ET)), line(N)}, "array");
+  Value *A =
+      call(RT.ArrayNew, {Len, B.getInt64(ML.allocSize(ET)), line(N)}, "array");
   if (auto *C = dyn_cast<Constant>(Fill); C && C->isNullValue())
     return A; // already all zero bits (+0.0, false, 0)
 
@@ -1233,10 +1243,9 @@ Value *FunctionLowering::emitArrayLit(const kir::Node &N) {
   for (const kir::Node *O : N.Operands)
     Vals.push_back(emit(*O));
   Value *A = call(RT.ArrayNew,
-                          {B.getInt64(Vals.size()),
-                           B.getInt64(ML.allocSize(ML.memType(AT->Elem))),
-                           line(N)},
-                          "array");
+                  {B.getInt64(Vals.size()),
+                   B.getInt64(ML.allocSize(ML.memType(AT->Elem))), line(N)},
+                  "array");
   if (Vals.empty())
     return A;
   Value *Data = arrayData(A);
@@ -1257,8 +1266,7 @@ void FunctionLowering::emitArrayPush(const kir::Node &N) {
   B.CreateCondBr(B.CreateICmpEQ(Len, Cap), Grow, Store,
                  ML.MDB.createUnlikelyBranchWeights());
   B.SetInsertPoint(Grow);
-  call(RT.ArrayReserveOne,
-               {A, B.getInt64(ML.allocSize(ML.memType(AT->Elem)))});
+  call(RT.ArrayReserveOne, {A, B.getInt64(ML.allocSize(ML.memType(AT->Elem)))});
   B.CreateBr(Store);
   B.SetInsertPoint(Store);
   // The data pointer is read after the possible reallocation.
@@ -1289,8 +1297,8 @@ Value *FunctionLowering::emitMapLookup(const kir::Node &N) {
   Value *Default = nullptr;
   if (N.Opcode == Op::MapGet)
     Default = emit(*N.operand(2));
-  Value *Slot = call(isStrKeyed(MT) ? RT.MapFindStr : RT.MapFindInt,
-                             {Map, Key}, "slot");
+  Value *Slot =
+      call(isStrKeyed(MT) ? RT.MapFindStr : RT.MapFindInt, {Map, Key}, "slot");
   Value *Found = B.CreateIsNotNull(Slot);
   if (N.Opcode == Op::MapHas)
     return Found;
@@ -1406,7 +1414,8 @@ void FunctionLowering::emitForEach(const kir::Node &N) {
   if (CT->Kind == TypeKind::Array) {
     // The length is read at every step: the body may push or pop.
     emitCountedLoop(
-        N, Counter, [&](Value *I) { return B.CreateICmpSLT(I, arrayLen(Coll)); },
+        N, Counter,
+        [&](Value *I) { return B.CreateICmpSLT(I, arrayLen(Coll)); },
         [&](Value *I) {
           B.CreateStore(loadElem(arrayData(Coll), I, CT), slot(N.Var));
           emitBlock(*N.Regions[0]);
@@ -1439,8 +1448,8 @@ void FunctionLowering::emitForMap(const kir::Node &N) {
         return B.CreateICmpSLT(I, Len0);
       },
       [&](Value *I) {
-        Value *Key = call(
-            isStrKeyed(MT) ? RT.MapKeyStrAt : RT.MapKeyIntAt, {Map, I}, "key");
+        Value *Key = call(isStrKeyed(MT) ? RT.MapKeyStrAt : RT.MapKeyIntAt,
+                          {Map, I}, "key");
         B.CreateStore(Key, slot(N.Var));
         Value *Bits = call(RT.MapValueAt, {Map, I}, "value");
         B.CreateStore(fromBits(Bits, MT->Elem), slot(N.Var2));

@@ -1,4 +1,4 @@
-//===- RuntimeDecls.h - LLVM declarations of the kcrt C ABI ------*- C++ -*-===//
+//===- RuntimeDecls.h - LLVM declarations of the kcrt C ABI -----*- C++ -*-===//
 //
 // Private to the LLVM back-end: one place that declares every kcrt.h function
 // a lowered kernel may call, with the attributes that let LLVM optimize around
