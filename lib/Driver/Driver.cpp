@@ -3,6 +3,8 @@
 #include "Driver/Driver.h"
 #include "Lang/Diagnostics.h"
 #include "Lang/Parser.h"
+#include "Target/JS/JSBackend.h"
+#include "Target/Python/PyBackend.h"
 #include "ir/Verifier.h"
 #include "runtimes/native/Marshal.h"
 #include "llvm/IR/LLVMContext.h"
@@ -73,8 +75,20 @@ llvm::Error driver::emit(const kir::Module &M, EmitKind Kind,
   if (!File)
     return File.takeError();
   llvm::raw_fd_ostream &OS = (*File)->os();
-  if (Kind == EmitKind::KIR) {
-    kir::print(M, OS);
+  if (Kind == EmitKind::KIR || Kind == EmitKind::JS || Kind == EmitKind::Py) {
+    if (Kind == EmitKind::KIR) {
+      kir::print(M, OS);
+    } else if (Kind == EmitKind::JS) {
+      jsgen::JSOptions JO;
+      JO.Checked = Opts.Checked;
+      if (llvm::Error E = jsgen::emitModule(M, OS, JO))
+        return E;
+    } else {
+      pygen::PyOptions PO;
+      PO.Checked = Opts.Checked;
+      if (llvm::Error E = pygen::emitModule(M, OS, PO))
+        return E;
+    }
     (*File)->keep();
     return llvm::Error::success();
   }

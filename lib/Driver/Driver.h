@@ -36,7 +36,7 @@ llvm::Expected<std::unique_ptr<kir::Module>>
 compileFile(llvm::StringRef Path, llvm::raw_ostream &Errs,
             const SemaOptions &Opts = {});
 
-enum class EmitKind { KIR, LLVM, Asm, Obj };
+enum class EmitKind { KIR, LLVM, Asm, Obj, JS, Py };
 
 /// Writes the module as KIR, LLVM IR, assembly or an object file to \p Out
 /// ("-" is stdout) atomically: a failed run leaves no half-written file.

@@ -26,7 +26,9 @@ static cl::opt<driver::EmitKind> Emit(
     cl::values(clEnumValN(driver::EmitKind::KIR, "kir", "KIR, the kernel IR"),
                clEnumValN(driver::EmitKind::LLVM, "llvm", "LLVM IR"),
                clEnumValN(driver::EmitKind::Asm, "asm", "native assembly"),
-               clEnumValN(driver::EmitKind::Obj, "obj", "native object file")),
+               clEnumValN(driver::EmitKind::Obj, "obj", "native object file"),
+               clEnumValN(driver::EmitKind::JS, "js", "an ES module"),
+               clEnumValN(driver::EmitKind::Py, "py", "a Python module")),
     cl::cat(Cat));
 static cl::opt<char> OptLevel("O", cl::desc("Optimization level: -O0 .. -O3"),
                               cl::Prefix, cl::ZeroOrMore, cl::init('2'),
