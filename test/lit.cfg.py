@@ -41,3 +41,9 @@ if python:
     config.substitutions.append(("%python", python))
 config.substitutions.append(("%runtimes", os.path.join(config.kc_src_root, "runtimes")))
 config.substitutions.append(("%refsrc", os.path.join(config.kc_src_root, "benchmarks", "reference")))
+
+# Google Benchmark's compare.py (Debian libbenchmark-tools), run by Debian's
+# python3 which has its numpy and scipy.
+if os.path.exists("/usr/share/benchmark/compare.py") and os.path.exists("/usr/bin/python3"):
+    config.available_features.add("gbench-compare")
+    config.substitutions.append(("%gbench_compare", "/usr/bin/python3 /usr/share/benchmark/compare.py"))

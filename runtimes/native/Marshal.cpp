@@ -11,6 +11,7 @@
 
 #include "kcrt.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cassert>
 #include <cmath>
@@ -325,7 +326,30 @@ void formatBytes(const kc_str *S, raw_ostream &OS) {
   }
 }
 
-void formatValue(const Type *Ty, const void *P, raw_ostream &OS) {
+/// The canonical text of docs/runner-protocol.md: f64 as its bits, strings
+/// JSON-escaped, no white space. Every runner prints exactly this.
+void formatCanonicalDouble(double D, raw_ostream &OS) {
+  uint64_t Bits = std::isnan(D) ? 0x7ff8000000000000ull : load<uint64_t>(&D);
+  OS << "f64:" << format_hex_no_prefix(Bits, 16, /*Upper=*/false);
+}
+
+void formatCanonicalString(const kc_str *S, raw_ostream &OS) {
+  OS << '"';
+  for (int64_t I = 0; I < S->len; ++I) {
+    unsigned char C = (unsigned char)S->data[I];
+    if (C == '"' || C == '\\')
+      OS << '\\' << C;
+    else if (C < 0x20)
+      OS << "\\u00" << hexdigit(C >> 4, true) << hexdigit(C & 15, true);
+    else
+      OS << C;
+  }
+  OS << '"';
+}
+
+void formatValue(const Type *Ty, const void *P, raw_ostream &OS,
+                 bool Canonical) {
+  const char *Sep = Canonical ? "," : ", ";
   switch (Ty->Kind) {
   case TypeKind::Void:
     return;
@@ -342,7 +366,10 @@ void formatValue(const Type *Ty, const void *P, raw_ostream &OS) {
     OS << load<int64_t>(P);
     return;
   case TypeKind::F64:
-    formatDouble(load<double>(P), OS);
+    if (Canonical)
+      formatCanonicalDouble(load<double>(P), OS);
+    else
+      formatDouble(load<double>(P), OS);
     return;
   case TypeKind::Str:
   case TypeKind::Bytes:
@@ -361,11 +388,18 @@ void formatValue(const Type *Ty, const void *P, raw_ostream &OS) {
   switch (Ty->Kind) {
   case TypeKind::Str: {
     auto *S = static_cast<const kc_str *>(Obj);
-    OS.write(S->data, size_t(S->len));
+    if (Canonical)
+      formatCanonicalString(S, OS);
+    else
+      OS.write(S->data, size_t(S->len));
     return;
   }
   case TypeKind::Bytes:
+    if (Canonical)
+      OS << "b\"";
     formatBytes(static_cast<const kc_str *>(Obj), OS);
+    if (Canonical)
+      OS << '"';
     return;
   case TypeKind::Array: {
     auto *A = static_cast<const kc_array *>(Obj);
@@ -374,8 +408,8 @@ void formatValue(const Type *Ty, const void *P, raw_ostream &OS) {
     OS << '[';
     for (int64_t I = 0; I < A->len; ++I) {
       if (I)
-        OS << ", ";
-      formatValue(Ty->Elem, Data + uint64_t(I) * ElemSize, OS);
+        OS << Sep;
+      formatValue(Ty->Elem, Data + uint64_t(I) * ElemSize, OS, Canonical);
     }
     OS << ']';
     return;
@@ -386,20 +420,24 @@ void formatValue(const Type *Ty, const void *P, raw_ostream &OS) {
     OS << '{';
     for (int64_t I = 0, E = kc_map_len(M); I < E; ++I) {
       if (I)
-        OS << ", ";
+        OS << Sep;
       if (StrKeys) {
         const kc_str *K = kc_map_key_str_at(M, I);
-        OS << '"';
-        OS.write(K->data, size_t(K->len));
-        OS << '"';
+        if (Canonical) {
+          formatCanonicalString(K, OS);
+        } else {
+          OS << '"';
+          OS.write(K->data, size_t(K->len));
+          OS << '"';
+        }
       } else {
         OS << kc_map_key_int_at(M, I);
       }
-      OS << ": ";
+      OS << (Canonical ? ":" : ": ");
       // A value slot holds the value's C representation in its low bytes
       // (little-endian), which is exactly what formatValue reads.
       uint64_t Slot = kc_map_value_at(M, I);
-      formatValue(Ty->Elem, &Slot, OS);
+      formatValue(Ty->Elem, &Slot, OS, Canonical);
     }
     OS << '}';
     return;
@@ -411,9 +449,9 @@ void formatValue(const Type *Ty, const void *P, raw_ostream &OS) {
     OS << R.Name << '{';
     for (size_t I = 0; I < R.Fields.size(); ++I) {
       if (I)
-        OS << ", ";
-      OS << R.Fields[I].Name << ": ";
-      formatValue(R.Fields[I].Ty, Base + L.Offsets[I], OS);
+        OS << Sep;
+      OS << R.Fields[I].Name << (Canonical ? "=" : ": ");
+      formatValue(R.Fields[I].Ty, Base + L.Offsets[I], OS, Canonical);
     }
     OS << '}';
     return;
@@ -426,15 +464,113 @@ void formatValue(const Type *Ty, const void *P, raw_ostream &OS) {
 } // namespace
 
 void formatResult(const Type *Ty, const void *Ret, raw_ostream &OS) {
-  formatValue(Ty, Ret, OS);
+  formatValue(Ty, Ret, OS, /*Canonical=*/false);
+}
+
+void formatCanonical(const Type *Ty, const void *Ret, raw_ostream &OS) {
+  formatValue(Ty, Ret, OS, /*Canonical=*/true);
 }
 
 std::string formatResult(const Type *Ty, const void *Ret) {
   std::string S;
   raw_string_ostream OS(S);
-  formatValue(Ty, Ret, OS);
+  formatValue(Ty, Ret, OS, /*Canonical=*/false);
   OS.flush();
   return S;
+}
+
+} // namespace native
+} // namespace kc
+
+//===----------------------------------------------------------------------===//
+// Types by spelling
+//===----------------------------------------------------------------------===//
+
+namespace kc {
+namespace native {
+
+static Error typeError(const Twine &Msg) {
+  return createStringError(inconvertibleErrorCode(), Msg);
+}
+
+Error TypeTable::addRecords(
+    const std::map<std::string,
+                   std::vector<std::pair<std::string, std::string>>> &Decls) {
+  // Declare every name first: fields may refer to records declared later.
+  size_t First = Records.size();
+  for (const auto &D : Decls) {
+    auto R = std::make_unique<kir::RecordDecl>();
+    R->Name = D.first;
+    Records.push_back(std::move(R));
+  }
+  size_t I = First;
+  for (const auto &D : Decls) {
+    kir::RecordDecl &R = *Records[I++];
+    for (const auto &F : D.second) {
+      Expected<Type *> T = get(F.second);
+      if (!T)
+        return T.takeError();
+      R.Fields.push_back({F.first, *T});
+    }
+  }
+  return Error::success();
+}
+
+Expected<Type *> TypeTable::get(StringRef Spelling) {
+  StringRef S = Spelling.trim();
+  Expected<Type *> T = parse(S);
+  if (!T)
+    return T.takeError();
+  if (!S.trim().empty())
+    return typeError("unexpected '" + S + "' in type '" + Spelling + "'");
+  return T;
+}
+
+// type := name | '[' type ']' | 'map' '[' type ']' type
+Expected<Type *> TypeTable::parse(StringRef &S) {
+  S = S.ltrim();
+  if (S.consume_front("[")) {
+    Expected<Type *> Elem = parse(S);
+    if (!Elem)
+      return Elem.takeError();
+    S = S.ltrim();
+    if (!S.consume_front("]"))
+      return typeError("missing ']' in array type");
+    return Ctx.getArray(*Elem);
+  }
+  if (S.consume_front("map[")) {
+    Expected<Type *> Key = parse(S);
+    if (!Key)
+      return Key.takeError();
+    S = S.ltrim();
+    if (!S.consume_front("]"))
+      return typeError("missing ']' in map type");
+    Expected<Type *> Value = parse(S);
+    if (!Value)
+      return Value.takeError();
+    if ((*Key)->Kind != TypeKind::Int && (*Key)->Kind != TypeKind::Str)
+      return typeError("map keys must be int or str");
+    return Ctx.getMap(*Key, *Value);
+  }
+  size_t Len = 0;
+  while (Len < S.size() && (isAlnum(S[Len]) || S[Len] == '_'))
+    ++Len;
+  StringRef Name = S.take_front(Len);
+  S = S.drop_front(Len);
+  if (Name.empty())
+    return typeError("expected a type");
+  if (Name == "void") return Ctx.getVoid();
+  if (Name == "bool") return Ctx.getBool();
+  if (Name == "i32") return Ctx.getI32();
+  if (Name == "u32") return Ctx.getU32();
+  if (Name == "int") return Ctx.getInt();
+  if (Name == "f64") return Ctx.getF64();
+  if (Name == "str") return Ctx.getStr();
+  if (Name == "bytes") return Ctx.getBytes();
+  for (const auto &R : Records)
+    if (R->Name == Name)
+      return Ctx.getRecord(R.get());
+  return typeError("unknown type '" + Name + "'");
 }
 
 } // namespace native

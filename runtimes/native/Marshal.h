@@ -18,6 +18,8 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -79,6 +81,29 @@ private:
 /// keys in double quotes; records `Name{field: value}`. Void prints nothing.
 void formatResult(const kir::Type *Ty, const void *Ret, llvm::raw_ostream &OS);
 std::string formatResult(const kir::Type *Ty, const void *Ret);
+
+/// The canonical text of docs/runner-protocol.md (what runners report and
+/// rtcompare compares): like formatResult but f64 as `f64:` and its bits,
+/// strings JSON-escaped in quotes, bytes as b"hex", no white space, record
+/// fields as name=value.
+void formatCanonical(const kir::Type *Ty, const void *Ret, llvm::raw_ostream &OS);
+
+/// Types named by their kernel-language spelling (`[f64]`, `map[str]int`,
+/// a record name), as a job describes them; records come from the job too.
+class TypeTable {
+public:
+  /// Declares the records (name -> fields as (name, spelling)); fields may
+  /// name records declared in the same call.
+  llvm::Error addRecords(
+      const std::map<std::string,
+                     std::vector<std::pair<std::string, std::string>>> &Records);
+  llvm::Expected<kir::Type *> get(llvm::StringRef Spelling);
+
+private:
+  kir::Context Ctx;
+  std::vector<std::unique_ptr<kir::RecordDecl>> Records;
+  llvm::Expected<kir::Type *> parse(llvm::StringRef &S);
+};
 
 } // namespace native
 } // namespace kc

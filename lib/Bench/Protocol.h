@@ -1,0 +1,83 @@
+//===- Protocol.h - The runner protocol, both sides -------------*- C++ -*-===//
+//
+// docs/runner-protocol.md in code: the job rtcompare writes and a runner
+// reads, the JSON lines a runner prints and rtcompare parses back.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KC_BENCH_PROTOCOL_H
+#define KC_BENCH_PROTOCOL_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+}
+
+namespace kc {
+namespace bench {
+
+constexpr int ProtocolVersion = 1;
+
+struct Job {
+  std::string Module;
+  std::string Entry;
+  std::vector<std::string> Params;  // type spellings
+  std::string Result;
+  /// Record name -> fields (name, type spelling) in declaration order.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>>
+      Records;
+  std::string Inputs;
+  unsigned Iterations = 10;
+  uint64_t MinSampleNs = 5000000;
+  uint64_t Batch = 0;  // 0: calibrate
+  bool CheckOnly = false;
+};
+
+llvm::Expected<Job> parseJob(llvm::StringRef Text);
+void writeJob(const Job &J, llvm::raw_ostream &OS);
+
+/// Writes the runner's JSON lines, one per call, flushed at once so nothing
+/// printed is lost if the runner dies right after.
+class ProtocolWriter {
+public:
+  explicit ProtocolWriter(llvm::raw_ostream &OS) : OS(OS) {}
+  void hello(llvm::StringRef Runtime, llvm::StringRef Version,
+             llvm::StringRef Engine, const std::vector<std::string> &Flags);
+  void batch(uint64_t Calls);
+  void sample(unsigned Index, uint64_t Calls, uint64_t Ns);
+  void result(llvm::StringRef Canonical);
+  void error(llvm::StringRef Kind, llvm::StringRef Message, int64_t Line = 0);
+  void done();
+
+private:
+  llvm::raw_ostream &OS;
+};
+
+/// What one runner process reported, parsed back by rtcompare.
+struct RunnerReport {
+  std::string Runtime, Version, Engine;
+  std::vector<std::string> Flags;
+  uint64_t Batch = 0;
+  std::vector<double> SampleNsPerCall;  // one per in-process iteration
+  std::optional<std::string> Canonical;
+  std::optional<std::string> ErrorKind, ErrorMessage;
+  int64_t ErrorLine = 0;
+  bool Done = false;
+};
+
+/// Parses a runner's stdout. Lines that are not protocol JSON are an error:
+/// a runner must keep its stdout clean.
+llvm::Expected<RunnerReport> parseRunnerOutput(llvm::StringRef Text);
+
+} // namespace bench
+} // namespace kc
+
+#endif

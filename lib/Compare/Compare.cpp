@@ -1,0 +1,666 @@
+//===- Compare.cpp - rtcompare: one kernel on every runtime ---------------===//
+//
+// Order of work for one kernel: compile it (types, workload), generate its
+// inputs once, emit the JS and Python modules and build the C reference,
+// run every implementation once to get its result, agree on the result,
+// then time the agreeing implementations in interleaved process executions
+// (implementation A, B, C, A, B, C, ... so slow drift of the machine hits
+// all of them alike), and analyse.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Compare/Compare.h"
+#include "Driver/Driver.h"
+#include "Target/JS/JSBackend.h"
+#include "Target/Python/PyBackend.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+#include <chrono>
+#include <map>
+
+using namespace kc;
+using namespace kc::compare;
+
+static llvm::Error makeError(const llvm::Twine &Msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), Msg);
+}
+
+namespace {
+struct ImplInfo {
+  ImplKind Kind;
+  const char *Name;
+  const char *Runtime;
+  bool Reference;
+};
+const ImplInfo Impls[] = {
+    {ImplKind::Native, "native", "native", false},
+    {ImplKind::C, "c", "native", true},
+    {ImplKind::V8, "v8", "v8", false},
+    {ImplKind::V8System, "v8-system", "v8", false},
+    {ImplKind::CPython, "cpython", "cpython", false},
+    {ImplKind::JS, "js", "v8", true},
+    {ImplKind::Py, "py", "cpython", true},
+};
+const ImplInfo &info(ImplKind K) {
+  for (const ImplInfo &I : Impls)
+    if (I.Kind == K)
+      return I;
+  llvm_unreachable("every ImplKind is in the table");
+}
+} // namespace
+
+llvm::StringRef compare::implName(ImplKind K) { return info(K).Name; }
+llvm::StringRef compare::implRuntime(ImplKind K) { return info(K).Runtime; }
+bool compare::implIsReference(ImplKind K) { return info(K).Reference; }
+
+llvm::Expected<std::vector<ImplKind>>
+compare::parseImplList(llvm::StringRef List) {
+  std::vector<ImplKind> Out;
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  List.split(Parts, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef P : Parts) {
+    P = P.trim();
+    bool Found = false;
+    for (const ImplInfo &I : Impls)
+      if (P == I.Name) {
+        if (llvm::find(Out, I.Kind) == Out.end())
+          Out.push_back(I.Kind);
+        Found = true;
+      }
+    if (!Found)
+      return makeError("unknown runtime '" + P +
+                       "' (known: native, c, v8, v8-system, cpython, js, py)");
+  }
+  if (Out.empty())
+    return makeError("no runtimes selected");
+  // Report order is the table's, whatever order they were given in.
+  llvm::sort(Out, [](ImplKind A, ImplKind B) { return A < B; });
+  return Out;
+}
+
+llvm::StringRef compare::statusName(Status S) {
+  switch (S) {
+  case Status::Ok: return "ok";
+  case Status::Diverged: return "DIVERGED";
+  case Status::Failed: return "FAILED";
+  case Status::Skipped: return "skipped";
+  }
+  llvm_unreachable("bad status");
+}
+
+bool KernelResult::allAgree() const {
+  for (const ImplResult &I : Impls)
+    if (I.St == Status::Diverged)
+      return false;
+  return true;
+}
+
+bool KernelResult::anyFailed() const {
+  for (const ImplResult &I : Impls)
+    if (I.St == Status::Failed || I.St == Status::Diverged)
+      return true;
+  return false;
+}
+
+std::string compare::displayCanonical(llvm::StringRef Canonical, size_t Max) {
+  std::string Out;
+  // f64:HEX -> %.17g, wherever it appears.
+  for (size_t I = 0; I < Canonical.size();) {
+    if (Canonical.substr(I).starts_with("f64:") && I + 20 <= Canonical.size()) {
+      uint64_t Bits = 0;
+      if (!Canonical.substr(I + 4, 16).getAsInteger(16, Bits)) {
+        double D;
+        std::memcpy(&D, &Bits, sizeof D);
+        Out += llvm::formatv("{0}", llvm::format("%.17g", D)).str();
+        I += 20;
+        continue;
+      }
+    }
+    Out += Canonical[I++];
+  }
+  if (Out.size() > Max)
+    Out = Out.substr(0, Max - 3) + "...";
+  return Out;
+}
+
+namespace {
+
+/// Everything prepared once per kernel.
+struct Prepared {
+  std::string KernelName, File, Workload, Size;
+  int64_t SizeValue = 0;
+  bench::Job Template;  // module empty
+  std::map<ImplKind, std::string> Modules;
+  std::map<ImplKind, std::string> PrepareErrors;
+};
+
+std::string absolute(llvm::StringRef P) {
+  llvm::SmallString<256> S(P);
+  llvm::sys::fs::make_absolute(S);
+  llvm::sys::path::remove_dots(S, /*remove_dot_dot=*/true);
+  return std::string(S);
+}
+
+llvm::Error writeFile(llvm::StringRef Path,
+                      llvm::function_ref<void(llvm::raw_ostream &)> Write) {
+  std::error_code EC;
+  llvm::raw_fd_ostream OS(Path, EC);
+  if (EC)
+    return makeError("cannot write '" + Path + "': " + EC.message());
+  Write(OS);
+  OS.close();
+  if (OS.has_error())
+    return makeError("error writing '" + Path + "'");
+  return llvm::Error::success();
+}
+
+const char *cTypeOf(const kir::Type *T) {
+  switch (T->Kind) {
+  case kir::TypeKind::Void: return "void";
+  case kir::TypeKind::Bool: return "_Bool";
+  case kir::TypeKind::I32: return "int32_t";
+  case kir::TypeKind::U32: return "uint32_t";
+  case kir::TypeKind::Int: return "int64_t";
+  case kir::TypeKind::F64: return "double";
+  default: return "void *";  // every heap value is a pointer in the C ABI
+  }
+}
+
+/// The kc_entry of a C reference: unpacks argument slots for the entry's C
+/// signature (kcrt.h's ABI), so the native runner calls C references and
+/// kernelc's code alike.
+std::string cEntryWrapper(const kir::Function &F) {
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  OS << "/* Generated by rtcompare: calls the reference through kc_entry. */\n"
+        "#include <stdint.h>\n";
+  OS << cTypeOf(F.RetTy) << " " << F.Name << "(";
+  for (size_t I = 0; I < F.Params.size(); ++I)
+    OS << (I ? ", " : "") << cTypeOf(F.Params[I]->Ty);
+  if (F.Params.empty())
+    OS << "void";
+  OS << ");\n";
+  OS << "void kc_entry(void **args, void *ret) {\n  ";
+  if (F.RetTy->Kind != kir::TypeKind::Void)
+    OS << "*(" << cTypeOf(F.RetTy) << " *)ret = ";
+  OS << F.Name << "(";
+  for (size_t I = 0; I < F.Params.size(); ++I)
+    OS << (I ? ", " : "") << "*(" << cTypeOf(F.Params[I]->Ty) << " *)args["
+       << I << "]";
+  OS << ");\n}\n";
+  return OS.str();
+}
+
+class KernelRunner {
+public:
+  KernelRunner(const Config &Cfg, llvm::raw_ostream &Progress)
+      : Cfg(Cfg), Progress(Progress) {}
+
+  llvm::Expected<KernelResult> run(llvm::StringRef File) {
+    if (llvm::Error E = prepare(File))
+      return std::move(E);
+    KernelResult R;
+    R.Kernel = P.KernelName;
+    R.File = P.File;
+    R.Workload = P.Workload;
+    R.Size = P.Size;
+    R.SizeValue = P.SizeValue;
+    for (ImplKind K : Cfg.Impls) {
+      ImplResult I;
+      I.Kind = K;
+      auto It = P.PrepareErrors.find(K);
+      if (It != P.PrepareErrors.end()) {
+        I.St = Status::Failed;
+        I.Message = It->second;
+      }
+      R.Impls.push_back(std::move(I));
+    }
+    checkResults(R);
+    measure(R);
+    analyse(R);
+    return R;
+  }
+
+private:
+  const Config &Cfg;
+  llvm::raw_ostream &Progress;
+  Prepared P;
+  std::unique_ptr<kir::Module> M;
+  unsigned JobCounter = 0;
+
+  std::string workPath(const llvm::Twine &Name) {
+    llvm::SmallString<256> S(Cfg.WorkDir);
+    llvm::sys::path::append(S, Name);
+    return std::string(S);
+  }
+
+  llvm::Error prepare(llvm::StringRef File) {
+    std::string Diags;
+    llvm::raw_string_ostream DiagOS(Diags);
+    auto Mod = driver::compileFile(File, DiagOS);
+    if (!Mod)
+      return makeError(DiagOS.str() + llvm::toString(Mod.takeError()));
+    M = std::move(*Mod);
+    const kir::Function *Entry = M->getEntry();
+    if (!Entry)
+      return makeError("'" + File + "' has no bench section");
+    auto W = driver::findWorkload(*M, Cfg.Workload);
+    if (!W)
+      return W.takeError();
+    P.File = absolute(File);
+    P.KernelName = llvm::sys::path::stem(File).str();
+    P.Workload = (*W)->Name;
+    P.SizeValue = Cfg.ExplicitSize ? *Cfg.ExplicitSize
+                                   : (*W)->Sizes[static_cast<int>(Cfg.Size)];
+    P.Size = Cfg.ExplicitSize ? std::to_string(*Cfg.ExplicitSize)
+                              : bench::sizeClassName(Cfg.Size).str();
+
+    if (std::error_code EC = llvm::sys::fs::create_directories(Cfg.WorkDir))
+      return makeError("cannot create '" + Cfg.WorkDir + "': " + EC.message());
+    auto Values = bench::generateWithSize(**W, P.SizeValue);
+    if (!Values)
+      return Values.takeError();
+    std::string Stem = P.KernelName + "." + P.Workload + "." + P.Size;
+    std::string Inputs = workPath(Stem + ".kin");
+    if (llvm::Error E = writeFile(Inputs, [&](llvm::raw_ostream &OS) {
+          bench::writeInputs(*Values, OS);
+        }))
+      return E;
+
+    bench::Job &J = P.Template;
+    J.Entry = Entry->Name;
+    for (const kir::Local *Param : Entry->Params)
+      J.Params.push_back(Param->Ty->str());
+    J.Result = Entry->RetTy->str();
+    for (const auto &Rec : M->Records) {
+      auto &Fields = J.Records[Rec->Name];
+      for (const kir::Field &F : Rec->Fields)
+        Fields.emplace_back(F.Name, F.Ty->str());
+    }
+    J.Inputs = Inputs;
+    J.Iterations = Cfg.Iterations;
+    J.MinSampleNs = Cfg.MinSampleNs;
+
+    for (ImplKind K : Cfg.Impls) {
+      auto Override = llvm::find_if(Cfg.ModuleOverrides, [&](const auto &O) {
+        return O.first == K;
+      });
+      llvm::Expected<std::string> Mod =
+          Override == Cfg.ModuleOverrides.end()
+              ? prepareModule(K, *Entry)
+          : K == ImplKind::C ? buildCReference(*Entry, absolute(Override->second))
+                             : absolute(Override->second);
+      if (Mod)
+        P.Modules[K] = *Mod;
+      else
+        P.PrepareErrors[K] = llvm::toString(Mod.takeError());
+    }
+    return llvm::Error::success();
+  }
+
+  llvm::Expected<std::string> reference(llvm::StringRef Lang,
+                                        llvm::StringRef Ext) {
+    llvm::SmallString<256> S(Cfg.ReferenceDir);
+    llvm::sys::path::append(S, Lang, P.KernelName + "." + Ext);
+    if (!llvm::sys::fs::exists(S))
+      return makeError("no reference " + S);
+    return absolute(S);
+  }
+
+  llvm::Expected<std::string> prepareModule(ImplKind K,
+                                            const kir::Function &Entry) {
+    switch (K) {
+    case ImplKind::Native:
+      return P.File;
+    case ImplKind::V8:
+    case ImplKind::V8System: {
+      std::string Out = workPath(P.KernelName + ".mjs");
+      llvm::Error Inner = llvm::Error::success();
+      llvm::Error E = writeFile(Out, [&](llvm::raw_ostream &OS) {
+        Inner = jsgen::emitModule(*M, OS);
+      });
+      if (E || Inner)
+        return llvm::joinErrors(std::move(E), std::move(Inner));
+      return Out;
+    }
+    case ImplKind::CPython: {
+      std::string Out = workPath(P.KernelName + ".py");
+      llvm::Error Inner = llvm::Error::success();
+      llvm::Error E = writeFile(Out, [&](llvm::raw_ostream &OS) {
+        Inner = pygen::emitModule(*M, OS);
+      });
+      if (E || Inner)
+        return llvm::joinErrors(std::move(E), std::move(Inner));
+      return Out;
+    }
+    case ImplKind::JS:
+      return reference("js", "mjs");
+    case ImplKind::Py:
+      return reference("py", "py");
+    case ImplKind::C: {
+      auto Src = reference("c", "c");
+      if (!Src)
+        return Src.takeError();
+      return buildCReference(Entry, *Src);
+    }
+    }
+    llvm_unreachable("bad implementation");
+  }
+
+  /// clang-19 -O2 -shared: the reference, its shared driver (harmless, and
+  /// it resolves helpers the reference may use) and the kc_entry wrapper.
+  llvm::Expected<std::string> buildCReference(const kir::Function &Entry,
+                                              llvm::StringRef SrcPath) {
+    std::string Src = SrcPath.str();
+    if (Cfg.Clang.empty())
+      return makeError("clang-19 not found: cannot build the C reference");
+    std::string Wrapper = workPath(P.KernelName + ".entry.c");
+    if (llvm::Error E = writeFile(Wrapper, [&](llvm::raw_ostream &OS) {
+          OS << cEntryWrapper(Entry);
+        }))
+      return std::move(E);
+    std::string Out = workPath("ref-" + P.KernelName + ".so");
+    std::string RefDir = llvm::sys::path::parent_path(Src).str();
+    std::string RefMain = RefDir + "/refmain.c";
+    std::vector<std::string> Args = {Cfg.Clang, "-std=c11", "-O2",
+                                     "-ffp-contract=off", "-shared", "-fPIC",
+                                     "-I" + Cfg.RuntimeInclude, "-I" + RefDir,
+                                     Src, Wrapper};
+    if (llvm::sys::fs::exists(RefMain))
+      Args.push_back(RefMain);
+    Args.insert(Args.end(), {"-o", Out, "-lm"});
+    std::string Log = workPath(P.KernelName + ".clang.log");
+    llvm::SmallVector<llvm::StringRef, 16> Refs(Args.begin(), Args.end());
+    std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""),
+                                                  llvm::StringRef(Log),
+                                                  llvm::StringRef(Log)};
+    std::string Err;
+    int RC = llvm::sys::ExecuteAndWait(Cfg.Clang, Refs, std::nullopt,
+                                       Redirects, 120, 0, &Err);
+    if (RC != 0) {
+      std::string Msg = "clang-19 failed to build the C reference";
+      if (auto Buf = llvm::MemoryBuffer::getFile(Log))
+        Msg += ": " + (*Buf)->getBuffer().take_front(400).str();
+      return makeError(Msg);
+    }
+    return Out;
+  }
+
+  /// The command line of a runner process for \p K and \p JobPath.
+  std::vector<std::string> commandFor(ImplKind K, llvm::StringRef JobPath) {
+    switch (K) {
+    case ImplKind::Native:
+    case ImplKind::C:
+      return {Cfg.RunnerNative, JobPath.str()};
+    case ImplKind::CPython:
+    case ImplKind::Py:
+      return {Cfg.RunnerCPython, JobPath.str()};
+    case ImplKind::V8:
+    case ImplKind::V8System:
+    case ImplKind::JS: {
+      std::vector<std::string> Cmd = {
+          K == ImplKind::V8System ? Cfg.SystemNode : Cfg.Node};
+      Cmd.insert(Cmd.end(), Cfg.NodeFlags.begin(), Cfg.NodeFlags.end());
+      Cmd.push_back(Cfg.Harness);
+      Cmd.push_back(JobPath.str());
+      return Cmd;
+    }
+    }
+    llvm_unreachable("bad implementation");
+  }
+
+  ProcessRun runProcess(ImplKind K, bool CheckOnly) {
+    ProcessRun Run;
+    bench::Job J = P.Template;
+    J.Module = P.Modules[K];
+    J.CheckOnly = CheckOnly;
+    std::string Base = workPath(P.KernelName + "." + implName(K).str() + "." +
+                                std::to_string(JobCounter++));
+    std::string JobPath = Base + ".job.json", Out = Base + ".out",
+                ErrPath = Base + ".err";
+    if (llvm::Error E = writeFile(JobPath, [&](llvm::raw_ostream &OS) {
+          bench::writeJob(J, OS);
+        })) {
+      Run.Failure = llvm::toString(std::move(E));
+      return Run;
+    }
+    // LLVM's redirection opens without O_TRUNC: a stale longer file from an
+    // earlier run in the same work directory would leave its tail behind.
+    llvm::sys::fs::remove(Out);
+    llvm::sys::fs::remove(ErrPath);
+    std::vector<std::string> Cmd = commandFor(K, JobPath);
+    if (Cmd.front().empty()) {
+      Run.Failure = "no runner for " + implName(K).str() + " on this machine";
+      return Run;
+    }
+    llvm::SmallVector<llvm::StringRef, 8> Args(Cmd.begin(), Cmd.end());
+    // Children get a clean environment: nothing of the caller's leaks in.
+    std::string Home = "HOME=" + Cfg.WorkDir;
+    llvm::SmallVector<llvm::StringRef, 4> Env = {"PATH=/usr/bin:/bin",
+                                                 "LANG=C.UTF-8", Home};
+    std::optional<llvm::StringRef> Redirects[] = {
+        llvm::StringRef(""), llvm::StringRef(Out), llvm::StringRef(ErrPath)};
+    std::string ErrMsg;
+    bool ExecFailed = false;
+    auto Start = std::chrono::steady_clock::now();
+    int RC = llvm::sys::ExecuteAndWait(
+        Cmd.front(), Args, Env, Redirects,
+        static_cast<unsigned>(Cfg.TimeoutSec), Cfg.MemoryLimitMB, &ErrMsg,
+        &ExecFailed);
+    Run.WallSec = std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - Start)
+                      .count();
+    auto OutBuf = llvm::MemoryBuffer::getFile(Out);
+    if (OutBuf) {
+      auto Rep = bench::parseRunnerOutput((*OutBuf)->getBuffer());
+      if (Rep)
+        Run.Report = std::move(*Rep);
+      else
+        Run.Failure = llvm::toString(Rep.takeError());
+    }
+    if (ExecFailed) {
+      Run.Failure = "cannot start " + Cmd.front() + ": " + ErrMsg;
+    } else if (Run.Report.ErrorKind) {
+      Run.Failure = *Run.Report.ErrorKind + ": " + *Run.Report.ErrorMessage;
+      if (Run.Report.ErrorLine)
+        Run.Failure += " at line " + std::to_string(Run.Report.ErrorLine);
+    } else if (RC != 0) {
+      if (llvm::StringRef(ErrMsg).contains("timed out"))
+        Run.Failure = "timeout after " + std::to_string(int(Cfg.TimeoutSec)) +
+                      " s";
+      else if (!ErrMsg.empty())
+        Run.Failure = "runner died: " + ErrMsg;
+      else
+        Run.Failure = "runner exited with code " + std::to_string(RC);
+      if (auto ErrBuf = llvm::MemoryBuffer::getFile(ErrPath)) {
+        llvm::StringRef Log = (*ErrBuf)->getBuffer();
+        if (Log.contains_insensitive("out of memory") ||
+            Log.contains("MemoryError") || Log.contains("std::bad_alloc"))
+          Run.Failure += " (out of memory: limit " +
+                         std::to_string(Cfg.MemoryLimitMB) + " MiB)";
+        // The first line says what happened; stack dumps follow it.
+        llvm::StringRef First = Log.ltrim().split('\n').first.trim();
+        if (!First.empty() && !First.starts_with("#") &&
+            !First.starts_with("Stack dump"))
+          Run.Failure += "; stderr: " + First.take_front(200).str();
+      }
+      Run.Failure += " (log: " + ErrPath + ")";
+    } else if (!Run.Report.Done && Run.Failure.empty()) {
+      Run.Failure = "runner stopped before 'done'";
+    }
+    return Run;
+  }
+
+  void appendResult(const ImplResult &I, const ProcessRun &Run,
+                    unsigned Index) {
+    if (Cfg.ResultsPath.empty())
+      return;
+    llvm::json::Array Samples;
+    for (double S : Run.Report.SampleNsPerCall)
+      Samples.push_back(S);
+    llvm::json::Object O{
+        {"kernel", P.KernelName},
+        {"file", P.File},
+        {"workload", P.Workload},
+        {"size", P.Size},
+        {"size_value", P.SizeValue},
+        {"implementation", implName(I.Kind)},
+        {"runtime", Run.Report.Runtime},
+        {"version", Run.Report.Version},
+        {"engine", Run.Report.Engine},
+        {"process", Index},
+        {"batch", static_cast<int64_t>(Run.Report.Batch)},
+        {"ns_per_call", std::move(Samples)},
+        {"wall_s", Run.WallSec},
+        {"failure", Run.Failure},
+    };
+    // One record per completed process execution, appended and flushed at
+    // once: a killed rtcompare loses at most the run in progress.
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Cfg.ResultsPath, EC, llvm::sys::fs::OF_Append);
+    if (EC) {
+      Progress << "rtcompare: cannot append to '" << Cfg.ResultsPath
+               << "': " << EC.message() << "\n";
+      return;
+    }
+    OS << llvm::json::Value(std::move(O)) << "\n";
+  }
+
+  void checkResults(KernelResult &R) {
+    std::map<std::string, unsigned> Votes;
+    for (ImplResult &I : R.Impls) {
+      if (I.St != Status::Ok)
+        continue;
+      Progress << "[" << P.KernelName << "] checking " << implName(I.Kind)
+               << "\n";
+      ProcessRun Run = runProcess(I.Kind, /*CheckOnly=*/true);
+      I.Version = Run.Report.Version;
+      I.Engine = Run.Report.Engine;
+      I.Flags = Run.Report.Flags;
+      if (!Run.Failure.empty()) {
+        I.St = Status::Failed;
+        I.Message = Run.Failure;
+        continue;
+      }
+      if (!Run.Report.Canonical) {
+        I.St = Status::Failed;
+        I.Message = "runner reported no result";
+        continue;
+      }
+      I.Canonical = *Run.Report.Canonical;
+      ++Votes[I.Canonical];
+    }
+    // The agreed result is the one most implementations gave; a tie goes to
+    // kernelc's native code, the reference point of every ratio.
+    unsigned Best = 0;
+    for (const auto &V : Votes)
+      if (V.second > Best) {
+        Best = V.second;
+        R.Agreed = V.first;
+      }
+    for (const ImplResult &I : R.Impls)
+      if (I.Kind == ImplKind::Native && I.St == Status::Ok &&
+          Votes[I.Canonical] == Best)
+        R.Agreed = I.Canonical;
+    for (ImplResult &I : R.Impls)
+      if (I.St == Status::Ok && I.Canonical != R.Agreed) {
+        I.St = Status::Diverged;
+        I.Message = "result " + displayCanonical(I.Canonical) +
+                    ", the others agree on " + displayCanonical(R.Agreed);
+      }
+  }
+
+  void measure(KernelResult &R) {
+    auto Start = std::chrono::steady_clock::now();
+    for (unsigned Proc = 0; Proc < Cfg.Processes; ++Proc) {
+      double Elapsed = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - Start)
+                           .count();
+      if (Cfg.TimeBudgetSec > 0 && Proc >= 2 && Elapsed > Cfg.TimeBudgetSec) {
+        Progress << "[" << P.KernelName << "] time budget reached after "
+                 << Proc << " process executions\n";
+        break;
+      }
+      for (ImplResult &I : R.Impls) {
+        if (I.St != Status::Ok)
+          continue;
+        Progress << "[" << P.KernelName << "] " << implName(I.Kind)
+                 << " process " << (Proc + 1) << "/" << Cfg.Processes;
+        ProcessRun Run = runProcess(I.Kind, /*CheckOnly=*/false);
+        Progress << llvm::formatv(" {0:f1} s\n", Run.WallSec);
+        if (Run.Failure.empty() && Run.Report.Canonical &&
+            *Run.Report.Canonical != R.Agreed) {
+          Run.Failure = "result changed between runs: " +
+                        displayCanonical(*Run.Report.Canonical);
+          I.St = Status::Diverged;
+        }
+        if (Run.Failure.empty() && Run.Report.SampleNsPerCall.empty())
+          Run.Failure = "runner reported no samples";
+        appendResult(I, Run, Proc);
+        if (!Run.Failure.empty()) {
+          if (I.St == Status::Ok)
+            I.St = Status::Failed;
+          I.Message = Run.Failure;
+        }
+        I.Runs.push_back(std::move(Run));
+      }
+    }
+  }
+
+  /// The steady-state iterations of each process execution.
+  static std::vector<llvm::ArrayRef<double>> steadySlices(const ImplResult &I) {
+    std::vector<llvm::ArrayRef<double>> Out;
+    for (const ProcessRun &Run : I.Runs)
+      if (Run.Warmup)
+        Out.push_back(llvm::ArrayRef<double>(Run.Report.SampleNsPerCall)
+                          .drop_front(Run.Warmup->SteadyBegin));
+    return Out;
+  }
+
+  void analyse(KernelResult &R) {
+    stats::BootstrapOptions BO;
+    BO.Seed = Cfg.Seed;
+    const ImplResult *Native = nullptr;
+    for (ImplResult &I : R.Impls) {
+      if (I.St != Status::Ok)
+        continue;
+      for (ProcessRun &Run : I.Runs) {
+        Run.Warmup = stats::classify(Run.Report.SampleNsPerCall);
+        I.SteadyMeans.push_back(Run.Warmup->SteadyMean);
+      }
+      if (I.SteadyMeans.empty())
+        continue;
+      I.TimePerCall = stats::steadyStateInterval(steadySlices(I), BO);
+      if (I.Kind == ImplKind::Native)
+        Native = &I;
+    }
+    if (!Native)
+      return;
+    auto NativeSlices = steadySlices(*Native);
+    for (ImplResult &I : R.Impls) {
+      if (I.St != Status::Ok || I.SteadyMeans.empty())
+        continue;
+      if (&I == Native) {
+        // Native against itself is 1 by definition, not a noisy estimate.
+        I.RatioToNative = stats::Interval{1, 1, 1, false, false};
+        continue;
+      }
+      I.RatioToNative =
+          stats::steadyStateRatio(steadySlices(I), NativeSlices, BO);
+    }
+  }
+};
+
+} // namespace
+
+llvm::Expected<KernelResult> compare::runKernel(llvm::StringRef File,
+                                                const Config &Cfg,
+                                                llvm::raw_ostream &Progress) {
+  return KernelRunner(Cfg, Progress).run(File);
+}

@@ -1,0 +1,122 @@
+//===- Compare.h - rtcompare: one kernel on every runtime -------*- C++ -*-===//
+//
+// Runs a kernel's implementations (kernelc's native code, JS and Python, and
+// the hand-written C, JS and Python references), each process execution in
+// its own runner process (docs/runner-protocol.md); proves their results
+// equal before timing anything; measures; analyses warm-up and intervals.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KC_COMPARE_COMPARE_H
+#define KC_COMPARE_COMPARE_H
+
+#include "Bench/Protocol.h"
+#include "Bench/Workload.h"
+#include "Stats/Stats.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+}
+
+namespace kc {
+namespace compare {
+
+/// The implementations rtcompare knows, in report order.
+enum class ImplKind { Native, C, V8, V8System, CPython, JS, Py };
+
+llvm::StringRef implName(ImplKind K);         // native, c, v8, ...
+llvm::StringRef implRuntime(ImplKind K);      // native, v8, cpython
+bool implIsReference(ImplKind K);              // c, js, py
+llvm::Expected<std::vector<ImplKind>> parseImplList(llvm::StringRef List);
+
+struct Config {
+  std::vector<ImplKind> Impls = {ImplKind::Native, ImplKind::V8,
+                                 ImplKind::CPython};
+  std::string Workload;  // empty: the kernel's first
+  bench::SizeClass Size = bench::SizeClass::Default;
+  /// When set, overrides the size class's size (rtcompare sweep).
+  std::optional<int64_t> ExplicitSize;
+  unsigned Processes = 5;    // process executions per implementation
+  unsigned Iterations = 20;  // in-process iterations per process execution
+  uint64_t MinSampleNs = 5000000;
+  /// Stop starting new process executions for a kernel after this many
+  /// seconds (0: no budget); at least 2 per implementation always run.
+  double TimeBudgetSec = 0;
+  double TimeoutSec = 300;       // per process execution
+  unsigned MemoryLimitMB = 8192; // per runner process (RLIMIT_DATA)
+  std::string WorkDir;           // generated modules, inputs, jobs, logs
+  std::string ReferenceDir;      // benchmarks/reference
+  // Tools.
+  std::string RunnerNative, RunnerCPython, Node, SystemNode, Harness, Clang,
+      RuntimeInclude;
+  std::vector<std::string> NodeFlags;
+  std::string ResultsPath;  // JSONL, appended as measurements complete
+  /// Implementation -> module path overriding the default (for tests).
+  std::vector<std::pair<ImplKind, std::string>> ModuleOverrides;
+  uint64_t Seed = 1;
+};
+
+/// Runners next to the tool in \p ToolDir, the pinned node, clang-19, the
+/// references in the source tree; a per-user temporary work directory.
+Config defaultConfig(llvm::StringRef ToolDir);
+
+/// One process execution.
+struct ProcessRun {
+  bench::RunnerReport Report;
+  std::string Failure;  // empty when the runner completed
+  double WallSec = 0;
+  std::optional<stats::Classification> Warmup;
+};
+
+enum class Status { Ok, Diverged, Failed, Skipped };
+llvm::StringRef statusName(Status S);
+
+struct ImplResult {
+  ImplKind Kind;
+  Status St = Status::Ok;
+  std::string Message;    // why it failed or diverged
+  std::string Canonical;  // its result
+  std::string Version, Engine;
+  std::vector<std::string> Flags;
+  std::vector<ProcessRun> Runs;
+  std::vector<double> SteadyMeans;  // ns per call, one per process execution
+  std::optional<stats::Interval> TimePerCall;   // ns
+  std::optional<stats::Interval> RatioToNative;
+};
+
+struct KernelResult {
+  std::string Kernel, File, Workload, Size;
+  int64_t SizeValue = 0;
+  std::string Agreed;  // the canonical result most implementations gave
+  std::vector<ImplResult> Impls;
+  bool allAgree() const;
+  bool anyFailed() const;
+};
+
+/// Runs one kernel file. Errors are only for what stops the whole kernel
+/// (it does not compile, no such workload); a failing implementation is a
+/// result. Progress goes to \p Progress.
+llvm::Expected<KernelResult> runKernel(llvm::StringRef File,
+                                       const Config &Cfg,
+                                       llvm::raw_ostream &Progress);
+
+/// Human-readable f64 or truncated text of a canonical result.
+std::string displayCanonical(llvm::StringRef Canonical, size_t Max = 60);
+
+// Reports.
+void printTable(llvm::ArrayRef<KernelResult> Results, llvm::raw_ostream &OS);
+/// Google Benchmark's JSON schema, readable by its tools/compare.py.
+void writeBenchmarkJSON(llvm::ArrayRef<KernelResult> Results,
+                        llvm::raw_ostream &OS);
+void writeCSV(llvm::ArrayRef<KernelResult> Results, llvm::raw_ostream &OS);
+
+} // namespace compare
+} // namespace kc
+
+#endif

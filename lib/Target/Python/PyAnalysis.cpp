@@ -1,0 +1,1264 @@
+//===- PyAnalysis.cpp - Facts the Python back-end proves about KIR ---------===//
+
+#include "PyAnalysis.h"
+#include "llvm/ADT/SmallVector.h"
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <vector>
+
+using namespace kc;
+using namespace kc::pygen;
+using kir::Node;
+using kir::Op;
+using kir::TypeKind;
+
+using I128 = __int128;
+
+//===----------------------------------------------------------------------===//
+// Intervals
+//===----------------------------------------------------------------------===//
+
+static constexpr I128 Big = I128(1) << 62;
+
+Range Range::of(I128 L, I128 H) {
+  Range R;
+  R.Lo = L < -Big ? NegInf : L > Big ? int64_t(Big) : int64_t(L);
+  R.Hi = H > Big ? PosInf : H < -Big ? -int64_t(Big) : int64_t(H);
+  return R;
+}
+
+Range Range::ofType(const kir::Type *T) {
+  switch (T->Kind) {
+  case TypeKind::I32:
+    return {-(int64_t(1) << 31), (int64_t(1) << 31) - 1};
+  case TypeKind::U32:
+    return {0, (int64_t(1) << 32) - 1};
+  case TypeKind::Bool:
+    return {0, 1};
+  default:
+    return all();
+  }
+}
+
+Range Range::join(const Range &O) const {
+  if (isEmpty())
+    return O;
+  if (O.isEmpty())
+    return *this;
+  return {std::min(Lo, O.Lo), std::max(Hi, O.Hi)};
+}
+
+Range Range::meet(const Range &O) const {
+  if (isEmpty() || O.isEmpty())
+    return empty();
+  return {std::max(Lo, O.Lo), std::min(Hi, O.Hi)};
+}
+
+static I128 lo(const Range &R) { return R.Lo; }
+static I128 hi(const Range &R) { return R.Hi; }
+static bool finite(const Range &R) {
+  return R.Lo != Range::NegInf && R.Hi != Range::PosInf;
+}
+
+static Range add(const Range &A, const Range &B) {
+  if (A.isEmpty() || B.isEmpty())
+    return Range::empty();
+  return Range::of(lo(A) + lo(B), hi(A) + hi(B));
+}
+
+static Range sub(const Range &A, const Range &B) {
+  if (A.isEmpty() || B.isEmpty())
+    return Range::empty();
+  return Range::of(lo(A) - hi(B), hi(A) - lo(B));
+}
+
+static Range neg(const Range &A) {
+  if (A.isEmpty())
+    return Range::empty();
+  return Range::of(-hi(A), -lo(A));
+}
+
+static Range corners(I128 C0, I128 C1, I128 C2, I128 C3) {
+  return Range::of(std::min({C0, C1, C2, C3}), std::max({C0, C1, C2, C3}));
+}
+
+static Range mul(const Range &A, const Range &B) {
+  if (A.isEmpty() || B.isEmpty())
+    return Range::empty();
+  // Infinite bounds are +-2^63 here, so products stay within 2^126.
+  return corners(lo(A) * lo(B), lo(A) * hi(B), hi(A) * lo(B), hi(A) * hi(B));
+}
+
+static I128 maxAbs(const Range &A) {
+  return std::max(lo(A) < 0 ? -lo(A) : lo(A), hi(A) < 0 ? -hi(A) : hi(A));
+}
+
+/// Truncating division (the divisor 0 traps, so it yields nothing).
+static Range truncDiv(const Range &A, const Range &B) {
+  if (A.isEmpty() || B.isEmpty() || (B.Lo == 0 && B.Hi == 0))
+    return Range::empty();
+  if (finite(A) && finite(B)) {
+    // Trunc is monotone in the real quotient: the extremes are at corners of
+    // the divisor's non-zero parts.
+    llvm::SmallVector<I128, 4> Divisors;
+    for (I128 D : {lo(B), hi(B), I128(-1), I128(1)})
+      if (D != 0 && D >= lo(B) && D <= hi(B))
+        Divisors.push_back(D);
+    I128 Min = 0, Max = 0;
+    bool First = true;
+    for (I128 D : Divisors)
+      for (I128 N : {lo(A), hi(A)}) {
+        I128 Q = N / D; // C++ truncates too
+        Min = First ? Q : std::min(Min, Q);
+        Max = First ? Q : std::max(Max, Q);
+        First = false;
+      }
+    return Range::of(Min, Max);
+  }
+  // |a / b| <= |a|; the sign is known when both signs are.
+  I128 M = maxAbs(A);
+  if (A.Lo >= 0 && B.Lo >= 0)
+    return Range::of(0, M);
+  if (A.Lo >= 0 && B.Hi <= 0)
+    return Range::of(-M, 0);
+  return Range::of(-M, M);
+}
+
+/// Remainder with the dividend's sign: |r| < |b| and |r| <= |a|.
+static Range truncRem(const Range &A, const Range &B) {
+  if (A.isEmpty() || B.isEmpty() || (B.Lo == 0 && B.Hi == 0))
+    return Range::empty();
+  I128 M = std::min(maxAbs(A), maxAbs(B) - 1);
+  if (A.Lo >= 0)
+    return Range::of(0, M);
+  if (A.Hi <= 0)
+    return Range::of(-M, 0);
+  return Range::of(-M, M);
+}
+
+static I128 bitCeil(I128 V) {
+  // The least 2^k - 1 >= V, for V >= 0.
+  I128 P = 0;
+  while (P < V)
+    P = P * 2 + 1;
+  return P;
+}
+
+static Range bitAnd(const Range &A, const Range &B, const Range &TypeR) {
+  if (A.isEmpty() || B.isEmpty())
+    return Range::empty();
+  if (A.Lo >= 0 && B.Lo >= 0)
+    return Range::of(0, std::min(hi(A), hi(B)));
+  if (A.Lo >= 0)
+    return Range::of(0, hi(A));
+  if (B.Lo >= 0)
+    return Range::of(0, hi(B));
+  return TypeR;
+}
+
+static Range bitOrXor(const Range &A, const Range &B, const Range &TypeR,
+                      bool IsOr) {
+  if (A.isEmpty() || B.isEmpty())
+    return Range::empty();
+  if (A.Lo >= 0 && B.Lo >= 0 && finite(A) && finite(B))
+    return Range::of(IsOr ? std::max(lo(A), lo(B)) : 0,
+                     bitCeil(std::max(hi(A), hi(B))));
+  return TypeR;
+}
+
+/// The shift count after `& 31`.
+static Range shiftCount(const Range &B) {
+  if (B.isEmpty())
+    return Range::empty();
+  if (B.Lo >= 0 && B.Hi <= 31)
+    return B;
+  if (B.Lo == B.Hi)
+    return Range::point(B.Lo & 31);
+  return {0, 31};
+}
+
+static Range shl(const Range &A, const Range &C) {
+  if (A.isEmpty() || C.isEmpty())
+    return Range::empty();
+  auto S = [](I128 V, int64_t N) { return V * (I128(1) << N); };
+  return corners(S(lo(A), C.Lo), S(lo(A), C.Hi), S(hi(A), C.Lo),
+                 S(hi(A), C.Hi));
+}
+
+static Range shr(const Range &A, const Range &C) {
+  if (A.isEmpty() || C.isEmpty())
+    return Range::empty();
+  // Arithmetic shift = floor division by 2^n.
+  auto S = [](I128 V, int64_t N) {
+    I128 D = I128(1) << N;
+    I128 Q = V / D;
+    return (V % D != 0 && V < 0) ? Q - 1 : Q;
+  };
+  return corners(S(lo(A), C.Lo), S(lo(A), C.Hi), S(hi(A), C.Lo),
+                 S(hi(A), C.Hi));
+}
+
+static bool isIntegerType(const kir::Type *T) { return T->isInteger(); }
+
+//===----------------------------------------------------------------------===//
+// Purity
+//===----------------------------------------------------------------------===//
+
+static bool isConstOp(Op O) {
+  return O == Op::BoolConst || O == Op::I32Const || O == Op::U32Const ||
+         O == Op::IntConst || O == Op::F64Const || O == Op::StrConst;
+}
+
+Purity Analysis::purity(const Node *N) {
+  Purity P = Purity::Stable;
+  for (const Node *O : N->Operands) {
+    Purity Q = purity(O);
+    if (Q == Purity::Any)
+      return Purity::Any;
+    if (Q == Purity::Quiet)
+      P = Purity::Quiet;
+  }
+  auto DivisorIsNonZeroConst = [&] {
+    const Node *D = N->operand(1);
+    return isConstOp(D->Opcode) && D->IntVal != 0;
+  };
+  switch (N->Opcode) {
+  case Op::Call:
+  case Op::ArrayPop:
+  case Op::ArrayGet:
+  case Op::ArraySet:
+  case Op::StrCodeAt:
+  case Op::BytesAt:
+  case Op::StrSlice:
+  case Op::BytesSlice:
+  case Op::MapAt:
+  case Op::F64ToI32:
+  case Op::F64ToU32:
+  case Op::F64ToInt:
+  case Op::StrParseInt:
+  case Op::StrFromCode:
+  case Op::ArrayNew:
+  case Op::IntCheckSafe:
+    return Purity::Any;
+  case Op::I32Div:
+  case Op::I32Rem:
+  case Op::U32Div:
+  case Op::U32Rem:
+  case Op::IntDiv:
+  case Op::IntRem:
+    return DivisorIsNonZeroConst() ? P : Purity::Any;
+  case Op::ArrayLen:
+  case Op::FieldGet:
+  case Op::MapGet:
+  case Op::MapHas:
+  case Op::MapLen:
+    return Purity::Quiet;
+  default:
+    return P;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Range analysis
+//===----------------------------------------------------------------------===//
+
+namespace kc {
+namespace pygen {
+
+/// The abstract value of a local or expression: an interval for integers,
+/// "non-negative or NaN" for f64. The bottom value (nothing reaches) has an
+/// empty interval and NonNeg set, so that joining with it changes nothing.
+struct Val {
+  Range R;
+  bool NonNeg = true;
+  static Val bottom() { return Val(); }
+  static Val top(const kir::Type *T) {
+    Val V;
+    V.R = Range::ofType(T);
+    V.NonNeg = false;
+    return V;
+  }
+  Val join(const Val &O) const {
+    Val V;
+    V.R = R.join(O.R);
+    V.NonNeg = NonNeg && O.NonNeg;
+    return V;
+  }
+  bool operator==(const Val &O) const {
+    return R == O.R && NonNeg == O.NonNeg;
+  }
+  bool operator!=(const Val &O) const { return !(*this == O); }
+};
+
+struct State {
+  bool Live = false;
+  std::vector<Val> Vals; // by Local::Id
+
+  void joinWith(const State &O) {
+    if (!O.Live)
+      return;
+    if (!Live) {
+      *this = O;
+      return;
+    }
+    for (size_t I = 0; I < Vals.size(); ++I)
+      Vals[I] = Vals[I].join(O.Vals[I]);
+  }
+  bool operator==(const State &O) const {
+    return Live == O.Live && (!Live || Vals == O.Vals);
+  }
+};
+
+/// Module-wide summaries: what every call passes, what every function
+/// returns, what the elements of arrays that never leave their function
+/// hold. They only grow; after a few rounds, growing bounds jump to
+/// infinity so the iteration ends.
+struct Summaries {
+  llvm::DenseMap<const kir::Function *, std::vector<Val>> Params;
+  llvm::DenseMap<const kir::Function *, Val> Returns;
+  llvm::DenseMap<const kir::Local *, Val> Elems;
+  llvm::DenseSet<const kir::Function *> Open; // callable with any arguments
+  llvm::DenseSet<const kir::Local *> TrackedArrays;
+  bool Changed = false;
+  bool Widen = false;
+
+  void update(Val &Slot, const Val &New, const kir::Type *T) {
+    Val J = Slot.join(New);
+    if (J == Slot)
+      return;
+    if (Widen && !Slot.R.isEmpty()) {
+      Range TR = Range::ofType(T);
+      if (J.R.Lo < Slot.R.Lo)
+        J.R.Lo = TR.Lo;
+      if (J.R.Hi > Slot.R.Hi)
+        J.R.Hi = TR.Hi;
+    }
+    Slot = J;
+    Changed = true;
+  }
+};
+
+class FunctionAnalyzer {
+public:
+  FunctionAnalyzer(Analysis &A, Summaries &S, const kir::Function &F,
+                   bool Record)
+      : A(A), Sum(S), F(F), Record(Record) {}
+
+  void run() {
+    State St;
+    St.Live = true;
+    St.Vals.assign(F.Locals.size(), Val::bottom());
+    bool Open = Sum.Open.count(&F);
+    auto &Params = Sum.Params[&F];
+    Params.resize(F.Params.size(), Val::bottom());
+    for (size_t I = 0; I < F.Params.size(); ++I) {
+      const kir::Local *P = F.Params[I];
+      St.Vals[P->Id] = Open ? Val::top(P->Ty) : Params[I];
+    }
+    execBlock(*F.Body, St);
+  }
+
+private:
+  Analysis &A;
+  Summaries &Sum;
+  const kir::Function &F;
+  bool Record;
+  /// Evaluating only to refine a condition: no facts, no summaries.
+  bool Peek = false;
+
+  struct LoopExits {
+    State Breaks;
+    State Continues;
+  };
+  std::vector<LoopExits> Loops;
+
+  void record(const Node &N, const Val &V) {
+    if (!Record || Peek)
+      return;
+    auto [It, New] = A.NodeFacts.try_emplace(&N);
+    It->second.Raw = New ? V.R : It->second.Raw.join(V.R);
+    It->second.AllNonNeg = (New || It->second.AllNonNeg) && V.NonNeg;
+  }
+
+  Val typed(const kir::Type *T, Range R) {
+    Val V;
+    V.R = R;
+    V.NonNeg = false;
+    (void)T;
+    return V;
+  }
+
+  const kir::Local *trackedArray(const Node &N) {
+    if (N.Opcode == Op::LocalGet && Sum.TrackedArrays.count(N.Var))
+      return N.Var;
+    return nullptr;
+  }
+
+  Val elemOf(const Node &Arr, const kir::Type *ElemTy) {
+    if (const kir::Local *L = trackedArray(Arr))
+      return Sum.Elems[L];
+    return Val::top(ElemTy);
+  }
+
+  void storeElem(const Node &Arr, const Val &V) {
+    if (Peek)
+      return;
+    if (const kir::Local *L = trackedArray(Arr))
+      Sum.update(Sum.Elems[L], V, L->Ty->Elem);
+  }
+
+  //--- expressions -------------------------------------------------------//
+
+  /// The value after the back-end's mask: raw if it fits the type.
+  static Val wrapped(const kir::Type *T, Range Raw) {
+    Val V;
+    V.NonNeg = false;
+    Range TR = Range::ofType(T);
+    V.R = Raw.within(TR) ? Raw : TR;
+    return V;
+  }
+
+  Val eval(const Node &N, State &St) {
+    // Short-circuit operators evaluate their right side under the refined
+    // state.
+    if (N.Opcode == Op::BoolAnd || N.Opcode == Op::BoolOr) {
+      eval(*N.operand(0), St);
+      State R = refine(St, *N.operand(0), N.Opcode == Op::BoolAnd);
+      if (R.Live)
+        eval(*N.operand(1), R);
+      Val V = Val::top(N.Ty);
+      record(N, V);
+      return V;
+    }
+    llvm::SmallVector<Val, 3> O;
+    for (const Node *Operand : N.Operands)
+      O.push_back(eval(*Operand, St));
+    std::optional<Range> Raw;
+    Val V = transfer(N, O, St, Raw);
+    // For the ops that may wrap, the facts keep the unmasked range.
+    Val Recorded = V;
+    if (Raw)
+      Recorded.R = *Raw;
+    record(N, Recorded);
+    return V;
+  }
+
+  /// Evaluates without recording facts or touching summaries.
+  Val peekVal(const Node &N, State &St) {
+    bool Saved = Peek;
+    Peek = true;
+    Val V = eval(N, St);
+    Peek = Saved;
+    return V;
+  }
+
+  Val transfer(const Node &N, llvm::ArrayRef<Val> O, State &St,
+               std::optional<Range> &Raw) {
+    const kir::Type *T = N.Ty;
+    auto wrapRaw = [&](const kir::Type *Ty, Range R) {
+      Raw = R;
+      return wrapped(Ty, R);
+    };
+    auto R = [&](unsigned I) { return O[I].R; };
+    auto Exact = [&](Range Raw) { return typed(T, Raw); };
+    auto F64 = [&](bool NonNeg) {
+      Val V = Val::top(T);
+      V.NonNeg = NonNeg;
+      return V;
+    };
+    switch (N.Opcode) {
+    case Op::BoolConst:
+      return Val::top(T);
+    case Op::I32Const:
+    case Op::U32Const:
+    case Op::IntConst:
+      return Exact(Range::point(N.IntVal));
+    case Op::F64Const:
+      return F64(!(N.F64Val < 0));
+    case Op::StrConst:
+      return Val::top(T);
+    case Op::LocalGet:
+      if (!St.Live)
+        return Val::bottom();
+      return St.Vals[N.Var->Id];
+    case Op::LocalDecl:
+    case Op::LocalSet:
+      return Val::bottom();
+
+    case Op::I32Add:
+    case Op::U32Add:
+      return wrapRaw(T, add(R(0), R(1)));
+    case Op::I32Sub:
+    case Op::U32Sub:
+      return wrapRaw(T, sub(R(0), R(1)));
+    case Op::I32Mul:
+    case Op::U32Mul:
+      return wrapRaw(T, mul(R(0), R(1)));
+    case Op::I32Div:
+      return wrapRaw(T, truncDiv(R(0), R(1)));
+    case Op::I32Rem:
+      return wrapRaw(T, truncRem(R(0), R(1)));
+    case Op::U32Div:
+    case Op::IntDiv:
+      return Exact(truncDiv(R(0), R(1)));
+    case Op::U32Rem:
+    case Op::IntRem:
+      return Exact(truncRem(R(0), R(1)));
+    case Op::I32Neg:
+    case Op::U32Neg:
+      return wrapRaw(T, neg(R(0)));
+    case Op::I32And:
+    case Op::U32And:
+      return Exact(bitAnd(R(0), R(1), Range::ofType(T)));
+    case Op::I32Or:
+    case Op::U32Or:
+      return Exact(bitOrXor(R(0), R(1), Range::ofType(T), /*IsOr=*/true));
+    case Op::I32Xor:
+    case Op::U32Xor:
+      return Exact(bitOrXor(R(0), R(1), Range::ofType(T), /*IsOr=*/false));
+    case Op::I32Not:
+      return Exact(sub(Range::point(-1), R(0)));
+    case Op::U32Not:
+      return Exact(sub(Range::point(0xFFFFFFFF), R(0)));
+    case Op::I32Shl:
+    case Op::U32Shl:
+      return wrapRaw(T, shl(R(0), shiftCount(R(1))));
+    case Op::I32Shr:
+    case Op::U32Shr:
+      return Exact(shr(R(0), shiftCount(R(1))));
+    case Op::I32Cmp:
+    case Op::U32Cmp:
+    case Op::IntCmp:
+    case Op::F64Cmp:
+    case Op::BoolCmp:
+    case Op::StrCmp:
+    case Op::BoolNot:
+    case Op::BoolAnd:
+    case Op::BoolOr:
+    case Op::MapHas:
+      return Val::top(T);
+    case Op::IntAdd:
+      return Exact(add(R(0), R(1)));
+    case Op::IntSub:
+      return Exact(sub(R(0), R(1)));
+    case Op::IntMul:
+      return Exact(mul(R(0), R(1)));
+    case Op::IntNeg:
+      return Exact(neg(R(0)));
+    case Op::IntCheckSafe:
+      return Exact(R(0).meet({-(int64_t(1) << 53), int64_t(1) << 53}));
+
+    case Op::F64Add:
+      return F64(O[0].NonNeg && O[1].NonNeg);
+    case Op::F64Mul: {
+      const Node *L = N.operand(0), *Rt = N.operand(1);
+      bool Square = L->Opcode == Op::LocalGet && Rt->Opcode == Op::LocalGet &&
+                    L->Var == Rt->Var;
+      return F64(Square || (O[0].NonNeg && O[1].NonNeg));
+    }
+    case Op::F64Div: {
+      // Only a positive divisor keeps the sign: x / -0.0 is -inf.
+      const Node *D = N.operand(1);
+      bool Positive = (D->Opcode == Op::F64Const && D->F64Val > 0);
+      return F64(O[0].NonNeg && Positive);
+    }
+    case Op::F64Sub:
+    case Op::F64Neg:
+      return F64(false);
+    case Op::F64Rem:
+    case Op::F64Floor:
+      return F64(O[0].NonNeg);
+    case Op::F64Sqrt:
+      return F64(true);
+
+    case Op::NumMin:
+      if (T->Kind == TypeKind::F64)
+        return F64(O[0].NonNeg && O[1].NonNeg);
+      if (R(0).isEmpty() || R(1).isEmpty())
+        return Exact(Range::empty());
+      return Exact({std::min(R(0).Lo, R(1).Lo), std::min(R(0).Hi, R(1).Hi)});
+    case Op::NumMax:
+      if (T->Kind == TypeKind::F64)
+        return F64(O[0].NonNeg);
+      if (R(0).isEmpty() || R(1).isEmpty())
+        return Exact(Range::empty());
+      return Exact({std::max(R(0).Lo, R(1).Lo), std::max(R(0).Hi, R(1).Hi)});
+    case Op::NumAbs: {
+      if (T->Kind == TypeKind::F64)
+        return F64(true);
+      Range A = R(0);
+      Range Raw = A;
+      if (A.isEmpty())
+        Raw = A;
+      else if (A.Hi <= 0)
+        Raw = neg(A);
+      else if (A.Lo < 0)
+        Raw = Range::of(0, std::max(-lo(A), hi(A)));
+      if (T->Kind == TypeKind::I32)
+        return wrapRaw(T, Raw);
+      return Exact(Raw);
+    }
+
+    case Op::I32ToInt:
+    case Op::U32ToInt:
+      return Exact(R(0));
+    case Op::IntToI32:
+    case Op::IntToU32:
+    case Op::I32ToU32:
+    case Op::U32ToI32:
+      return wrapRaw(T, R(0));
+    case Op::I32ToF64:
+    case Op::U32ToF64:
+    case Op::IntToF64:
+      return F64(R(0).nonNegative());
+    case Op::F64ToI32:
+    case Op::F64ToU32:
+      return Exact(Range::ofType(T));
+    case Op::F64ToInt:
+      return Exact({-(int64_t(1) << 53), int64_t(1) << 53});
+
+    case Op::StrLen:
+    case Op::BytesLen:
+    case Op::ArrayLen:
+    case Op::MapLen:
+      return Exact({0, int64_t(Big)});
+    case Op::StrCodeAt:
+      return Exact({0, 127});
+    case Op::BytesAt:
+      return Exact({0, 255});
+    case Op::StrParseInt:
+      return Exact({-(int64_t(1) << 53), int64_t(1) << 53});
+    case Op::StrSlice:
+    case Op::StrConcat:
+    case Op::StrFromInt:
+    case Op::StrFromCode:
+    case Op::BytesSlice:
+    case Op::ArrayNew:
+    case Op::ArrayLit:
+    case Op::RecordNew:
+    case Op::MapNew:
+      return Val::top(T);
+
+    case Op::ArrayGet:
+    case Op::ArrayPop:
+      return elemOf(*N.operand(0), T);
+    case Op::ArraySet:
+      storeElem(*N.operand(0), O[2]);
+      return Val::bottom();
+    case Op::ArrayPush:
+      storeElem(*N.operand(0), O[1]);
+      return Val::bottom();
+    case Op::FieldGet:
+    case Op::MapGet:
+    case Op::MapAt:
+      return Val::top(T);
+    case Op::FieldSet:
+    case Op::MapSet:
+    case Op::Eval:
+      return Val::bottom();
+
+    case Op::Call: {
+      const kir::Function *C = N.Callee;
+      if (!Peek) {
+        auto &Params = Sum.Params[C];
+        Params.resize(C->Params.size(), Val::bottom());
+        for (size_t I = 0; I < O.size(); ++I)
+          Sum.update(Params[I], O[I], C->Params[I]->Ty);
+      }
+      if (T->Kind == TypeKind::Void)
+        return Val::bottom();
+      auto It = Sum.Returns.find(C);
+      return It == Sum.Returns.end() ? Val::bottom() : It->second;
+    }
+
+    case Op::If:
+    case Op::While:
+    case Op::ForRange:
+    case Op::ForEach:
+    case Op::ForMap:
+    case Op::Break:
+    case Op::Continue:
+    case Op::Return:
+      return Val::bottom();
+    }
+    return Val::top(T);
+  }
+
+  //--- conditions --------------------------------------------------------//
+
+  /// The local an integer expression reads, looking through conversions
+  /// that keep the value (int(x) of an i32 or u32).
+  static const kir::Local *localOf(const Node &N) {
+    if (N.Opcode == Op::LocalGet && isIntegerType(N.Var->Ty))
+      return N.Var;
+    if (N.Opcode == Op::I32ToInt || N.Opcode == Op::U32ToInt)
+      return localOf(*N.operand(0));
+    return nullptr;
+  }
+
+  static kir::Pred swapPred(kir::Pred P) {
+    switch (P) {
+    case kir::Pred::Lt: return kir::Pred::Gt;
+    case kir::Pred::Le: return kir::Pred::Ge;
+    case kir::Pred::Gt: return kir::Pred::Lt;
+    case kir::Pred::Ge: return kir::Pred::Le;
+    case kir::Pred::Eq:
+    case kir::Pred::Ne:
+      break;
+    }
+    return P;
+  }
+
+  static kir::Pred negatePred(kir::Pred P) {
+    switch (P) {
+    case kir::Pred::Lt: return kir::Pred::Ge;
+    case kir::Pred::Le: return kir::Pred::Gt;
+    case kir::Pred::Gt: return kir::Pred::Le;
+    case kir::Pred::Ge: return kir::Pred::Lt;
+    case kir::Pred::Eq: return kir::Pred::Ne;
+    case kir::Pred::Ne: return kir::Pred::Eq;
+    }
+    return P;
+  }
+
+  /// x P y holds: narrow x.
+  static Range narrow(Range X, kir::Pred P, Range Y) {
+    if (X.isEmpty() || Y.isEmpty())
+      return Range::empty();
+    switch (P) {
+    case kir::Pred::Lt:
+      return X.meet(Range::of(Range::NegInf, hi(Y) - 1));
+    case kir::Pred::Le:
+      return X.meet(Range::of(Range::NegInf, hi(Y)));
+    case kir::Pred::Gt:
+      return X.meet(Range::of(lo(Y) + 1, Range::PosInf));
+    case kir::Pred::Ge:
+      return X.meet(Range::of(lo(Y), Range::PosInf));
+    case kir::Pred::Eq:
+      return X.meet(Y);
+    case kir::Pred::Ne:
+      if (Y.Lo == Y.Hi) {
+        if (X.Lo == Y.Lo && X.Lo != Range::PosInf)
+          ++X.Lo;
+        if (X.Hi == Y.Lo && X.Hi != Range::NegInf)
+          --X.Hi;
+      }
+      return X;
+    }
+    return X;
+  }
+
+  Range peek(const Node &N, State &St) { return peekVal(N, St).R; }
+
+  /// The state in which \p Cond evaluates to \p Truth (not live when it
+  /// cannot).
+  State refine(const State &St, const Node &Cond, bool Truth) {
+    if (!St.Live)
+      return St;
+    switch (Cond.Opcode) {
+    case Op::BoolConst:
+      if ((Cond.IntVal != 0) != Truth)
+        return State();
+      return St;
+    case Op::BoolNot:
+      return refine(St, *Cond.operand(0), !Truth);
+    case Op::BoolAnd:
+    case Op::BoolOr: {
+      // and: true when both are; false when a is, or a is true and b false.
+      bool IsAnd = Cond.Opcode == Op::BoolAnd;
+      if (Truth == IsAnd)
+        return refine(refine(St, *Cond.operand(0), Truth), *Cond.operand(1),
+                      Truth);
+      State Short = refine(St, *Cond.operand(0), Truth);
+      State Long = refine(refine(St, *Cond.operand(0), !Truth),
+                          *Cond.operand(1), Truth);
+      Short.joinWith(Long);
+      return Short;
+    }
+    case Op::I32Cmp:
+    case Op::U32Cmp:
+    case Op::IntCmp: {
+      kir::Pred P = Truth ? Cond.Predicate : negatePred(Cond.Predicate);
+      State Out = St;
+      const kir::Local *L = localOf(*Cond.operand(0));
+      const kir::Local *Rt = localOf(*Cond.operand(1));
+      if (!L && !Rt)
+        return Out;
+      Range X = peek(*Cond.operand(0), Out);
+      Range Y = peek(*Cond.operand(1), Out);
+      if (L) {
+        Range N = narrow(X, P, Y);
+        if (N.isEmpty())
+          return State();
+        Out.Vals[L->Id].R = N;
+      }
+      if (Rt) {
+        Range N = narrow(Y, swapPred(P), X);
+        if (N.isEmpty())
+          return State();
+        Out.Vals[Rt->Id].R = N;
+      }
+      return Out;
+    }
+    default:
+      return St;
+    }
+  }
+
+  //--- statements --------------------------------------------------------//
+
+  void widen(const State &Old, State &New) {
+    if (!Old.Live || !New.Live)
+      return;
+    for (const auto &L : F.Locals) {
+      const Val &O = Old.Vals[L->Id];
+      Val &N = New.Vals[L->Id];
+      if (O.R.isEmpty())
+        continue; // first appearance, e.g. a local of the loop body
+      Range TR = Range::ofType(L->Ty);
+      if (N.R.Lo < O.R.Lo)
+        N.R.Lo = TR.Lo;
+      if (N.R.Hi > O.R.Hi)
+        N.R.Hi = TR.Hi;
+    }
+  }
+
+  /// Runs a loop to its fixpoint. \p Enter gives the state at the start of
+  /// an iteration from the head state (not live: the body is not entered),
+  /// \p Leave the state in which the loop ends from the head state.
+  void loop(const Node &S, State &St, std::function<State(State &)> Enter,
+            std::function<State(State &)> Leave) {
+    State Head = St;
+    for (unsigned Iter = 0;; ++Iter) {
+      State Body = Enter(Head);
+      Loops.push_back({});
+      if (Body.Live)
+        execBlock(*S.Regions[0], Body);
+      LoopExits Exits = std::move(Loops.back());
+      Loops.pop_back();
+      State Next = Head;
+      Next.joinWith(Body);
+      Next.joinWith(Exits.Continues);
+      if (Next == Head) {
+        State Out = Leave(Head);
+        Out.joinWith(Exits.Breaks);
+        St = Out;
+        return;
+      }
+      if (Iter >= 2)
+        widen(Head, Next);
+      Head = Next;
+    }
+  }
+
+  void execBlock(const kir::Block &B, State &St) {
+    for (const Node *S : B.Stmts) {
+      if (!St.Live)
+        return;
+      exec(*S, St);
+    }
+  }
+
+  void exec(const Node &S, State &St) {
+    switch (S.Opcode) {
+    case Op::LocalDecl:
+    case Op::LocalSet: {
+      const Node &V = *S.operand(0);
+      Val X = eval(V, St);
+      if (!Peek && Sum.TrackedArrays.count(S.Var)) {
+        // A fresh array: its fill value or elements are its first elements.
+        if (V.Opcode == Op::ArrayNew)
+          Sum.update(Sum.Elems[S.Var], peekVal(*V.operand(1), St),
+                     S.Var->Ty->Elem);
+        if (V.Opcode == Op::ArrayLit)
+          for (const Node *E : V.Operands)
+            Sum.update(Sum.Elems[S.Var], peekVal(*E, St), S.Var->Ty->Elem);
+      }
+      if (St.Live)
+        St.Vals[S.Var->Id] = X;
+      return;
+    }
+    case Op::If: {
+      eval(*S.operand(0), St);
+      State Then = refine(St, *S.operand(0), true);
+      State Else = refine(St, *S.operand(0), false);
+      if (Then.Live)
+        execBlock(*S.Regions[0], Then);
+      if (Else.Live && S.Regions.size() > 1)
+        execBlock(*S.Regions[1], Else);
+      Then.joinWith(Else);
+      St = Then;
+      return;
+    }
+    case Op::While: {
+      const Node &Cond = *S.operand(0);
+      loop(
+          S, St,
+          [&](State &Head) {
+            eval(Cond, Head);
+            return refine(Head, Cond, true);
+          },
+          [&](State &Head) { return refine(Head, Cond, false); });
+      return;
+    }
+    case Op::ForRange: {
+      Range Lo = eval(*S.operand(0), St).R;
+      Range Hi = eval(*S.operand(1), St).R;
+      Range Var = Lo.isEmpty() || Hi.isEmpty()
+                      ? Range::empty()
+                      : Range::of(lo(Lo), hi(Hi) - 1);
+      loop(
+          S, St,
+          [&](State &Head) {
+            State B = Head;
+            if (Var.isEmpty())
+              return State();
+            B.Vals[S.Var->Id] = typed(S.Var->Ty, Var);
+            return B;
+          },
+          [&](State &Head) { return Head; });
+      return;
+    }
+    case Op::ForEach: {
+      const Node &C = *S.operand(0);
+      eval(C, St);
+      Val Elem;
+      if (C.Ty->Kind == TypeKind::Str)
+        Elem = typed(S.Var->Ty, {0, 127});
+      else if (C.Ty->Kind == TypeKind::Bytes)
+        Elem = typed(S.Var->Ty, {0, 255});
+      else
+        Elem = elemOf(C, S.Var->Ty);
+      loop(
+          S, St,
+          [&](State &Head) {
+            State B = Head;
+            // Re-read: the body may store into a tracked array.
+            B.Vals[S.Var->Id] =
+                C.Ty->Kind == TypeKind::Array ? elemOf(C, S.Var->Ty) : Elem;
+            return B;
+          },
+          [&](State &Head) { return Head; });
+      return;
+    }
+    case Op::ForMap: {
+      eval(*S.operand(0), St);
+      loop(
+          S, St,
+          [&](State &Head) {
+            State B = Head;
+            B.Vals[S.Var->Id] = Val::top(S.Var->Ty);
+            B.Vals[S.Var2->Id] = Val::top(S.Var2->Ty);
+            return B;
+          },
+          [&](State &Head) { return Head; });
+      return;
+    }
+    case Op::Break:
+      Loops.back().Breaks.joinWith(St);
+      St = State();
+      return;
+    case Op::Continue:
+      Loops.back().Continues.joinWith(St);
+      St = State();
+      return;
+    case Op::Return:
+      if (!S.Operands.empty()) {
+        Val V = eval(*S.operand(0), St);
+        if (!Peek)
+          Sum.update(Sum.Returns[&F], V, F.RetTy);
+      }
+      St = State();
+      return;
+    default:
+      // Other statements only evaluate operands (and store elements).
+      eval(S, St);
+      return;
+    }
+  }
+};
+
+} // namespace pygen
+} // namespace kc
+
+//===----------------------------------------------------------------------===//
+// Walking every node with its parent
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct Use {
+  const Node *User; // the node or statement with the operand
+  unsigned Index;
+};
+
+void forEachNode(const kir::Block &B,
+                 const std::function<void(const Node &, const Node *,
+                                          unsigned)> &Fn);
+
+void forEachNodeIn(const Node &N, const Node *Parent, unsigned Index,
+                   const std::function<void(const Node &, const Node *,
+                                            unsigned)> &Fn) {
+  Fn(N, Parent, Index);
+  for (unsigned I = 0; I < N.Operands.size(); ++I)
+    forEachNodeIn(*N.Operands[I], &N, I, Fn);
+  for (const kir::Block *R : N.Regions)
+    forEachNode(*R, Fn);
+}
+
+void forEachNode(const kir::Block &B,
+                 const std::function<void(const Node &, const Node *,
+                                          unsigned)> &Fn) {
+  for (const Node *S : B.Stmts)
+    forEachNodeIn(*S, nullptr, 0, Fn);
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Analysis
+//===----------------------------------------------------------------------===//
+
+Analysis::Analysis(const kir::Module &M) : M(M) {
+  computeInlinable();
+  computeRanges();
+  computeChars();
+}
+
+const Node *pygen::returnedExpr(const kir::Function &F) {
+  if (F.Body->Stmts.size() != 1)
+    return nullptr;
+  const Node *S = F.Body->Stmts[0];
+  if (S->Opcode != Op::Return || S->Operands.size() != 1)
+    return nullptr;
+  return S->operand(0);
+}
+
+void Analysis::computeRanges() {
+  Summaries Sum;
+  const kir::Function *Entry = M.getEntry();
+  llvm::DenseSet<const kir::Function *> Called;
+  for (const auto &F : M.Functions)
+    forEachNode(*F->Body, [&](const Node &N, const Node *, unsigned) {
+      if (N.Opcode == Op::Call)
+        Called.insert(N.Callee);
+    });
+  for (const auto &F : M.Functions)
+    if (!Entry || F.get() == Entry || !Called.count(F.get()))
+      Sum.Open.insert(F.get());
+
+  // Arrays of integers that never leave their function: created fresh,
+  // used only to index, store, push, pop, measure and iterate.
+  for (const auto &F : M.Functions) {
+    llvm::DenseSet<const kir::Local *> Candidates, Rejected;
+    for (const auto &L : F->Locals)
+      if (L->Ty->Kind == TypeKind::Array && isIntegerType(L->Ty->Elem))
+        Candidates.insert(L.get());
+    for (const kir::Local *P : F->Params)
+      Rejected.insert(P);
+    forEachNode(*F->Body, [&](const Node &N, const Node *Parent,
+                              unsigned Index) {
+      if ((N.Opcode == Op::LocalDecl || N.Opcode == Op::LocalSet) &&
+          N.operand(0)->Opcode != Op::ArrayNew &&
+          N.operand(0)->Opcode != Op::ArrayLit)
+        Rejected.insert(N.Var);
+      if (N.Opcode == Op::ForEach || N.Opcode == Op::ForMap ||
+          N.Opcode == Op::ForRange) {
+        Rejected.insert(N.Var);
+        if (N.Var2)
+          Rejected.insert(N.Var2);
+      }
+      if (N.Opcode != Op::LocalGet)
+        return;
+      bool Contained =
+          Parent && Index == 0 &&
+          (Parent->Opcode == Op::ArrayGet || Parent->Opcode == Op::ArraySet ||
+           Parent->Opcode == Op::ArrayPush || Parent->Opcode == Op::ArrayPop ||
+           Parent->Opcode == Op::ArrayLen || Parent->Opcode == Op::ForEach);
+      if (!Contained)
+        Rejected.insert(N.Var);
+    });
+    for (const kir::Local *L : Candidates)
+      if (!Rejected.count(L))
+        Sum.TrackedArrays.insert(L);
+  }
+
+  auto Fixpoint = [&] {
+    for (unsigned Round = 0;; ++Round) {
+      Sum.Changed = false;
+      Sum.Widen = Round >= 3;
+      for (const auto &F : M.Functions)
+        FunctionAnalyzer(*this, Sum, *F, /*Record=*/false).run();
+      if (!Sum.Changed)
+        return;
+    }
+  };
+  Fixpoint();
+  // A function only called from code that never runs has seen no argument:
+  // it must still be right for any.
+  bool Reopened = false;
+  for (const auto &F : M.Functions) {
+    if (Sum.Open.count(F.get()))
+      continue;
+    const auto &Params = Sum.Params[F.get()];
+    for (const Val &V : Params)
+      if (V.R.isEmpty() && V.NonNeg) {
+        Sum.Open.insert(F.get());
+        Reopened = true;
+        break;
+      }
+  }
+  if (Reopened)
+    Fixpoint();
+  for (const auto &F : M.Functions)
+    FunctionAnalyzer(*this, Sum, *F, /*Record=*/true).run();
+}
+
+Range Analysis::raw(const Node *N) const {
+  auto It = NodeFacts.find(N);
+  if (It == NodeFacts.end())
+    return Range::all();
+  return It->second.Raw;
+}
+
+Range Analysis::value(const Node *N) const {
+  Range R = raw(N);
+  if (!N->Ty->isInteger())
+    return R;
+  Range TR = Range::ofType(N->Ty);
+  return R.within(TR) ? R : TR;
+}
+
+bool Analysis::nonNegativeF64(const Node *N) const {
+  auto It = NodeFacts.find(N);
+  return It != NodeFacts.end() && It->second.AllNonNeg;
+}
+
+//===----------------------------------------------------------------------===//
+// Character locals
+//===----------------------------------------------------------------------===//
+
+bool Analysis::isCharExpr(const Node *N) const {
+  if (N->Opcode == Op::StrCodeAt)
+    return true;
+  return N->Opcode == Op::LocalGet && CharLocals.count(N->Var);
+}
+
+void Analysis::computeChars() {
+  const kir::Function *Entry = M.getEntry();
+  struct Def {
+    const Node *Value; // nullptr: a definition that is never a character
+  };
+  llvm::DenseMap<const kir::Local *, std::vector<Def>> Defs;
+  llvm::DenseMap<const kir::Local *, std::vector<Use>> Uses;
+  llvm::DenseSet<const kir::Function *> Called;
+
+  for (const auto &F : M.Functions) {
+    for (const auto &L : F->Locals)
+      if (L->Ty->Kind == TypeKind::Int)
+        CharLocals.insert(L.get());
+    forEachNode(*F->Body, [&](const Node &N, const Node *Parent,
+                              unsigned Index) {
+      switch (N.Opcode) {
+      case Op::LocalDecl:
+      case Op::LocalSet:
+        Defs[N.Var].push_back({N.operand(0)});
+        break;
+      case Op::ForEach:
+        // Iterating a str can yield one-character strings directly.
+        Defs[N.Var].push_back(
+            {N.operand(0)->Ty->Kind == TypeKind::Str ? &N : nullptr});
+        break;
+      case Op::ForRange:
+      case Op::ForMap:
+        Defs[N.Var].push_back({nullptr});
+        break;
+      case Op::Call:
+        Called.insert(N.Callee);
+        for (unsigned I = 0; I < N.Operands.size(); ++I)
+          Defs[N.Callee->Params[I]].push_back({N.operand(I)});
+        break;
+      case Op::LocalGet:
+        Uses[N.Var].push_back({Parent, Index});
+        break;
+      default:
+        break;
+      }
+    });
+  }
+  // Parameters of functions called from outside hold whatever they are
+  // given.
+  for (const auto &F : M.Functions)
+    if (!Entry || F.get() == Entry || !Called.count(F.get()))
+      for (const kir::Local *P : F->Params)
+        CharLocals.erase(P);
+
+  auto IsCharConst = [](const Node *N) {
+    return N->Opcode == Op::IntConst && N->IntVal >= 0 && N->IntVal <= 127;
+  };
+  auto DefOk = [&](const Def &D) {
+    if (!D.Value)
+      return false;
+    if (D.Value->Opcode == Op::ForEach)
+      return true;
+    return isCharExpr(D.Value);
+  };
+  auto UseOk = [&](const Use &U) {
+    const Node *P = U.User;
+    if (!P)
+      return false;
+    switch (P->Opcode) {
+    case Op::IntCmp: {
+      const Node *Other = P->operand(1 - U.Index);
+      return IsCharConst(Other) || isCharExpr(Other);
+    }
+    case Op::Call:
+      return CharLocals.count(P->Callee->Params[U.Index]);
+    case Op::LocalDecl:
+    case Op::LocalSet:
+      return CharLocals.count(P->Var);
+    default:
+      return false;
+    }
+  };
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    std::vector<const kir::Local *> Drop;
+    for (const auto &F : M.Functions)
+      for (const auto &L : F->Locals) {
+        if (!CharLocals.count(L.get()))
+          continue;
+        bool Ok = llvm::all_of(Defs[L.get()], DefOk) &&
+                  llvm::all_of(Uses[L.get()], UseOk);
+        if (!Ok)
+          Drop.push_back(L.get());
+      }
+    for (const kir::Local *L : Drop) {
+      CharLocals.erase(L);
+      Changed = true;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Inlining
+//===----------------------------------------------------------------------===//
+
+void Analysis::computeInlinable() {
+  for (const auto &F : M.Functions) {
+    const Node *E = returnedExpr(*F);
+    if (!E)
+      continue;
+    unsigned Count = 0;
+    bool HasCall = false;
+    std::function<void(const Node &)> Walk = [&](const Node &N) {
+      ++Count;
+      if (N.Opcode == Op::Call)
+        HasCall = true;
+      for (const Node *O : N.Operands)
+        Walk(*O);
+    };
+    Walk(*E);
+    if (!HasCall && Count <= 40)
+      Inlinable.insert(F.get());
+  }
+}

@@ -1,0 +1,127 @@
+//===- PyAnalysis.h - Facts the Python back-end proves about KIR --*- C++ -*-===//
+//
+// A Python engineer leaves out a check they can see is unnecessary: an index
+// that is a range loop's counter is not negative, `x & 0xFF` needs no 32-bit
+// mask, a sum of squares has a square root. The back-end does the same, on
+// facts this analysis proves:
+//
+//  - integer ranges: an abstract interpretation of every function over
+//    intervals of the exact (Python) values of integer expressions, flow
+//    sensitive, refined by branch and loop conditions, with widening at loop
+//    heads; interprocedural through parameter and return summaries, and
+//    through the elements of arrays that never leave their function;
+//  - f64 values that are >= 0 or NaN (math.sqrt of them cannot raise);
+//  - "character" values: int locals and parameters that only ever hold a
+//    str.code_at result and are only compared with character constants or
+//    each other, so Python can keep them as one-character str;
+//  - functions small enough to inline: `return <expression>` bodies.
+//
+// Nothing here changes the semantics: every fact is sound for every input.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KC_TARGET_PYTHON_PYANALYSIS_H
+#define KC_TARGET_PYTHON_PYANALYSIS_H
+
+#include "ir/IR.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include <cstdint>
+#include <limits>
+
+namespace kc {
+namespace pygen {
+
+/// An interval of integers; the extreme int64 values stand for -inf/+inf.
+/// Lo > Hi is the empty interval (no value reaches the point).
+struct Range {
+  static constexpr int64_t NegInf = std::numeric_limits<int64_t>::min();
+  static constexpr int64_t PosInf = std::numeric_limits<int64_t>::max();
+  int64_t Lo = PosInf;
+  int64_t Hi = NegInf;
+
+  static Range empty() { return Range(); }
+  static Range all() { return {NegInf, PosInf}; }
+  static Range point(int64_t V) { return {V, V}; }
+  /// Clamps bounds beyond +-2^62 to infinity.
+  static Range of(__int128 Lo, __int128 Hi);
+  /// The values of an integer type: i32, u32; int is unbounded here.
+  static Range ofType(const kir::Type *T);
+
+  bool isEmpty() const { return Lo > Hi; }
+  bool within(const Range &O) const {
+    return isEmpty() || (O.Lo <= Lo && Hi <= O.Hi);
+  }
+  bool contains(int64_t V) const { return Lo <= V && V <= Hi; }
+  bool nonNegative() const { return !isEmpty() && Lo >= 0; }
+  Range join(const Range &O) const;
+  Range meet(const Range &O) const;
+  bool operator==(const Range &O) const {
+    return (isEmpty() && O.isEmpty()) || (Lo == O.Lo && Hi == O.Hi);
+  }
+  bool operator!=(const Range &O) const { return !(*this == O); }
+};
+
+/// What an expression may do besides computing its value, from the point of
+/// view of evaluation order.
+enum class Purity {
+  Stable, ///< no effect, no trap, reads nothing mutable: may move anywhere
+  Quiet,  ///< no effect, no trap, may read mutable memory
+  Any,    ///< may trap, call a kernel function or pop an array
+};
+
+class Analysis {
+public:
+  /// \p ExternalCalls: every function may be called from outside with any
+  /// arguments (a module without a bench entry); else only the entry is.
+  explicit Analysis(const kir::Module &M);
+
+  /// Range of the Python value an integer expression computes before any
+  /// wrap-around mask (for i32/u32 ops the back-end masks exactly when this
+  /// is not within the type's range). All values for nodes never analyzed.
+  Range raw(const kir::Node *N) const;
+  /// Range of the node's value after the back-end's mask, if any.
+  Range value(const kir::Node *N) const;
+  /// The f64 value is >= 0 (or -0.0) or NaN.
+  bool nonNegativeF64(const kir::Node *N) const;
+
+  /// An int local or parameter kept as a one-character str.
+  bool isCharLocal(const kir::Local *L) const { return CharLocals.count(L); }
+  /// An int expression that the back-end can write as a one-character str:
+  /// s[i] for str.code_at, or a character local.
+  bool isCharExpr(const kir::Node *N) const;
+
+  /// A function whose calls the back-end may replace by its body's returned
+  /// expression (it is still emitted as a function).
+  bool isInlinable(const kir::Function *F) const {
+    return Inlinable.count(F);
+  }
+
+  static Purity purity(const kir::Node *N);
+  static bool isSimple(const kir::Node *N) {
+    return N->Opcode == kir::Op::LocalGet || N->Operands.empty();
+  }
+
+private:
+  friend class FunctionAnalyzer;
+  struct Facts {
+    Range Raw;
+    bool AllNonNeg = true;
+  };
+  const kir::Module &M;
+  llvm::DenseMap<const kir::Node *, Facts> NodeFacts;
+  llvm::DenseSet<const kir::Local *> CharLocals;
+  llvm::DenseSet<const kir::Function *> Inlinable;
+
+  void computeRanges();
+  void computeChars();
+  void computeInlinable();
+};
+
+/// The body's returned expression, when \p F's body is exactly `return e`.
+const kir::Node *returnedExpr(const kir::Function &F);
+
+} // namespace pygen
+} // namespace kc
+
+#endif

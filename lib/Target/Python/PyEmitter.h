@@ -1,0 +1,192 @@
+//===- PyEmitter.h - KIR functions to Python source ---------------*- C++ -*-===//
+//
+// The Python back-end's translation of one function: a switch over KIR ops
+// producing expressions with their precedence (so only needed parentheses
+// are printed) and statements one per line.
+//
+// Traps. Python raises on its own where a kernel traps in most hot spots:
+// IndexError for an index past the end, KeyError for map.at, ZeroDivision-
+// Error for an integer division, RuntimeError for a dict that grew while
+// iterated. Such an operation is written as plain Python, and the function
+// turns the exception into a KernelTrap in one `except` clause; the kernel
+// line comes from the Python line the error was raised on (a module-wide
+// table when a function has several). CPython 3.11's try blocks cost nothing
+// until something is raised, so the hot path is exactly what a Python
+// programmer writes. Everything Python would not catch (a negative index, a
+// float division by zero, math domain errors) is checked explicitly, unless
+// the analysis proved it cannot happen.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KC_TARGET_PYTHON_PYEMITTER_H
+#define KC_TARGET_PYTHON_PYEMITTER_H
+
+#include "PyAnalysis.h"
+#include "PyNames.h"
+#include "Target/Python/PyBackend.h"
+#include "ir/IR.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include <set>
+#include <string>
+#include <vector>
+
+namespace kc {
+namespace pygen {
+
+/// Python operator precedence, lowest first.
+enum Prec : unsigned {
+  PNamed = 0, ///< x := y
+  PCond,      ///< x if c else y
+  POr,
+  PAnd,
+  PNot,
+  PCmp,
+  PBitOr,
+  PBitXor,
+  PBitAnd,
+  PShift,
+  PAdd,
+  PMul,
+  PUnary,
+  PPostfix, ///< calls, subscripts, attributes
+  PAtom,
+};
+
+struct PyExpr {
+  std::string Text;
+  Prec P = PAtom;
+};
+
+/// Python exceptions that a plain operation raises where the kernel traps.
+enum ImplicitKind : unsigned {
+  ImplicitIndex = 1,    ///< IndexError
+  ImplicitKey = 2,      ///< KeyError
+  ImplicitDivZero = 4,  ///< ZeroDivisionError
+  ImplicitModified = 8, ///< RuntimeError: dict changed size during iteration
+};
+
+/// One line of a function's text.
+struct PyLine {
+  unsigned Indent = 0;
+  std::string Text;
+  unsigned Implicit = 0;   ///< ImplicitKind bits raised on this line
+  uint32_t KernelLine = 0; ///< their kernel source line
+};
+
+/// Names and facts shared by every function of the module.
+struct ModuleContext {
+  const kir::Module &M;
+  const Analysis &A;
+  const PyOptions &Opts;
+  llvm::DenseMap<const kir::Function *, std::string> FunctionNames;
+  llvm::DenseMap<const kir::RecordDecl *, std::string> ClassNames;
+  llvm::DenseMap<const kir::RecordDecl *, std::vector<std::string>>
+      FieldNames;
+};
+
+class FunctionEmitter {
+public:
+  /// \p Reserved: names the function's locals must avoid (the module-level
+  /// names and builtins its code uses; the first pass over a function finds
+  /// them).
+  FunctionEmitter(const ModuleContext &MC, const kir::Function &F,
+                  const llvm::StringSet<> &Reserved);
+
+  /// The function's `def` line and body.
+  std::vector<PyLine> run();
+
+  /// Builtins, helpers and module-level names the function's text uses.
+  const std::set<std::string> &globals() const { return Globals; }
+  /// Whether the function needs the module's kernel-line table.
+  bool usesLineTable() const { return UsesLineTable; }
+
+private:
+  const ModuleContext &MC;
+  const Analysis &A;
+  const kir::Function &F;
+  LocalNames Names;
+  std::set<std::string> Globals;
+  bool UsesLineTable = false;
+
+  std::vector<PyLine> Lines;
+  unsigned Indent = 1;
+  // The line being built: which implicit traps it has, and their line.
+  unsigned CurImplicit = 0;
+  uint32_t CurKernelLine = 0;
+  // Walrus targets of the current statement (d, d_2, ...), reused per
+  // statement.
+  std::vector<std::string> WalrusNames;
+  unsigned WalrusUsed = 0;
+  // Inlining: parameters of the inlined callee stand for the call's
+  // arguments.
+  llvm::DenseMap<const kir::Local *, const kir::Node *> Subst;
+  // `append = xs.append` aliases live in the current loop nest.
+  llvm::DenseMap<const kir::Local *, std::string> Appends;
+
+  //--- names and lines ---
+  std::string global(llvm::StringRef Name);
+  std::string local(const kir::Local *L) { return Names.name(L); }
+  void beginLine();
+  void endLine(std::string Text);
+  /// Whether the current line may leave a trap of \p Kind at \p Line to the
+  /// function's except clause (no other kernel line claimed it).
+  bool implicit(ImplicitKind Kind, uint32_t Line);
+  std::string walrusName();
+  std::string trapCall(llvm::StringRef Kind, const kir::Node &N);
+
+  //--- statements ---
+  void emitBlock(const kir::Block &B);
+  void emitStmt(const kir::Node &S);
+  void emitIf(const kir::Node &S, bool Elif);
+  void emitLoopAliases(const kir::Node &Loop);
+  bool emitAugmented(const kir::Node &S);
+  bool emitMinMaxUpdate(const kir::Node &S);
+  void wrapInTry(std::vector<PyLine> &Body, size_t First, size_t Last,
+                 const std::vector<size_t> &StmtStarts);
+
+  //--- expressions ---
+  PyExpr emit(const kir::Node &N);
+  PyExpr emitOp(const kir::Node &N);
+  PyExpr emitChar(const kir::Node &N);
+  PyExpr emitCall(const kir::Node &N);
+  PyExpr emitConst(const kir::Node &N);
+  PyExpr emitIntArith(const kir::Node &N);
+  PyExpr emitDivRem(const kir::Node &N);
+  PyExpr emitF64Div(const kir::Node &N);
+  PyExpr emitF64Operand(const kir::Node &N, const kir::Node &Other);
+  PyExpr emitCompare(const kir::Node &N);
+  PyExpr emitChain(const kir::Node &N);
+  PyExpr emitIndex(const kir::Node &N, bool Char);
+  PyExpr emitMinMax(const kir::Node &N, bool Max);
+  PyExpr emitF64ToInt(const kir::Node &N, llvm::StringRef Lo,
+                      llvm::StringRef Hi);
+  PyExpr wrapI32(const PyExpr &Raw);
+  PyExpr maskU32(const PyExpr &Raw);
+  PyExpr shiftCount(const kir::Node &N);
+
+  //--- properties under inlining substitution ---
+  const kir::Node &resolve(const kir::Node &N) const;
+  bool simple(const kir::Node &N) const;
+  bool duplicable(const kir::Node &N) const;
+  Purity purity(const kir::Node &N) const;
+  bool canEvaluateBefore(const kir::Node &Later, const kir::Node &Earlier) const;
+  Range range(const kir::Node &N) const;
+  bool isChar(const kir::Node &N) const;
+  bool inlineCall(const kir::Node &Call) const;
+};
+
+/// Python source for a constant.
+std::string pyStringLiteral(llvm::StringRef S);
+std::string pyFloatLiteral(double V);
+
+/// Operand text, parenthesized when its precedence is below \p Min.
+inline std::string paren(const PyExpr &E, Prec Min) {
+  return E.P < Min ? "(" + E.Text + ")" : E.Text;
+}
+
+} // namespace pygen
+} // namespace kc
+
+#endif

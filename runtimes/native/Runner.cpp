@@ -1,0 +1,233 @@
+//===- Runner.cpp - The native runner of docs/runner-protocol.md ----------===//
+//
+// One process execution of a native implementation: load, convert inputs,
+// calibrate, time samples of back-to-back calls with CLOCK_MONOTONIC, report
+// the canonical result. Every call gets freshly built arguments (a kernel
+// may mutate its arrays); what calls allocate is released between samples.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtimes/native/Runner.h"
+#include "Bench/Protocol.h"
+#include "Bench/Workload.h"
+#include "Driver/Driver.h"
+#include "runtimes/native/Marshal.h"
+#include "runtimes/native/kcrt.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/DynamicLibrary.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+#include <ctime>
+
+using namespace kc;
+using namespace kc::native;
+
+namespace {
+
+uint64_t nowNs() {
+  timespec T;
+  clock_gettime(CLOCK_MONOTONIC, &T);
+  return uint64_t(T.tv_sec) * 1000000000u + uint64_t(T.tv_nsec);
+}
+
+class NativeRunner {
+public:
+  NativeRunner(llvm::raw_ostream &Out, llvm::raw_ostream &Err)
+      : W(Out), Err(Err) {}
+
+  int run(llvm::StringRef JobPath) {
+    auto Buf = llvm::MemoryBuffer::getFile(JobPath);
+    if (!Buf)
+      return fail("bad-job", "cannot read job '" + JobPath.str() +
+                                 "': " + Buf.getError().message());
+    auto J = bench::parseJob((*Buf)->getBuffer());
+    if (!J)
+      return fail("bad-job", llvm::toString(J.takeError()));
+    Job = std::move(*J);
+    bool IsKernel = llvm::StringRef(Job.Module).ends_with(".k");
+    W.hello("native", LLVM_VERSION_STRING,
+            IsKernel ? "kernelc -O2, ORC LLJIT" : "shared object (clang-19 -O2)",
+            {"-O2"});
+    if (int RC = prepareTypes())
+      return RC;
+    if (int RC = readInputs())
+      return RC;
+    if (int RC = IsKernel ? loadKernel() : loadSharedObject())
+      return RC;
+    return measure();
+  }
+
+private:
+  bench::ProtocolWriter W;
+  llvm::raw_ostream &Err;
+  bench::Job Job;
+  TypeTable Types;
+  std::vector<const kir::Type *> ParamTypes;
+  const kir::Type *ResultType = nullptr;
+  std::vector<bench::Value> Inputs;
+  std::unique_ptr<kir::Module> Kernel;
+  std::unique_ptr<llvmgen::JITKernel> JIT;
+  kc_entry_fn Entry = nullptr;
+  alignas(16) unsigned char Ret[16] = {};
+
+  int fail(llvm::StringRef Kind, const std::string &Msg, int64_t Line = 0) {
+    W.error(Kind, Msg, Line);
+    return 2;
+  }
+
+  int prepareTypes() {
+    if (llvm::Error E = Types.addRecords(Job.Records))
+      return fail("bad-job", llvm::toString(std::move(E)));
+    for (const std::string &P : Job.Params) {
+      auto T = Types.get(P);
+      if (!T)
+        return fail("bad-job", llvm::toString(T.takeError()));
+      ParamTypes.push_back(*T);
+    }
+    auto T = Types.get(Job.Result);
+    if (!T)
+      return fail("bad-job", llvm::toString(T.takeError()));
+    ResultType = *T;
+    return 0;
+  }
+
+  int readInputs() {
+    if (Job.Inputs.empty() && Job.Params.empty())
+      return 0;
+    auto Buf = llvm::MemoryBuffer::getFile(Job.Inputs, /*IsText=*/false,
+                                           /*RequiresNullTerminator=*/false);
+    if (!Buf)
+      return fail("bad-job", "cannot read inputs '" + Job.Inputs +
+                                 "': " + Buf.getError().message());
+    auto V = bench::readInputs((*Buf)->getBuffer());
+    if (!V)
+      return fail("bad-job", llvm::toString(V.takeError()));
+    Inputs = std::move(*V);
+    return 0;
+  }
+
+  int loadKernel() {
+    auto M = driver::compileFile(Job.Module, Err);
+    if (!M)
+      return fail("load", llvm::toString(M.takeError()));
+    Kernel = std::move(*M);
+    const kir::Function *E = Kernel->getEntry();
+    if (!E || E->Name != Job.Entry)
+      return fail("load", "'" + Job.Module + "' has no entry kernel '" +
+                              Job.Entry + "'");
+    llvmgen::CodegenOptions Opts;
+    Opts.OptLevel = 2;
+    auto JK = llvmgen::JITKernel::create(*Kernel, Opts);
+    if (!JK)
+      return fail("load", llvm::toString(JK.takeError()));
+    JIT = std::move(*JK);
+    Entry = JIT->entry();
+    return 0;
+  }
+
+  int loadSharedObject() {
+    std::string Msg;
+    auto Lib = llvm::sys::DynamicLibrary::getPermanentLibrary(
+        Job.Module.c_str(), &Msg);
+    if (!Lib.isValid())
+      return fail("load", "cannot load '" + Job.Module + "': " + Msg);
+    // rtcompare compiles a reference together with a generated kc_entry
+    // that unpacks arguments for the entry's C signature.
+    Entry = reinterpret_cast<kc_entry_fn>(Lib.getAddressOfSymbol("kc_entry"));
+    if (!Entry || !Lib.getAddressOfSymbol(Job.Entry.c_str()))
+      return fail("load", "'" + Job.Module + "' does not define '" +
+                              Job.Entry + "' and kc_entry");
+    return 0;
+  }
+
+  /// Fresh arguments for \p Count calls, in the arena.
+  llvm::Error buildArguments(size_t Count, std::vector<ArgumentPack> &Packs) {
+    Packs.clear();
+    Packs.reserve(Count);
+    for (size_t I = 0; I < Count; ++I) {
+      auto P = ArgumentPack::build(ParamTypes, Inputs);
+      if (!P)
+        return P.takeError();
+      Packs.push_back(std::move(*P));
+    }
+    return llvm::Error::success();
+  }
+
+  /// Calls the entry once per pack; returns the elapsed ns, or a trap.
+  llvm::Expected<uint64_t> timeCalls(std::vector<ArgumentPack> &Packs) {
+    std::vector<void **> Args;
+    Args.reserve(Packs.size());
+    for (ArgumentPack &P : Packs)
+      Args.push_back(P.pointers());
+    int32_t Line = 0;
+    uint64_t Start = nowNs();
+    for (void **A : Args) {
+      if (int32_t Trap = kc_invoke(Entry, A, Ret, &Line)) {
+        TrapKind = Trap - 1;
+        TrapLine = Line;
+        return llvm::createStringError(llvm::inconvertibleErrorCode(), "trap");
+      }
+    }
+    return nowNs() - Start;
+  }
+
+  int32_t TrapKind = -1, TrapLine = 0;
+
+  int callFailure(llvm::Error E) {
+    if (TrapKind >= 0) {
+      llvm::consumeError(std::move(E));
+      return fail("trap", kc_trap_message(TrapKind), TrapLine);
+    }
+    return fail("bad-job", llvm::toString(std::move(E)));
+  }
+
+  int measure() {
+    kc_arena_pos Mark = kc_arena_mark();
+    std::vector<ArgumentPack> Packs;
+    auto Round = [&](size_t Calls) -> llvm::Expected<uint64_t> {
+      kc_arena_release(Mark);
+      if (llvm::Error E = buildArguments(Calls, Packs))
+        return std::move(E);
+      return timeCalls(Packs);
+    };
+    // First call untimed: page faults, lazy binding, cold caches.
+    auto First = Round(1);
+    if (!First)
+      return callFailure(First.takeError());
+    if (!Job.CheckOnly) {
+      uint64_t Batch = Job.Batch;
+      if (Batch == 0) {
+        Batch = 1;
+        while (true) {
+          auto Ns = Round(Batch);
+          if (!Ns)
+            return callFailure(Ns.takeError());
+          if (*Ns >= Job.MinSampleNs || Batch >= (uint64_t(1) << 30))
+            break;
+          Batch *= 2;
+        }
+      }
+      W.batch(Batch);
+      for (unsigned I = 0; I < Job.Iterations; ++I) {
+        auto Ns = Round(Batch);
+        if (!Ns)
+          return callFailure(Ns.takeError());
+        W.sample(I, Batch, *Ns);
+      }
+    }
+    std::string Canonical;
+    llvm::raw_string_ostream OS(Canonical);
+    formatCanonical(ResultType, Ret, OS);
+    OS.flush();
+    W.result(Canonical);
+    W.done();
+    return 0;
+  }
+};
+
+} // namespace
+
+int native::runJob(llvm::StringRef JobPath, llvm::raw_ostream &Out,
+                   llvm::raw_ostream &Err) {
+  return NativeRunner(Out, Err).run(JobPath);
+}

@@ -1,0 +1,5 @@
+# A module that does not compile.
+
+
+def broken(:
+    return 0

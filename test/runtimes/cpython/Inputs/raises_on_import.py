@@ -1,0 +1,2 @@
+# A module whose top level fails.
+raise RuntimeError("no import today")

@@ -1,0 +1,2 @@
+// syntax-error.mjs - A module that does not parse.
+export function broken( {

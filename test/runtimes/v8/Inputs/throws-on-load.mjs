@@ -1,0 +1,2 @@
+// throws-on-load.mjs - A module whose body throws.
+throw new RangeError("no way");

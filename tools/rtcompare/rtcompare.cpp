@@ -1,0 +1,173 @@
+//===- rtcompare.cpp - One kernel on native, V8 and CPython ---------------===//
+//
+// Thin main: `rtcompare run FILE.k...` parses options into a
+// compare::Config, runs each kernel through lib/Compare and writes the
+// reports. Exit code 0 when every implementation agreed and completed, 1
+// otherwise (a DIVERGED or failed implementation, or a kernel that could not
+// run), 2 for bad usage.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Compare/Compare.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using namespace kc;
+
+static cl::SubCommand RunCmd("run", "Run kernels on every runtime, check "
+                                    "their results agree, and time them");
+static cl::OptionCategory Cat("rtcompare options");
+
+static cl::list<std::string> Files(cl::Positional, cl::desc("<kernel.k>..."),
+                                   cl::OneOrMore, cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<std::string>
+    Runtimes("runtimes",
+             cl::desc("Implementations: native, c, v8, v8-system, cpython, "
+                      "js, py (default: native,v8,cpython)"),
+             cl::init("native,v8,cpython"), cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<std::string> Workload("workload", cl::desc("Workload name"),
+                                     cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<std::string> Size("size", cl::desc("small, default or large"),
+                                 cl::init("default"), cl::sub(RunCmd),
+                                 cl::cat(Cat));
+static cl::opt<unsigned> Processes("processes",
+                                   cl::desc("Process executions per "
+                                            "implementation (default 5)"),
+                                   cl::init(5), cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<unsigned> Iterations(
+    "iterations", cl::desc("In-process iterations per process (default 20)"),
+    cl::init(20), cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<double> MinSampleMs(
+    "min-sample-ms",
+    cl::desc("Least time of one timed sample; tiny kernels are batched up to "
+             "it (default 5)"),
+    cl::init(5), cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<double> TimeBudget(
+    "time-budget", cl::desc("Seconds per kernel after which no new process "
+                            "executions start (0: none)"),
+    cl::init(0), cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<double> Timeout("timeout",
+                               cl::desc("Seconds a runner process may take "
+                                        "(default 300)"),
+                               cl::init(300), cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<unsigned> MemoryLimit("memory-limit-mb",
+                                     cl::desc("Data limit of a runner process "
+                                              "in MiB (default 8192)"),
+                                     cl::init(8192), cl::sub(RunCmd),
+                                     cl::cat(Cat));
+static cl::opt<std::string> WorkDir("work-dir",
+                                    cl::desc("Where generated modules, inputs "
+                                             "and logs go"),
+                                    cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<std::string> JSONOut("json",
+                                    cl::desc("Write Google Benchmark JSON"),
+                                    cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<std::string> CSVOut("csv", cl::desc("Write CSV"),
+                                   cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<std::string> Results(
+    "results", cl::desc("Append one JSON line per process execution"),
+    cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<std::string> References(
+    "references", cl::desc("Directory of the hand-written references "
+                           "(c/, js/, py/)"),
+    cl::sub(RunCmd), cl::cat(Cat));
+static cl::list<std::string> NodeFlags("node-flag",
+                                       cl::desc("A flag for node (repeatable)"),
+                                       cl::sub(RunCmd), cl::cat(Cat));
+static cl::list<std::string> ModuleFor(
+    "module", cl::desc("IMPL=PATH: run PATH as implementation IMPL instead of "
+                       "the default module"),
+    cl::sub(RunCmd), cl::cat(Cat));
+
+static int usage(const Twine &Msg) {
+  WithColor::error(errs(), "rtcompare") << Msg << "\n";
+  return 2;
+}
+
+static bool writeReport(StringRef Path,
+                        function_ref<void(raw_ostream &)> Write) {
+  std::error_code EC;
+  ToolOutputFile Out(Path, EC, sys::fs::OF_Text);
+  if (EC) {
+    WithColor::error(errs(), "rtcompare")
+        << "cannot write '" << Path << "': " << EC.message() << "\n";
+    return false;
+  }
+  Write(Out.os());
+  Out.keep();
+  return true;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM X(argc, argv);
+  cl::HideUnrelatedOptions(Cat);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "rtcompare: one kernel on native, V8 and "
+                              "CPython\n");
+  if (!RunCmd) {
+    cl::PrintHelpMessage();
+    return 2;
+  }
+  std::string Self = sys::fs::getMainExecutable(argv[0], (void *)&usage);
+  compare::Config Cfg =
+      compare::defaultConfig(sys::path::parent_path(Self));
+  auto Impls = compare::parseImplList(Runtimes);
+  if (!Impls)
+    return usage(toString(Impls.takeError()));
+  Cfg.Impls = *Impls;
+  auto SizeClass = bench::parseSizeClass(Size);
+  if (!SizeClass)
+    return usage("invalid --size '" + Size + "' (small, default, large)");
+  Cfg.Size = *SizeClass;
+  Cfg.Workload = Workload;
+  if (Processes == 0 || Iterations == 0)
+    return usage("--processes and --iterations must be at least 1");
+  Cfg.Processes = Processes;
+  Cfg.Iterations = Iterations;
+  Cfg.MinSampleNs = static_cast<uint64_t>(MinSampleMs * 1e6);
+  Cfg.TimeBudgetSec = TimeBudget;
+  Cfg.TimeoutSec = Timeout;
+  Cfg.MemoryLimitMB = MemoryLimit;
+  if (!WorkDir.empty())
+    Cfg.WorkDir = WorkDir;
+  if (!References.empty())
+    Cfg.ReferenceDir = References;
+  Cfg.NodeFlags.assign(NodeFlags.begin(), NodeFlags.end());
+  Cfg.ResultsPath = Results;
+  for (const std::string &M : ModuleFor) {
+    auto [Name, Path] = StringRef(M).split('=');
+    auto K = compare::parseImplList(Name);
+    if (!K || K->size() != 1 || Path.empty())
+      return usage("--module takes IMPL=PATH, got '" + M + "'");
+    Cfg.ModuleOverrides.emplace_back(K->front(), Path.str());
+  }
+
+  std::vector<compare::KernelResult> Done;
+  bool Ok = true;
+  for (const std::string &F : Files) {
+    auto R = compare::runKernel(F, Cfg, errs());
+    if (!R) {
+      WithColor::error(errs(), "rtcompare")
+          << F << ": " << toString(R.takeError()) << "\n";
+      Ok = false;
+      continue;
+    }
+    Ok &= !R->anyFailed();
+    Done.push_back(std::move(*R));
+  }
+  compare::printTable(Done, outs());
+  if (!JSONOut.empty())
+    Ok &= writeReport(JSONOut, [&](raw_ostream &OS) {
+      compare::writeBenchmarkJSON(Done, OS);
+    });
+  if (!CSVOut.empty())
+    Ok &= writeReport(CSVOut,
+                      [&](raw_ostream &OS) { compare::writeCSV(Done, OS); });
+  return Ok ? 0 : 1;
+}
