@@ -59,6 +59,19 @@ llvm::StringRef compare::implName(ImplKind K) { return info(K).Name; }
 llvm::StringRef compare::implRuntime(ImplKind K) { return info(K).Runtime; }
 bool compare::implIsReference(ImplKind K) { return info(K).Reference; }
 
+std::optional<ImplKind> compare::referenceOf(ImplKind K) {
+  switch (K) {
+  case ImplKind::Native: return ImplKind::C;
+  case ImplKind::V8:
+  case ImplKind::V8System: return ImplKind::JS;
+  case ImplKind::CPython: return ImplKind::Py;
+  case ImplKind::C:
+  case ImplKind::JS:
+  case ImplKind::Py: return std::nullopt;
+  }
+  llvm_unreachable("bad implementation");
+}
+
 llvm::Expected<std::vector<ImplKind>>
 compare::parseImplList(llvm::StringRef List) {
   std::vector<ImplKind> Out;
@@ -627,6 +640,12 @@ private:
     stats::BootstrapOptions BO;
     BO.Seed = Cfg.Seed;
     const ImplResult *Native = nullptr;
+    auto Find = [&](ImplKind K) -> const ImplResult * {
+      for (const ImplResult &I : R.Impls)
+        if (I.Kind == K && I.St == Status::Ok && !I.SteadyMeans.empty())
+          return &I;
+      return nullptr;
+    };
     for (ImplResult &I : R.Impls) {
       if (I.St != Status::Ok)
         continue;
@@ -639,6 +658,13 @@ private:
       I.TimePerCall = stats::steadyStateInterval(steadySlices(I), BO);
       if (I.Kind == ImplKind::Native)
         Native = &I;
+    }
+    for (ImplResult &I : R.Impls) {
+      std::optional<ImplKind> Ref = referenceOf(I.Kind);
+      const ImplResult *RefResult = Ref ? Find(*Ref) : nullptr;
+      if (RefResult && I.St == Status::Ok && !I.SteadyMeans.empty())
+        I.RatioToReference = stats::steadyStateRatio(
+            steadySlices(I), steadySlices(*RefResult), BO);
     }
     if (!Native)
       return;

@@ -33,6 +33,9 @@ enum class ImplKind { Native, C, V8, V8System, CPython, JS, Py };
 llvm::StringRef implName(ImplKind K);         // native, c, v8, ...
 llvm::StringRef implRuntime(ImplKind K);      // native, v8, cpython
 bool implIsReference(ImplKind K);              // c, js, py
+/// The hand-written reference kernelc's implementation K is measured
+/// against: native -> c, v8 and v8-system -> js, cpython -> py.
+std::optional<ImplKind> referenceOf(ImplKind K);
 llvm::Expected<std::vector<ImplKind>> parseImplList(llvm::StringRef List);
 
 struct Config {
@@ -88,6 +91,9 @@ struct ImplResult {
   std::vector<double> SteadyMeans;  // ns per call, one per process execution
   std::optional<stats::Interval> TimePerCall;   // ns
   std::optional<stats::Interval> RatioToNative;
+  /// kernelc's output against the hand-written reference of the same
+  /// runtime (native/c, v8/js, cpython/py), when both ran.
+  std::optional<stats::Interval> RatioToReference;
 };
 
 struct KernelResult {

@@ -52,16 +52,65 @@ std::string runtimeLabel(const ImplResult &I) {
   return S;
 }
 
+/// Per pair (kernelc's implementation / its reference, and each runtime /
+/// native): the geometric mean of the per-kernel ratios over the kernels
+/// where both ran, and the kernel with the largest ratio.
+void printGeomeans(llvm::ArrayRef<KernelResult> Results, llvm::raw_ostream &OS) {
+  if (Results.size() < 2)
+    return;
+  struct Pair {
+    std::string Label;
+    std::vector<double> Ratios;
+    std::string Worst;
+    double WorstRatio = 0;
+  };
+  std::map<std::string, Pair> Pairs;
+  auto Add = [&](const std::string &Label, const std::string &Kernel,
+                 double Ratio) {
+    Pair &P = Pairs[Label];
+    P.Label = Label;
+    P.Ratios.push_back(Ratio);
+    if (Ratio > P.WorstRatio) {
+      P.WorstRatio = Ratio;
+      P.Worst = Kernel;
+    }
+  };
+  for (const KernelResult &K : Results)
+    for (const ImplResult &I : K.Impls) {
+      if (I.RatioToReference)
+        Add("kernelc " + implName(I.Kind).str() + " / " +
+                implName(*referenceOf(I.Kind)).str() + " reference",
+            K.Kernel, I.RatioToReference->Estimate);
+      if (I.RatioToNative && I.Kind != ImplKind::Native)
+        Add(implName(I.Kind).str() + " / native", K.Kernel,
+            I.RatioToNative->Estimate);
+    }
+  if (Pairs.empty())
+    return;
+  OS << "\ngeometric means of per-kernel ratios [95% bootstrap interval over "
+        "kernels]:\n";
+  for (const auto &KV : Pairs) {
+    const Pair &P = KV.second;
+    stats::Interval G = stats::bootstrapGeometricMean(P.Ratios);
+    OS << llvm::formatv("  {0,-32} {1:f3} [{2:f3}, {3:f3}] over {4} kernels; "
+                        "worst {5} ({6:f3})\n",
+                        P.Label, G.Estimate, G.Low, G.High, P.Ratios.size(),
+                        P.Worst, P.WorstRatio);
+  }
+}
+
 } // namespace
 
 void compare::printTable(llvm::ArrayRef<KernelResult> Results,
                          llvm::raw_ostream &OS) {
+  constexpr int Cols = 8;
   struct Row {
-    std::string Cells[7];
+    std::string Cells[Cols];
   };
   std::vector<Row> Rows;
   Rows.push_back({{"kernel", "impl", "runtime", "time per call [95% CI]",
-                   "vs native [95% CI]", "warm-up", "status"}});
+                   "vs native [95% CI]", "vs reference", "warm-up",
+                   "status"}});
   std::vector<std::string> Notes;
   for (const KernelResult &K : Results) {
     for (const ImplResult &I : K.Impls) {
@@ -72,29 +121,33 @@ void compare::printTable(llvm::ArrayRef<KernelResult> Results,
       R.Cells[3] = I.TimePerCall ? formatInterval(*I.TimePerCall, true) : "-";
       R.Cells[4] =
           I.RatioToNative ? formatInterval(*I.RatioToNative, false) : "-";
-      R.Cells[5] = I.St == Status::Ok ? warmupSummary(I) : "-";
-      R.Cells[6] = statusName(I.St).str();
+      R.Cells[5] = I.RatioToReference
+                       ? formatInterval(*I.RatioToReference, false) + " " +
+                             implName(*referenceOf(I.Kind)).str()
+                       : "-";
+      R.Cells[6] = I.St == Status::Ok ? warmupSummary(I) : "-";
+      R.Cells[7] = statusName(I.St).str();
       if (!I.Message.empty())
         Notes.push_back(K.Kernel + "/" + implName(I.Kind).str() + ": " +
                         statusName(I.St).str() + ": " + I.Message);
       Rows.push_back(std::move(R));
     }
   }
-  size_t Width[7] = {};
+  size_t Width[Cols] = {};
   for (const Row &R : Rows)
-    for (int C = 0; C < 7; ++C)
+    for (int C = 0; C < Cols; ++C)
       Width[C] = std::max(Width[C], R.Cells[C].size());
   for (size_t RI = 0; RI < Rows.size(); ++RI) {
-    for (int C = 0; C < 7; ++C) {
+    for (int C = 0; C < Cols; ++C) {
       OS << Rows[RI].Cells[C];
-      if (C < 6)
+      if (C < Cols - 1)
         OS.indent(Width[C] - Rows[RI].Cells[C].size() + 2);
     }
     OS << "\n";
     if (RI == 0) {
       size_t Total = 0;
-      for (int C = 0; C < 7; ++C)
-        Total += Width[C] + (C < 6 ? 2 : 0);
+      for (int C = 0; C < Cols; ++C)
+        Total += Width[C] + (C < Cols - 1 ? 2 : 0);
       OS << std::string(Total, '-') << "\n";
     }
   }
@@ -104,6 +157,7 @@ void compare::printTable(llvm::ArrayRef<KernelResult> Results,
        << displayCanonical(K.Agreed) << "\n";
   for (const std::string &N : Notes)
     OS << N << "\n";
+  printGeomeans(Results, OS);
 }
 
 void compare::writeBenchmarkJSON(llvm::ArrayRef<KernelResult> Results,
@@ -156,6 +210,10 @@ void compare::writeBenchmarkJSON(llvm::ArrayRef<KernelResult> Results,
           {"engine", I.Engine},
           {"warmup", warmupSummary(I)},
       };
+      if (I.RatioToReference) {
+        B["ratio_to_reference"] = I.RatioToReference->Estimate;
+        B["reference"] = implName(*referenceOf(I.Kind));
+      }
       if (I.RatioToNative) {
         B["ratio_to_native"] = I.RatioToNative->Estimate;
         B["ratio_ci95_low"] = I.RatioToNative->Low;
@@ -185,7 +243,8 @@ void compare::writeCSV(llvm::ArrayRef<KernelResult> Results,
                        llvm::raw_ostream &OS) {
   OS << "kernel,workload,size,implementation,runtime,version,status,"
         "ns_per_call,ci95_low,ci95_high,ratio_to_native,ratio_ci95_low,"
-        "ratio_ci95_high,process_executions,warmup,message\n";
+        "ratio_ci95_high,ratio_to_reference,ref_ci95_low,ref_ci95_high,"
+        "process_executions,warmup,message\n";
   for (const KernelResult &K : Results) {
     for (const ImplResult &I : K.Impls) {
       OS << csvField(K.Kernel) << ',' << csvField(K.Workload) << ','
@@ -201,6 +260,13 @@ void compare::writeCSV(llvm::ArrayRef<KernelResult> Results,
       if (I.RatioToNative)
         OS << llvm::formatv("{0:f4},{1:f4},{2:f4}", I.RatioToNative->Estimate,
                             I.RatioToNative->Low, I.RatioToNative->High);
+      else
+        OS << ",,";
+      OS << ',';
+      if (I.RatioToReference)
+        OS << llvm::formatv("{0:f4},{1:f4},{2:f4}",
+                            I.RatioToReference->Estimate,
+                            I.RatioToReference->Low, I.RatioToReference->High);
       else
         OS << ",,";
       OS << ',' << I.Runs.size() << ',' << csvField(warmupSummary(I)) << ','

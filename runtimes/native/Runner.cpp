@@ -197,13 +197,24 @@ private:
     if (!Job.CheckOnly) {
       uint64_t Batch = Job.Batch;
       if (Batch == 0) {
+        // A batch counts once two samples in a row reach the minimum: one
+        // sample stretched by a preemption must not end calibration early.
+        uint64_t Elements = 1;
+        for (const bench::Value &V : Inputs)
+          Elements += V.Ints.size() + V.Floats.size();
+        uint64_t MaxBatch = std::max<uint64_t>(1, (uint64_t(1) << 25) / Elements);
         Batch = 1;
-        while (true) {
+        while (Batch < std::min<uint64_t>(MaxBatch, uint64_t(1) << 30)) {
           auto Ns = Round(Batch);
           if (!Ns)
             return callFailure(Ns.takeError());
-          if (*Ns >= Job.MinSampleNs || Batch >= (uint64_t(1) << 30))
-            break;
+          if (*Ns >= Job.MinSampleNs) {
+            auto Again = Round(Batch);
+            if (!Again)
+              return callFailure(Again.takeError());
+            if (*Again >= Job.MinSampleNs)
+              break;
+          }
           Batch *= 2;
         }
       }

@@ -88,43 +88,54 @@ bool ScopeNamer::conflicts(const std::string &Candidate, unsigned Id) const {
   if (Taken.contains(Candidate) || isReservedName(Candidate))
     return true;
   const Entity &E = Entities[Id];
-  for (unsigned Other = 0; Other < Id; ++Other) {
+  for (unsigned Other = 0; Other < Entities.size(); ++Other) {
     const Entity &O = Entities[Other];
-    if (O.Name != Candidate)
-      continue;
+    if (Other == Id || O.Name != Candidate)
+      continue; // (entities not named yet have an empty name)
     if (O.Scope == E.Scope)
       return true; // a redeclaration in one block
-    if (!within(E.Scope, O.Scope))
-      continue; // unrelated blocks, or O nested in E's (declared before E)
-    // O is visible where E is declared: E would shadow it in E's whole block
-    // (the temporal dead zone included), which is wrong if O is still used
-    // there, and confusing if O is a loop index of ours.
-    if (O.Hidden)
-      return true;
-    for (unsigned U : O.UseScopes)
-      if (within(U, E.Scope))
+    if (within(E.Scope, O.Scope)) {
+      // O is visible where E is declared: E would shadow it in E's whole
+      // block (the temporal dead zone included), which is wrong if O is
+      // still used there, and confusing if O is one of our loop indices.
+      if (O.Hidden)
         return true;
+      for (unsigned U : O.UseScopes)
+        if (within(U, E.Scope))
+          return true;
+      continue;
+    }
+    // O is declared inside E's block. Kernel names are named in program
+    // order, so O comes first and E is never used in O's block; but a
+    // loop index of ours (named after all kernel names) is not shadowed.
+    if (E.Hidden && within(O.Scope, E.Scope))
+      return true;
   }
   return false;
 }
 
 void ScopeNamer::assign() {
-  for (unsigned Id = 0; Id < Entities.size(); ++Id) {
-    Entity &E = Entities[Id];
-    std::string Chosen;
-    for (const std::string &C : E.Candidates)
-      if (!conflicts(C, Id)) {
-        Chosen = C;
-        break;
+  // Kernel names first, in program order, then the back-end's own names,
+  // which give way to the kernel's.
+  for (bool Hidden : {false, true})
+    for (unsigned Id = 0; Id < Entities.size(); ++Id) {
+      Entity &E = Entities[Id];
+      if (E.Hidden != Hidden)
+        continue;
+      std::string Chosen;
+      for (const std::string &C : E.Candidates)
+        if (!conflicts(C, Id)) {
+          Chosen = C;
+          break;
+        }
+      for (unsigned N = 2; Chosen.empty(); ++N) {
+        std::string C = E.Candidates.front() + "_" + std::to_string(N);
+        if (!conflicts(C, Id))
+          Chosen = C;
       }
-    for (unsigned N = 2; Chosen.empty(); ++N) {
-      std::string C = E.Candidates.front() + "_" + std::to_string(N);
-      if (!conflicts(C, Id))
-        Chosen = C;
+      E.Name = Chosen;
+      InUse.insert(Chosen);
     }
-    E.Name = Chosen;
-    InUse.insert(Chosen);
-  }
 }
 
 } // namespace jsgen

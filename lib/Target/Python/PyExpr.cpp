@@ -1,0 +1,1081 @@
+//===- PyExpr.cpp - KIR expressions to Python expressions -----------------===//
+//
+// One switch over kir::Op (no default: a new op must be handled here). Each
+// op keeps exactly the meaning ir/Ops.def gives it; the comments say which
+// Python idiom does, and why it is the fast one.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PyEmitter.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+using namespace kc;
+using namespace kc::pygen;
+using kir::Node;
+using kir::Op;
+using kir::TypeKind;
+
+static const char *const MaskU32 = "0xFFFFFFFF";
+static const char *const SignI32 = "0x80000000";
+
+// Trap messages, exactly as KC_TRAPS in runtimes/native/kcrt.h.
+static const char *const TrapIndex = "index out of range";
+static const char *const TrapConversion = "number out of range in conversion";
+static const char *const TrapNegLength = "negative array length";
+static const char *const TrapEmptyPop = "pop from empty array";
+static const char *const TrapSlice = "slice bounds out of range";
+static const char *const TrapCharCode = "character code outside 0..127";
+
+//===----------------------------------------------------------------------===//
+// Literals
+//===----------------------------------------------------------------------===//
+
+std::string pygen::pyStringLiteral(llvm::StringRef S) {
+  // Double quotes, as Black writes them, unless the text has some.
+  bool HasDouble = S.contains('"'), HasSingle = S.contains('\'');
+  char Q = HasDouble && !HasSingle ? '\'' : '"';
+  std::string Out(1, Q);
+  for (unsigned char C : S) {
+    switch (C) {
+    case '\\':
+      Out += "\\\\";
+      continue;
+    case '\n':
+      Out += "\\n";
+      continue;
+    case '\r':
+      Out += "\\r";
+      continue;
+    case '\t':
+      Out += "\\t";
+      continue;
+    default:
+      break;
+    }
+    if (C == Q) {
+      Out += '\\';
+      Out += char(C);
+    } else if (C < 0x20 || C >= 0x7f) {
+      char Buf[8];
+      snprintf(Buf, sizeof(Buf), "\\x%02x", C);
+      Out += Buf;
+    } else {
+      Out += char(C);
+    }
+  }
+  Out += Q;
+  return Out;
+}
+
+std::string pygen::pyFloatLiteral(double V) {
+  // What Python's repr() prints: the shortest digits that read back as V,
+  // positional for exponents -4..15, else d.ddde+XX. NaN and infinities are
+  // names (from math import inf, nan), handled by the caller.
+  std::string Sign = std::signbit(V) ? "-" : "";
+  double A = std::fabs(V);
+  if (A == 0)
+    return Sign + "0.0";
+  char Buf[64];
+  for (int P = 1; P <= 17; ++P) {
+    snprintf(Buf, sizeof(Buf), "%.*e", P - 1, A);
+    if (std::strtod(Buf, nullptr) == A)
+      break;
+  }
+  // Buf is d[.ddd]e[+-]XX.
+  llvm::StringRef S(Buf);
+  size_t EPos = S.find('e');
+  std::string Digits;
+  for (char C : S.take_front(EPos))
+    if (C != '.')
+      Digits += C;
+  int Exp = std::atoi(Buf + EPos + 1);
+  std::string Out;
+  if (Exp >= -4 && Exp < 16) {
+    if (Exp >= 0) {
+      std::string Int = Digits.substr(0, std::min<size_t>(Digits.size(), Exp + 1));
+      while (Int.size() < size_t(Exp + 1))
+        Int += '0';
+      std::string Frac =
+          Digits.size() > size_t(Exp + 1) ? Digits.substr(Exp + 1) : "0";
+      Out = Int + "." + Frac;
+    } else {
+      Out = "0." + std::string(-Exp - 1, '0') + Digits;
+    }
+  } else {
+    Out = Digits.substr(0, 1);
+    if (Digits.size() > 1)
+      Out += "." + Digits.substr(1);
+    char ExpBuf[16];
+    snprintf(ExpBuf, sizeof(ExpBuf), "e%c%02d", Exp < 0 ? '-' : '+',
+             std::abs(Exp));
+    Out += ExpBuf;
+  }
+  return Sign + Out;
+}
+
+static PyExpr atom(std::string T) { return {std::move(T), PAtom}; }
+
+/// A left-associative binary operator: the right operand needs a higher
+/// precedence (a - (b - c)), the left one does not ((a - b) - c).
+static PyExpr binary(const PyExpr &L, llvm::StringRef Op, const PyExpr &R,
+                     Prec P) {
+  return {paren(L, P) + " " + Op.str() + " " + paren(R, Prec(P + 1)), P};
+}
+
+/// Comparisons chain in Python (a < b == c), so both operands need more.
+static PyExpr comparison(const PyExpr &L, llvm::StringRef Op,
+                         const PyExpr &R) {
+  return {paren(L, PBitOr) + " " + Op.str() + " " + paren(R, PBitOr), PCmp};
+}
+
+static PyExpr unary(llvm::StringRef Op, const PyExpr &E) {
+  // -(-x) rather than --x.
+  bool Doubled = E.P == PUnary && !E.Text.empty() && E.Text[0] == Op[0];
+  return {Op.str() + (Doubled ? "(" + E.Text + ")" : paren(E, PUnary)),
+          PUnary};
+}
+
+static PyExpr call(llvm::StringRef Callee, llvm::ArrayRef<PyExpr> Args) {
+  std::string T = Callee.str() + "(";
+  for (size_t I = 0; I < Args.size(); ++I)
+    T += (I ? ", " : "") + paren(Args[I], PCond);
+  return {T + ")", PPostfix};
+}
+
+static PyExpr conditional(const PyExpr &Then, const PyExpr &Cond,
+                          const PyExpr &Else) {
+  return {paren(Then, POr) + " if " + paren(Cond, POr) + " else " +
+              paren(Else, PCond),
+          PCond};
+}
+
+static std::string predOp(kir::Pred P) {
+  switch (P) {
+  case kir::Pred::Eq: return "==";
+  case kir::Pred::Ne: return "!=";
+  case kir::Pred::Lt: return "<";
+  case kir::Pred::Le: return "<=";
+  case kir::Pred::Gt: return ">";
+  case kir::Pred::Ge: return ">=";
+  }
+  llvm_unreachable("bad predicate");
+}
+
+static bool isIntConst(const Node &N) {
+  return N.Opcode == Op::I32Const || N.Opcode == Op::U32Const ||
+         N.Opcode == Op::IntConst;
+}
+
+static std::string hexLiteral(int64_t V) {
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  OS << "0x" << llvm::format_hex_no_prefix(uint64_t(V), 1, /*Upper=*/true);
+  return S;
+}
+
+//===----------------------------------------------------------------------===//
+// Properties of operands, seen through inlining
+//===----------------------------------------------------------------------===//
+
+const Node &FunctionEmitter::resolve(const Node &N) const {
+  if (N.Opcode == Op::LocalGet) {
+    auto It = Subst.find(N.Var);
+    if (It != Subst.end())
+      return *It->second;
+  }
+  return N;
+}
+
+bool FunctionEmitter::simple(const Node &N) const {
+  return Analysis::isSimple(&resolve(N));
+}
+
+bool FunctionEmitter::duplicable(const Node &N) const {
+  // Cheap enough to evaluate twice: a name, a constant, or one add or
+  // subtract of those (i + 1).
+  const Node &R = resolve(N);
+  if (simple(R))
+    return true;
+  if (R.Opcode == Op::IntAdd || R.Opcode == Op::IntSub)
+    return simple(*R.operand(0)) && simple(*R.operand(1));
+  return false;
+}
+
+Purity FunctionEmitter::purity(const Node &N) const {
+  const Node &R = resolve(N);
+  if (&R != &N)
+    return purity(R);
+  Purity Own = Analysis::purity(&N);
+  if (Own == Purity::Any || Subst.empty())
+    return Own;
+  // An operand may be a parameter standing for an argument.
+  Purity P = Own;
+  for (const Node *O : N.Operands) {
+    Purity Q = purity(*O);
+    if (Q == Purity::Any)
+      return Purity::Any;
+    if (Q == Purity::Quiet)
+      P = Purity::Quiet;
+  }
+  return P;
+}
+
+bool FunctionEmitter::canEvaluateBefore(const Node &Later,
+                                        const Node &Earlier) const {
+  Purity L = purity(Later), E = purity(Earlier);
+  if (L == Purity::Stable || E == Purity::Stable)
+    return true;
+  return L == Purity::Quiet && E == Purity::Quiet;
+}
+
+Range FunctionEmitter::range(const Node &N) const {
+  // A parameter of an inlined body: the callee's facts hold for every
+  // argument it is ever given.
+  return A.value(&N);
+}
+
+bool FunctionEmitter::isChar(const Node &N) const {
+  return A.isCharExpr(&N);
+}
+
+bool FunctionEmitter::inlineCall(const Node &Call) const {
+  const kir::Function *F = Call.Callee;
+  if (!A.isInlinable(F) || !Subst.empty())
+    return false;
+  const Node *Body = returnedExpr(*F);
+  int NonSimple = -1;
+  for (unsigned I = 0; I < Call.Operands.size(); ++I) {
+    if (simple(*Call.operand(I)))
+      continue;
+    if (NonSimple >= 0)
+      return false;
+    NonSimple = int(I);
+  }
+  if (NonSimple < 0)
+    return true;
+  // The argument's expression moves to the parameter's only use, which must
+  // come first in the body's evaluation and always run.
+  const kir::Local *P = F->Params[NonSimple];
+  std::function<unsigned(const Node &)> Count = [&](const Node &N) {
+    if (N.Opcode == Op::LocalGet)
+      return unsigned(N.Var == P);
+    unsigned C = 0;
+    for (const Node *O : N.Operands)
+      C += Count(*O);
+    return C;
+  };
+  if (Count(*Body) == 0)
+    return false;
+  // 0: not found yet, everything so far Stable; 1: found; 2: blocked.
+  std::function<int(const Node &)> First = [&](const Node &N) -> int {
+    if (N.Opcode == Op::LocalGet && N.Var == P)
+      return 1;
+    if (!Count(N))
+      return Analysis::purity(&N) == Purity::Stable ? 0 : 2;
+    if (N.Opcode == Op::BoolAnd || N.Opcode == Op::BoolOr) {
+      // `lo <= p <= hi` reads p once, first after a constant.
+      const Node &L = *N.operand(0), &R = *N.operand(1);
+      bool Chain = N.Opcode == Op::BoolAnd && L.Operands.size() == 2 &&
+                   R.Operands.size() == 2 && Count(N) == 2 &&
+                   Count(L) == 1 && Count(R) == 1;
+      if (Chain)
+        for (const Node *C : {&L, &R})
+          Chain &= (C->Opcode == Op::IntCmp || C->Opcode == Op::I32Cmp ||
+                    C->Opcode == Op::U32Cmp || C->Opcode == Op::F64Cmp) &&
+                   C->Predicate != kir::Pred::Eq &&
+                   C->Predicate != kir::Pred::Ne &&
+                   (C->operand(0)->Opcode == Op::LocalGet ||
+                    C->operand(1)->Opcode == Op::LocalGet);
+      if (Chain)
+        return 1;
+      if (Count(R))
+        return 2; // conditionally evaluated
+      return First(L);
+    }
+    if (Count(N) > 1)
+      return 2;
+    for (const Node *O : N.Operands) {
+      int R = First(*O);
+      if (R)
+        return R;
+    }
+    return 0;
+  };
+  return First(*Body) == 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers of the expression switch
+//===----------------------------------------------------------------------===//
+
+PyExpr FunctionEmitter::wrapI32(const PyExpr &Raw) {
+  // ((x + 2^31) & 0xFFFFFFFF) - 2^31: three int ops, no branch, no call.
+  return {"(" + paren(Raw, PAdd) + " + " + SignI32 + " & " + MaskU32 +
+              ") - " + SignI32,
+          PAdd};
+}
+
+PyExpr FunctionEmitter::maskU32(const PyExpr &Raw) {
+  return {paren(Raw, PBitAnd) + " & " + MaskU32, PBitAnd};
+}
+
+PyExpr FunctionEmitter::shiftCount(const Node &N) {
+  // The count is masked to 5 bits; nothing to mask when it is known small.
+  if (isIntConst(N))
+    return atom(std::to_string(N.IntVal & 31));
+  Range R = range(N);
+  PyExpr C = emit(N);
+  if (R.within({0, 31}))
+    return C;
+  return binary(C, "&", atom("31"), PBitAnd);
+}
+
+std::string FunctionEmitter::trapCall(llvm::StringRef Kind, const Node &N) {
+  return global("_trap") + "(" + pyStringLiteral(Kind) + ", " +
+         std::to_string(N.Loc.Line) + ")";
+}
+
+PyExpr FunctionEmitter::emitConst(const Node &N) {
+  switch (N.Opcode) {
+  case Op::BoolConst:
+    return atom(N.IntVal ? "True" : "False");
+  case Op::I32Const:
+  case Op::IntConst:
+    return {std::to_string(N.IntVal), N.IntVal < 0 ? PUnary : PAtom};
+  case Op::U32Const:
+    // Hash constants and masks read better in hex.
+    return atom(N.IntVal >= (int64_t(1) << 31) ? hexLiteral(N.IntVal)
+                                               : std::to_string(N.IntVal));
+  case Op::F64Const: {
+    double V = N.F64Val;
+    if (std::isnan(V))
+      return atom(global("nan"));
+    if (std::isinf(V))
+      return V > 0 ? atom(global("inf")) : PyExpr{"-" + global("inf"), PUnary};
+    std::string T = pyFloatLiteral(V);
+    return {T, T[0] == '-' ? PUnary : PAtom};
+  }
+  case Op::StrConst:
+    return atom(pyStringLiteral(N.StrVal));
+  default:
+    llvm_unreachable("not a constant");
+  }
+}
+
+/// i32/u32 +, -, *, neg, <<: the exact Python result, masked back to 32 bits
+/// unless the analysis proved it already fits.
+PyExpr FunctionEmitter::emitIntArith(const Node &N) {
+  PyExpr Raw;
+  switch (N.Opcode) {
+  case Op::I32Add:
+  case Op::U32Add:
+    Raw = binary(emit(*N.operand(0)), "+", emit(*N.operand(1)), PAdd);
+    break;
+  case Op::I32Sub:
+  case Op::U32Sub:
+    Raw = binary(emit(*N.operand(0)), "-", emit(*N.operand(1)), PAdd);
+    break;
+  case Op::I32Mul:
+  case Op::U32Mul:
+    Raw = binary(emit(*N.operand(0)), "*", emit(*N.operand(1)), PMul);
+    break;
+  case Op::I32Neg:
+  case Op::U32Neg:
+    Raw = unary("-", emit(*N.operand(0)));
+    break;
+  case Op::I32Shl:
+  case Op::U32Shl: {
+    PyExpr L = emit(*N.operand(0));
+    Raw = binary(L, "<<", shiftCount(*N.operand(1)), PShift);
+    break;
+  }
+  default:
+    llvm_unreachable("not a wrapping op");
+  }
+  Range R = A.raw(&N);
+  if (R.within(Range::ofType(N.Ty)))
+    return Raw;
+  return N.Ty->Kind == TypeKind::I32 ? wrapI32(Raw) : maskU32(Raw);
+}
+
+/// Integer / and %: truncating, with the dividend's sign for the remainder.
+/// Python's // and % floor, which agrees when both sides are >= 0; a zero
+/// divisor raises ZeroDivisionError, which the except clause turns into the
+/// trap.
+PyExpr FunctionEmitter::emitDivRem(const Node &N) {
+  bool Rem = N.Opcode == Op::I32Rem || N.Opcode == Op::U32Rem ||
+             N.Opcode == Op::IntRem;
+  const Node &L = *N.operand(0), &R = *N.operand(1);
+  Range LR = range(L), RR = range(R);
+  const char *Sym = Rem ? "%" : "//";
+  bool NoZero = !RR.contains(0);
+  PyExpr Result;
+  bool Done = false;
+  if (LR.nonNegative() && RR.nonNegative() &&
+      (NoZero || implicit(ImplicitDivZero, N.Loc.Line))) {
+    Result = binary(emit(L), Sym, emit(R), PMul);
+    Done = true;
+  } else if (RR.Lo >= 1 && simple(L)) {
+    // A positive divisor, a dividend of either sign: a // b if a >= 0 else
+    // -(-a // b) truncates; the remainder likewise.
+    PyExpr A0 = emit(L);
+    PyExpr B0 = emit(R);
+    PyExpr Pos = binary(A0, Sym, B0, PMul);
+    PyExpr Neg = unary("-", binary(unary("-", A0), Sym, B0, PMul));
+    Result = conditional(Pos, comparison(A0, ">=", atom("0")), Neg);
+    Done = true;
+  }
+  if (!Done) {
+    Result = call(global(Rem ? "_irem" : "_idiv"),
+                  {emit(L), emit(R), atom(std::to_string(N.Loc.Line))});
+  }
+  // i32 MIN / -1 is 2^31 before wrapping.
+  if (N.Ty->Kind == TypeKind::I32 &&
+      !A.raw(&N).within(Range::ofType(N.Ty)))
+    return wrapI32(Result);
+  return Result;
+}
+
+/// An f64 operand of + - * / and comparisons. Python converts an int operand
+/// of a float operation exactly as float() does (correctly rounded), so
+/// f64(i) next to a float needs no float() call.
+PyExpr FunctionEmitter::emitF64Operand(const Node &N, const Node &Other) {
+  bool IsConv = N.Opcode == Op::I32ToF64 || N.Opcode == Op::U32ToF64 ||
+                N.Opcode == Op::IntToF64;
+  bool OtherIsConv = Other.Opcode == Op::I32ToF64 ||
+                     Other.Opcode == Op::U32ToF64 ||
+                     Other.Opcode == Op::IntToF64;
+  if (IsConv && !OtherIsConv)
+    return emit(*N.operand(0));
+  return emit(N);
+}
+
+/// Whether \p D (an f64 divisor) is certainly not zero.
+static bool nonZeroDivisor(const Node &D, const Analysis &A) {
+  if (D.Opcode == Op::F64Const)
+    return D.F64Val != 0 && !std::isnan(D.F64Val);
+  if (D.Opcode == Op::I32ToF64 || D.Opcode == Op::U32ToF64 ||
+      D.Opcode == Op::IntToF64)
+    return !A.value(D.operand(0)).contains(0);
+  return false;
+}
+
+PyExpr FunctionEmitter::emitF64Div(const Node &N) {
+  // Python raises ZeroDivisionError where IEEE-754 gives +-inf or NaN, so a
+  // divisor that may be zero is tested first (0.0 and -0.0 are false, NaN
+  // is true), and _fdiv gives IEEE's answer in the rare case.
+  const Node &L = *N.operand(0), &R = *N.operand(1);
+  if (nonZeroDivisor(R, A))
+    return binary(emitF64Operand(L, R), "/", emitF64Operand(R, L), PMul);
+  if (simple(R)) {
+    PyExpr B = emitF64Operand(R, L);
+    PyExpr Av = emitF64Operand(L, R);
+    return conditional(binary(Av, "/", B, PMul), B,
+                       call(global("_fdiv"), {Av, B}));
+  }
+  if (canEvaluateBefore(R, L)) {
+    // The divisor is evaluated first; that is unobservable here.
+    PyExpr B = emitF64Operand(R, L);
+    std::string D = walrusName();
+    PyExpr Av = emitF64Operand(L, R);
+    return conditional(binary(Av, "/", atom(D), PMul),
+                       {D + " := " + paren(B, PCond), PNamed},
+                       call(global("_fdiv"), {Av, atom(D)}));
+  }
+  PyExpr Av = emitF64Operand(L, R);
+  PyExpr B = emitF64Operand(R, L);
+  return call(global("_fdiv"), {Av, B});
+}
+
+PyExpr FunctionEmitter::emitCompare(const Node &N) {
+  const Node &L = *N.operand(0), &R = *N.operand(1);
+  std::string Op = predOp(N.Predicate);
+  auto CharAble = [&](const Node &X) {
+    return isChar(X) || (X.Opcode == Op::IntConst && X.IntVal >= 0 &&
+                         X.IntVal <= 127);
+  };
+  if (N.Opcode == Op::IntCmp && (isChar(L) || isChar(R)) && CharAble(L) &&
+      CharAble(R)) {
+    // Character codes compared as one-character strings: s[i] == '"'
+    // (ASCII order is code order).
+    return comparison(emitChar(L), Op, emitChar(R));
+  }
+  if (N.Opcode == Op::F64Cmp) {
+    // int(x) next to a float compares exactly in Python; within +-2^53 that
+    // is the double comparison.
+    auto Exact = [&](const Node &C) {
+      bool IsConv = C.Opcode == Op::I32ToF64 || C.Opcode == Op::U32ToF64 ||
+                    C.Opcode == Op::IntToF64;
+      return IsConv &&
+             range(*C.operand(0))
+                 .within({-(int64_t(1) << 53), int64_t(1) << 53});
+    };
+    PyExpr LE = Exact(L) && !Exact(R) ? emit(*L.operand(0)) : emit(L);
+    PyExpr RE = Exact(R) && !Exact(L) ? emit(*R.operand(0)) : emit(R);
+    return comparison(LE, Op, RE);
+  }
+  PyExpr LE = emit(L);
+  PyExpr RE = emit(R);
+  return comparison(LE, Op, RE);
+}
+
+/// `lo <= x <= hi` for `x >= lo && x <= hi` (x read once), or nothing.
+PyExpr FunctionEmitter::emitChain(const Node &N) {
+  const Node &L = *N.operand(0), &R = *N.operand(1);
+  auto IsCmp = [](const Node &C) {
+    return (C.Opcode == Op::IntCmp || C.Opcode == Op::I32Cmp ||
+            C.Opcode == Op::U32Cmp || C.Opcode == Op::F64Cmp) &&
+           C.Predicate != kir::Pred::Eq && C.Predicate != kir::Pred::Ne;
+  };
+  if (N.Opcode != Op::BoolAnd || !IsCmp(L) || !IsCmp(R) ||
+      L.Opcode != R.Opcode)
+    return {};
+  // Each side as (x, pred, constant) with x on the left.
+  struct Side {
+    const Node *X = nullptr;
+    kir::Pred P;
+    const Node *K = nullptr;
+  };
+  auto Normalize = [](const Node &C) {
+    Side S;
+    const Node *A0 = C.operand(0), *B0 = C.operand(1);
+    bool AConst = A0->Operands.empty() && A0->Opcode != Op::LocalGet;
+    bool BConst = B0->Operands.empty() && B0->Opcode != Op::LocalGet;
+    if (A0->Opcode == Op::LocalGet && BConst) {
+      S = {A0, C.Predicate, B0};
+    } else if (B0->Opcode == Op::LocalGet && AConst) {
+      kir::Pred P = C.Predicate;
+      switch (P) {
+      case kir::Pred::Lt: P = kir::Pred::Gt; break;
+      case kir::Pred::Le: P = kir::Pred::Ge; break;
+      case kir::Pred::Gt: P = kir::Pred::Lt; break;
+      case kir::Pred::Ge: P = kir::Pred::Le; break;
+      default: break;
+      }
+      S = {B0, P, A0};
+    }
+    return S;
+  };
+  Side SL = Normalize(L), SR = Normalize(R);
+  if (!SL.X || !SR.X || SL.X->Var != SR.X->Var)
+    return {};
+  auto IsLower = [](kir::Pred P) {
+    return P == kir::Pred::Gt || P == kir::Pred::Ge;
+  };
+  if (IsLower(SL.P) == IsLower(SR.P))
+    return {};
+  const Side &Lower = IsLower(SL.P) ? SL : SR;
+  const Side &Upper = IsLower(SL.P) ? SR : SL;
+  // Both comparisons are pure, so testing the lower bound first is fine.
+  auto CharConst = [](const Node &K) {
+    return K.Opcode == Op::IntConst && K.IntVal >= 0 && K.IntVal <= 127;
+  };
+  bool Char = L.Opcode == Op::IntCmp && isChar(*SL.X) && CharConst(*SL.K) &&
+              CharConst(*SR.K);
+  auto Operand = [&](const Node &K) { return Char ? emitChar(K) : emit(K); };
+  PyExpr Lo = Operand(*Lower.K);
+  PyExpr X = Operand(*SL.X);
+  PyExpr Hi = Operand(*Upper.K);
+  return {paren(Lo, PBitOr) + (Lower.P == kir::Pred::Gt ? " < " : " <= ") +
+              paren(X, PBitOr) +
+              (Upper.P == kir::Pred::Lt ? " < " : " <= ") + paren(Hi, PBitOr),
+          PCmp};
+}
+
+/// a[i], s[i], b[i]. An index past the end raises IndexError (the except
+/// clause's trap); a negative one would count from the end, so it is tested
+/// unless proven impossible.
+PyExpr FunctionEmitter::emitIndex(const Node &N, bool Char) {
+  const Node &Seq = *N.operand(0), &Idx = *N.operand(1);
+  bool IsStr = N.Opcode == Op::StrCodeAt;
+  bool NonNeg = range(Idx).nonNegative();
+  PyExpr Result;
+  if (NonNeg && implicit(ImplicitIndex, N.Loc.Line)) {
+    PyExpr S = emit(Seq);
+    PyExpr I = emit(Idx);
+    Result = {paren(S, PPostfix) + "[" + paren(I, PCond) + "]", PPostfix};
+  } else if (!NonNeg && duplicable(Idx) && purity(Seq) != Purity::Any &&
+             implicit(ImplicitIndex, N.Loc.Line)) {
+    PyExpr S = emit(Seq);
+    PyExpr I = emit(Idx);
+    PyExpr Get = {paren(S, PPostfix) + "[" + paren(I, PCond) + "]", PPostfix};
+    PyExpr Wrapped = Get;
+    if (IsStr && !Char)
+      Wrapped = call(global("ord"), {Get});
+    return conditional(Wrapped, comparison(I, ">=", atom("0")),
+                       atom(trapCall(TrapIndex, N)));
+  } else {
+    PyExpr S = emit(Seq);
+    PyExpr I = emit(Idx);
+    Result = call(global("_get"), {S, I, atom(std::to_string(N.Loc.Line))});
+  }
+  if (IsStr && !Char)
+    return call(global("ord"), {Result});
+  return Result;
+}
+
+PyExpr FunctionEmitter::emitMinMax(const Node &N, bool Max) {
+  // min(a, b) is b < a ? b : a, and max(a, b) b > a ? b : a: exactly what
+  // Python's min and max return for two arguments (the first of equals, and
+  // the same answers with NaN). A conditional expression skips the call.
+  const Node &L = *N.operand(0), &R = *N.operand(1);
+  if (simple(L) && simple(R)) {
+    PyExpr AE = emit(L), BE = emit(R);
+    return conditional(BE, comparison(BE, Max ? ">" : "<", AE), AE);
+  }
+  return call(global(Max ? "max" : "min"), {emit(L), emit(R)});
+}
+
+PyExpr FunctionEmitter::emitF64ToInt(const Node &N, llvm::StringRef Lo,
+                                     llvm::StringRef Hi) {
+  // The open interval (Lo, Hi) holds exactly the doubles whose truncation
+  // fits; it excludes NaN and the infinities. int() truncates toward zero.
+  const Node &X = *N.operand(0);
+  if (simple(X)) {
+    PyExpr XE = emit(X);
+    PyExpr Ok = {Lo.str() + " < " + paren(XE, PBitOr) + " < " + Hi.str(), PCmp};
+    return conditional(call(global("int"), {XE}), Ok,
+                       atom(trapCall(TrapConversion, N)));
+  }
+  return call(global("_trunc"), {emit(X), atom(Lo.str()), atom(Hi.str()),
+                                 atom(std::to_string(N.Loc.Line))});
+}
+
+PyExpr FunctionEmitter::emitCall(const Node &N) {
+  const kir::Function *C = N.Callee;
+  auto ArgOf = [&](unsigned I) {
+    const Node &Arg = *N.operand(I);
+    return A.isCharLocal(C->Params[I]) ? emitChar(Arg) : emit(Arg);
+  };
+  if (inlineCall(N)) {
+    // The callee's returned expression, its parameters standing for the
+    // arguments (each evaluated exactly where the call would evaluate it).
+    for (unsigned I = 0; I < N.Operands.size(); ++I)
+      Subst[C->Params[I]] = N.operand(I);
+    PyExpr E = emit(*returnedExpr(*C));
+    Subst.clear();
+    return E;
+  }
+  std::vector<PyExpr> Args;
+  for (unsigned I = 0; I < N.Operands.size(); ++I)
+    Args.push_back(ArgOf(I));
+  return call(global(MC.FunctionNames.lookup(C)), Args);
+}
+
+/// A character value as a one-character str.
+PyExpr FunctionEmitter::emitChar(const Node &N) {
+  const Node &R = resolve(N);
+  if (&R != &N) {
+    // An argument of an inlined call: emitted in the caller's context.
+    auto Saved = std::move(Subst);
+    Subst.clear();
+    PyExpr E = emitChar(R);
+    Subst = std::move(Saved);
+    return E;
+  }
+  if (N.Opcode == Op::IntConst) {
+    assert(N.IntVal >= 0 && N.IntVal <= 127 && "character constant");
+    return atom(pyStringLiteral(std::string(1, char(N.IntVal))));
+  }
+  if (N.Opcode == Op::StrCodeAt)
+    return emitIndex(N, /*Char=*/true);
+  assert(N.Opcode == Op::LocalGet && A.isCharLocal(N.Var) && "not a char");
+  return atom(local(N.Var));
+}
+
+//===----------------------------------------------------------------------===//
+// The switch
+//===----------------------------------------------------------------------===//
+
+PyExpr FunctionEmitter::emit(const Node &N) {
+  const Node &R = resolve(N);
+  if (&R != &N) {
+    auto Saved = std::move(Subst);
+    Subst.clear();
+    PyExpr E = emit(R);
+    Subst = std::move(Saved);
+    return E;
+  }
+  return emitOp(N);
+}
+
+PyExpr FunctionEmitter::emitOp(const Node &N) {
+  auto Op0 = [&] { return emit(*N.operand(0)); };
+  auto Bin = [&](llvm::StringRef Sym, Prec P) {
+    PyExpr L = emit(*N.operand(0));
+    PyExpr R = emit(*N.operand(1));
+    return binary(L, Sym, R, P);
+  };
+  auto Bitwise = [&](llvm::StringRef Sym, Prec P) {
+    // Python's & | ^ on ints in i32 range give the i32 result (two's
+    // complement with infinite sign extension), and keep u32 values in
+    // u32 range: no mask. Big constants print in hex.
+    auto Operand = [&](const Node &O) {
+      if (isIntConst(O) && O.IntVal >= 255)
+        return atom(hexLiteral(O.IntVal));
+      return emit(O);
+    };
+    PyExpr L = Operand(*N.operand(0));
+    PyExpr R = Operand(*N.operand(1));
+    return binary(L, Sym, R, P);
+  };
+
+  switch (N.Opcode) {
+  // --- constants ---
+  case Op::BoolConst:
+  case Op::I32Const:
+  case Op::U32Const:
+  case Op::IntConst:
+  case Op::F64Const:
+  case Op::StrConst:
+    return emitConst(N);
+
+  // --- locals ---
+  case Op::LocalGet:
+    if (A.isCharLocal(N.Var))
+      // A character local used where its code is needed: never, by the
+      // analysis' definition; keep the code anyway.
+      return call(global("ord"), {atom(local(N.Var))});
+    return atom(local(N.Var));
+  case Op::LocalDecl:
+  case Op::LocalSet:
+    llvm_unreachable("statement in expression position");
+
+  // --- i32 / u32 ---
+  case Op::I32Add:
+  case Op::I32Sub:
+  case Op::I32Mul:
+  case Op::I32Neg:
+  case Op::I32Shl:
+  case Op::U32Add:
+  case Op::U32Sub:
+  case Op::U32Mul:
+  case Op::U32Neg:
+  case Op::U32Shl:
+    return emitIntArith(N);
+  case Op::I32Div:
+  case Op::I32Rem:
+  case Op::U32Div:
+  case Op::U32Rem:
+  case Op::IntDiv:
+  case Op::IntRem:
+    return emitDivRem(N);
+  case Op::I32And:
+  case Op::U32And:
+    return Bitwise("&", PBitAnd);
+  case Op::I32Or:
+  case Op::U32Or:
+    return Bitwise("|", PBitOr);
+  case Op::I32Xor:
+  case Op::U32Xor:
+    return Bitwise("^", PBitXor);
+  case Op::I32Not:
+    return unary("~", Op0());
+  case Op::U32Not:
+    return binary(Op0(), "^", atom(MaskU32), PBitXor);
+  case Op::I32Shr:
+  case Op::U32Shr: {
+    // >> on a Python int is arithmetic; a u32 value is never negative, so
+    // it is also the logical shift.
+    PyExpr L = Op0();
+    return binary(L, ">>", shiftCount(*N.operand(1)), PShift);
+  }
+  case Op::I32Cmp:
+  case Op::U32Cmp:
+  case Op::IntCmp:
+  case Op::F64Cmp:
+  case Op::StrCmp:
+  case Op::BoolCmp:
+    return emitCompare(N);
+
+  // --- int: Python ints are exact ---
+  case Op::IntAdd:
+    return Bin("+", PAdd);
+  case Op::IntSub:
+    return Bin("-", PAdd);
+  case Op::IntMul:
+    return Bin("*", PMul);
+  case Op::IntNeg:
+    return unary("-", Op0());
+  case Op::IntCheckSafe:
+    // Checked mode: the exact value must be within +-2^53.
+    return call(global("_safe"), {Op0(), atom(std::to_string(N.Loc.Line))});
+
+  // --- f64 ---
+  case Op::F64Add:
+  case Op::F64Sub:
+  case Op::F64Mul: {
+    const Node &L = *N.operand(0), &R = *N.operand(1);
+    PyExpr LE = emitF64Operand(L, R);
+    PyExpr RE = emitF64Operand(R, L);
+    return binary(LE,
+                  N.Opcode == Op::F64Add   ? "+"
+                  : N.Opcode == Op::F64Sub ? "-"
+                                           : "*",
+                  RE, N.Opcode == Op::F64Mul ? PMul : PAdd);
+  }
+  case Op::F64Div:
+    return emitF64Div(N);
+  case Op::F64Rem:
+    // C's fmod; math.fmod raises where C returns NaN.
+    return call(global("_fmod"), {Op0(), emit(*N.operand(1))});
+  case Op::F64Neg:
+    return unary("-", Op0());
+  case Op::F64Sqrt: {
+    // math.sqrt raises for x < 0, where C returns NaN.
+    const Node &X = *N.operand(0);
+    if (A.nonNegativeF64(&resolve(X)))
+      return call(global("sqrt"), {Op0()});
+    if (simple(X)) {
+      PyExpr XE = Op0();
+      return conditional(call(global("sqrt"), {XE}),
+                         comparison(XE, ">=", atom("0.0")),
+                         atom(global("nan")));
+    }
+    return call(global("_sqrt"), {Op0()});
+  }
+  case Op::F64Floor:
+    // math.floor returns an int and raises for NaN and infinities.
+    return call(global("_floor"), {Op0()});
+
+  // --- generic numeric helpers ---
+  case Op::NumMin:
+    return emitMinMax(N, /*Max=*/false);
+  case Op::NumMax:
+    return emitMinMax(N, /*Max=*/true);
+  case Op::NumAbs: {
+    if (N.Ty->Kind == TypeKind::U32)
+      return Op0();
+    // abs() clears the sign of -0.0 too, as Ops.def wants.
+    PyExpr E = call(global("abs"), {Op0()});
+    if (N.Ty->Kind == TypeKind::I32 &&
+        !A.raw(&N).within(Range::ofType(N.Ty)))
+      return wrapI32(E); // abs(MIN) wraps to MIN
+    return E;
+  }
+
+  // --- bool ---
+  case Op::BoolNot: {
+    const Node &X = *N.operand(0);
+    // not (a < b) is a >= b, except for floats (NaN).
+    bool Invertible = X.Opcode == Op::I32Cmp || X.Opcode == Op::U32Cmp ||
+                      X.Opcode == Op::IntCmp || X.Opcode == Op::StrCmp ||
+                      X.Opcode == Op::BoolCmp ||
+                      (X.Opcode == Op::F64Cmp &&
+                       (X.Predicate == kir::Pred::Eq ||
+                        X.Predicate == kir::Pred::Ne));
+    if (Invertible) {
+      kir::Node Inv = X;
+      switch (X.Predicate) {
+      case kir::Pred::Eq: Inv.Predicate = kir::Pred::Ne; break;
+      case kir::Pred::Ne: Inv.Predicate = kir::Pred::Eq; break;
+      case kir::Pred::Lt: Inv.Predicate = kir::Pred::Ge; break;
+      case kir::Pred::Le: Inv.Predicate = kir::Pred::Gt; break;
+      case kir::Pred::Gt: Inv.Predicate = kir::Pred::Le; break;
+      case kir::Pred::Ge: Inv.Predicate = kir::Pred::Lt; break;
+      }
+      return emitCompare(Inv);
+    }
+    PyExpr E = Op0();
+    return {"not " + paren(E, PNot), PNot};
+  }
+  case Op::BoolAnd:
+  case Op::BoolOr: {
+    if (PyExpr Chain = emitChain(N); !Chain.Text.empty())
+      return Chain;
+    // and/or are associative, so a and (b and c) prints as a and b and c.
+    bool IsAnd = N.Opcode == Op::BoolAnd;
+    Prec P = IsAnd ? PAnd : POr;
+    PyExpr L = Op0();
+    PyExpr R = emit(*N.operand(1));
+    return {paren(L, P) + (IsAnd ? " and " : " or ") + paren(R, P), P};
+  }
+
+  // --- conversions ---
+  case Op::I32ToInt:
+  case Op::U32ToInt:
+    return Op0(); // the same Python int
+  case Op::IntToI32:
+  case Op::I32ToU32:
+  case Op::IntToU32:
+  case Op::U32ToI32: {
+    PyExpr E = Op0();
+    if (A.raw(&N).within(Range::ofType(N.Ty)))
+      return E;
+    if (N.Opcode == Op::U32ToI32) // a u32 is 0..2^32-1
+      return {"(" + paren(E, PBitXor) + " ^ " + SignI32 + ") - " + SignI32,
+              PAdd};
+    return N.Ty->Kind == TypeKind::I32 ? wrapI32(E) : maskU32(E);
+  }
+  case Op::I32ToF64:
+  case Op::U32ToF64:
+  case Op::IntToF64:
+    return call(global("float"), {Op0()});
+  case Op::F64ToI32:
+    return emitF64ToInt(N, "-2147483649.0", "2147483648.0");
+  case Op::F64ToU32:
+    return emitF64ToInt(N, "-1.0", "4294967296.0");
+  case Op::F64ToInt: // |t| <= 2^53; the doubles next to +-2^53 are +-(2^53+2)
+    return emitF64ToInt(N, "-9007199254740994.0", "9007199254740994.0");
+
+  // --- str and bytes ---
+  case Op::StrLen:
+  case Op::BytesLen:
+  case Op::ArrayLen:
+  case Op::MapLen:
+    return call(global("len"), {Op0()});
+  case Op::StrCodeAt:
+  case Op::BytesAt:
+  case Op::ArrayGet:
+    return emitIndex(N, /*Char=*/false);
+  case Op::StrSlice:
+  case Op::BytesSlice: {
+    // Python clamps slice bounds; the kernel needs 0 <= a <= b <= len.
+    const Node &S = *N.operand(0), &Lo = *N.operand(1), &Hi = *N.operand(2);
+    PyExpr SE = emit(S), LE = emit(Lo), HE = emit(Hi);
+    if (simple(S) && simple(Lo) && simple(Hi)) {
+      PyExpr Slice = {paren(SE, PPostfix) + "[" + paren(LE, PCond) + ":" +
+                          paren(HE, PCond) + "]",
+                      PPostfix};
+      PyExpr Ok = {"0 <= " + paren(LE, PBitOr) + " <= " + paren(HE, PBitOr) +
+                       " <= " + call(global("len"), {SE}).Text,
+                   PCmp};
+      if (range(Lo).nonNegative())
+        Ok = {paren(LE, PBitOr) + " <= " + paren(HE, PBitOr) + " <= " +
+                  call(global("len"), {SE}).Text,
+              PCmp};
+      return conditional(Slice, Ok, atom(trapCall(TrapSlice, N)));
+    }
+    return call(global("_slice"),
+                {SE, LE, HE, atom(std::to_string(N.Loc.Line))});
+  }
+  case Op::StrConcat:
+    return Bin("+", PAdd);
+  case Op::StrFromInt:
+    return call(global("str"), {Op0()});
+  case Op::StrParseInt:
+    // int() also takes '+', spaces, '_' and non-ASCII digits: checked first.
+    return call(global("_parse_int"),
+                {Op0(), atom(std::to_string(N.Loc.Line))});
+  case Op::StrFromCode: {
+    const Node &C = *N.operand(0);
+    if (range(C).within({0, 127}))
+      return call(global("chr"), {Op0()});
+    if (simple(C)) {
+      PyExpr CE = Op0();
+      return conditional(call(global("chr"), {CE}),
+                         {"0 <= " + paren(CE, PBitOr) + " < 128", PCmp},
+                         atom(trapCall(TrapCharCode, N)));
+    }
+    return call(global("_chr"), {Op0(), atom(std::to_string(N.Loc.Line))});
+  }
+
+  // --- arrays ---
+  case Op::ArrayNew: {
+    // [v] * n: every element is the same object, as in native code. Python
+    // evaluates v first, and [v] * -1 is silently empty.
+    const Node &Len = *N.operand(0), &Fill = *N.operand(1);
+    bool InOrder = canEvaluateBefore(Fill, Len);
+    bool NonNeg = range(Len).nonNegative();
+    bool Checked = !NonNeg && simple(Len) && purity(Fill) != Purity::Any;
+    if (InOrder && (NonNeg || Checked)) {
+      PyExpr F = emit(Fill);
+      PyExpr L = emit(Len);
+      PyExpr New = binary(atom("[" + paren(F, PCond) + "]"), "*", L, PMul);
+      if (NonNeg)
+        return New;
+      return conditional(New, comparison(L, ">=", atom("0")),
+                         atom(trapCall(TrapNegLength, N)));
+    }
+    PyExpr L = emit(Len);
+    PyExpr F = emit(Fill);
+    return call(global("_array"), {L, F, atom(std::to_string(N.Loc.Line))});
+  }
+  case Op::ArrayLit: {
+    std::string T = "[";
+    for (size_t I = 0; I < N.Operands.size(); ++I)
+      T += (I ? ", " : "") + paren(emit(*N.operand(I)), PCond);
+    return atom(T + "]");
+  }
+  case Op::ArrayPop: {
+    const Node &Arr = *N.operand(0);
+    if (simple(Arr)) {
+      PyExpr AE = Op0();
+      return conditional({paren(AE, PPostfix) + ".pop()", PPostfix}, AE,
+                         atom(trapCall(TrapEmptyPop, N)));
+    }
+    return call(global("_pop"), {Op0(), atom(std::to_string(N.Loc.Line))});
+  }
+  case Op::ArraySet:
+  case Op::ArrayPush:
+  case Op::FieldSet:
+  case Op::MapSet:
+  case Op::Eval:
+    llvm_unreachable("statement in expression position");
+
+  // --- records ---
+  case Op::RecordNew: {
+    std::vector<PyExpr> Args;
+    for (const Node *O : N.Operands)
+      Args.push_back(emit(*O));
+    return call(global(MC.ClassNames.lookup(N.Ty->Rec)), Args);
+  }
+  case Op::FieldGet: {
+    const kir::RecordDecl *Rec = N.operand(0)->Ty->Rec;
+    PyExpr R = Op0();
+    return {paren(R, PPostfix) + "." + MC.FieldNames.lookup(Rec)[N.IntVal],
+            PPostfix};
+  }
+
+  // --- maps ---
+  case Op::MapNew:
+    return atom("{}");
+  case Op::MapGet: {
+    // m.get(k, d) evaluates m, k, d in order, then looks up.
+    PyExpr M = Op0();
+    PyExpr K = emit(*N.operand(1));
+    PyExpr D = emit(*N.operand(2));
+    return call(paren(M, PPostfix) + ".get", {K, D});
+  }
+  case Op::MapAt: {
+    PyExpr M = Op0();
+    PyExpr K = emit(*N.operand(1));
+    if (implicit(ImplicitKey, N.Loc.Line))
+      return {paren(M, PPostfix) + "[" + paren(K, PCond) + "]", PPostfix};
+    return call(global("_map_at"), {M, K, atom(std::to_string(N.Loc.Line))});
+  }
+  case Op::MapHas: {
+    // `k in m` evaluates k first.
+    const Node &M = *N.operand(0), &K = *N.operand(1);
+    if (canEvaluateBefore(K, M)) {
+      PyExpr KE = emit(K);
+      PyExpr ME = emit(M);
+      return {paren(KE, PBitOr) + " in " + paren(ME, PBitOr), PCmp};
+    }
+    PyExpr ME = emit(M);
+    PyExpr KE = emit(K);
+    return call(paren(ME, PPostfix) + ".__contains__", {KE});
+  }
+
+  // --- calls ---
+  case Op::Call:
+    return emitCall(N);
+
+  // --- control: statements, never expressions ---
+  case Op::If:
+  case Op::While:
+  case Op::ForRange:
+  case Op::ForEach:
+  case Op::ForMap:
+  case Op::Break:
+  case Op::Continue:
+  case Op::Return:
+    break;
+  }
+  llvm_unreachable("statement in expression position");
+}
