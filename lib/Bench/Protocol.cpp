@@ -4,6 +4,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
+#include <ctime>
 
 using namespace kc;
 using namespace kc::bench;
@@ -115,7 +116,8 @@ static void line(llvm::raw_ostream &OS, llvm::json::Object O) {
 
 void ProtocolWriter::hello(llvm::StringRef Runtime, llvm::StringRef Version,
                            llvm::StringRef Engine,
-                           const std::vector<std::string> &Flags) {
+                           const std::vector<std::string> &Flags,
+                           double TimerNs) {
   llvm::json::Array F;
   for (const std::string &S : Flags)
     F.push_back(S);
@@ -124,7 +126,8 @@ void ProtocolWriter::hello(llvm::StringRef Runtime, llvm::StringRef Version,
             {"runtime", Runtime},
             {"version", Version},
             {"engine", Engine},
-            {"flags", std::move(F)}});
+            {"flags", std::move(F)},
+            {"timer_ns", TimerNs}});
 }
 
 void ProtocolWriter::batch(uint64_t Calls) {
@@ -181,6 +184,7 @@ llvm::Expected<RunnerReport> bench::parseRunnerOutput(llvm::StringRef Text) {
       R.Runtime = O->getString("runtime").value_or("").str();
       R.Version = O->getString("version").value_or("").str();
       R.Engine = O->getString("engine").value_or("").str();
+      R.TimerNs = O->getNumber("timer_ns").value_or(0);
       if (const llvm::json::Array *F = O->getArray("flags"))
         for (const llvm::json::Value &S : *F)
           if (auto Str = S.getAsString())
@@ -209,4 +213,15 @@ llvm::Expected<RunnerReport> bench::parseRunnerOutput(llvm::StringRef Text) {
     }
   }
   return R;
+}
+
+double bench::monotonicClockReadNs() {
+  constexpr int Reads = 1000;
+  timespec T;
+  clock_gettime(CLOCK_MONOTONIC, &T);
+  uint64_t Start = uint64_t(T.tv_sec) * 1000000000u + uint64_t(T.tv_nsec);
+  for (int I = 0; I < Reads; ++I)
+    clock_gettime(CLOCK_MONOTONIC, &T);
+  uint64_t End = uint64_t(T.tv_sec) * 1000000000u + uint64_t(T.tv_nsec);
+  return double(End - Start) / Reads;
 }

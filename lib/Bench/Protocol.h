@@ -50,7 +50,8 @@ class ProtocolWriter {
 public:
   explicit ProtocolWriter(llvm::raw_ostream &OS) : OS(OS) {}
   void hello(llvm::StringRef Runtime, llvm::StringRef Version,
-             llvm::StringRef Engine, const std::vector<std::string> &Flags);
+             llvm::StringRef Engine, const std::vector<std::string> &Flags,
+             double TimerNs);
   void batch(uint64_t Calls);
   void sample(unsigned Index, uint64_t Calls, uint64_t Ns);
   void result(llvm::StringRef Canonical);
@@ -65,6 +66,7 @@ private:
 struct RunnerReport {
   std::string Runtime, Version, Engine;
   std::vector<std::string> Flags;
+  double TimerNs = 0;  // cost of one clock read, as the runner measured it
   uint64_t Batch = 0;
   std::vector<double> SampleNsPerCall;  // one per in-process iteration
   std::optional<std::string> Canonical;
@@ -76,6 +78,10 @@ struct RunnerReport {
 /// Parses a runner's stdout. Lines that are not protocol JSON are an error:
 /// a runner must keep its stdout clean.
 llvm::Expected<RunnerReport> parseRunnerOutput(llvm::StringRef Text);
+
+/// The cost of one clock_gettime(CLOCK_MONOTONIC) read in ns, averaged over
+/// back-to-back reads: what a sample pays twice for being timed.
+double monotonicClockReadNs();
 
 } // namespace bench
 } // namespace kc

@@ -45,6 +45,8 @@ struct Config {
   bench::SizeClass Size = bench::SizeClass::Default;
   /// When set, overrides the size class's size (rtcompare sweep).
   std::optional<int64_t> ExplicitSize;
+  /// Only prove the results equal: no timed process executions.
+  bool CheckOnly = false;
   unsigned Processes = 5;    // process executions per implementation
   unsigned Iterations = 20;  // in-process iterations per process execution
   uint64_t MinSampleNs = 5000000;
@@ -94,6 +96,9 @@ struct ImplResult {
   /// kernelc's output against the hand-written reference of the same
   /// runtime (native/c, v8/js, cpython/py), when both ran.
   std::optional<stats::Interval> RatioToReference;
+  /// The largest share of a timed sample spent reading the clock (two reads
+  /// per sample), over its process executions: a fraction, not a percent.
+  std::optional<double> TimerShare;
 };
 
 struct KernelResult {

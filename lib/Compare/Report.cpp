@@ -151,10 +151,19 @@ void compare::printTable(llvm::ArrayRef<KernelResult> Results,
       OS << std::string(Total, '-') << "\n";
     }
   }
-  for (const KernelResult &K : Results)
+  for (const KernelResult &K : Results) {
     OS << K.Kernel << ": workload " << K.Workload << ", size " << K.Size
        << " (" << K.SizeValue << "), result "
-       << displayCanonical(K.Agreed) << "\n";
+       << displayCanonical(K.Agreed) << "; timer share of a sample:";
+    bool Any = false;
+    for (const ImplResult &I : K.Impls)
+      if (I.TimerShare) {
+        OS << llvm::formatv(" {0} {1:f4}%", implName(I.Kind),
+                            *I.TimerShare * 100);
+        Any = true;
+      }
+    OS << (Any ? "\n" : " -\n");
+  }
   for (const std::string &N : Notes)
     OS << N << "\n";
   printGeomeans(Results, OS);
@@ -210,6 +219,8 @@ void compare::writeBenchmarkJSON(llvm::ArrayRef<KernelResult> Results,
           {"engine", I.Engine},
           {"warmup", warmupSummary(I)},
       };
+      if (I.TimerShare)
+        B["timer_share"] = *I.TimerShare;
       if (I.RatioToReference) {
         B["ratio_to_reference"] = I.RatioToReference->Estimate;
         B["reference"] = implName(*referenceOf(I.Kind));

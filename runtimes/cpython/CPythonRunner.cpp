@@ -53,6 +53,7 @@ public:
           J.value(F);
       });
       J.attribute("library", Info.Library);
+      J.attribute("timer_ns", bench::monotonicClockReadNs());
     });
   }
   void batch(uint64_t Calls) {

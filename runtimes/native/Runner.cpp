@@ -47,7 +47,7 @@ public:
     bool IsKernel = llvm::StringRef(Job.Module).ends_with(".k");
     W.hello("native", LLVM_VERSION_STRING,
             IsKernel ? "kernelc -O2, ORC LLJIT" : "shared object (clang-19 -O2)",
-            {"-O2"});
+            {"-O2"}, bench::monotonicClockReadNs());
     if (int RC = prepareTypes())
       return RC;
     if (int RC = readInputs())

@@ -36,6 +36,9 @@ static cl::opt<std::string> Workload("workload", cl::desc("Workload name"),
 static cl::opt<std::string> Size("size", cl::desc("small, default or large"),
                                  cl::init("default"), cl::sub(RunCmd),
                                  cl::cat(Cat));
+static cl::opt<bool> CheckOnly(
+    "check", cl::desc("Only check that the implementations agree; time nothing"),
+    cl::sub(RunCmd), cl::cat(Cat));
 static cl::opt<unsigned> Processes("processes",
                                    cl::desc("Process executions per "
                                             "implementation (default 5)"),
@@ -128,6 +131,7 @@ int main(int argc, char **argv) {
   Cfg.Workload = Workload;
   if (Processes == 0 || Iterations == 0)
     return usage("--processes and --iterations must be at least 1");
+  Cfg.CheckOnly = CheckOnly;
   Cfg.Processes = Processes;
   Cfg.Iterations = Iterations;
   Cfg.MinSampleNs = static_cast<uint64_t>(MinSampleMs * 1e6);

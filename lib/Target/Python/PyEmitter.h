@@ -124,6 +124,8 @@ private:
   llvm::DenseMap<const kir::Local *, const kir::Node *> Subst;
   // `append = xs.append` aliases live in the current loop nest.
   llvm::DenseMap<const kir::Local *, std::string> Appends;
+  // The name of loop variables nobody reads (`_`), once needed.
+  std::string UnusedName;
 
   //--- names and lines ---
   std::string global(llvm::StringRef Name);

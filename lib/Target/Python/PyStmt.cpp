@@ -1,0 +1,710 @@
+//===- PyStmt.cpp - KIR statements and functions to Python ----------------===//
+//
+// One statement per line, 4-space indentation. Compound assignments come
+// back as augmented assignments (x += 1, a[i] -= d, b.vx += f), which is
+// what Python programmers write and what CPython runs fastest.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PyEmitter.h"
+#include <functional>
+
+using namespace kc;
+using namespace kc::pygen;
+using kir::Node;
+using kir::Op;
+using kir::TypeKind;
+
+static const char *const TrapIndex = "index out of range";
+
+FunctionEmitter::FunctionEmitter(const ModuleContext &MC,
+                                 const kir::Function &F,
+                                 const llvm::StringSet<> &Reserved)
+    : MC(MC), A(MC.A), F(F), Names(F, Reserved) {}
+
+std::string FunctionEmitter::global(llvm::StringRef Name) {
+  Globals.insert(Name.str());
+  return Name.str();
+}
+
+void FunctionEmitter::beginLine() {
+  CurImplicit = 0;
+  CurKernelLine = 0;
+  WalrusUsed = 0;
+}
+
+void FunctionEmitter::endLine(std::string Text) {
+  Lines.push_back({Indent, std::move(Text), CurImplicit, CurKernelLine});
+  beginLine();
+}
+
+bool FunctionEmitter::implicit(ImplicitKind Kind, uint32_t Line) {
+  // One Python line maps to one kernel line.
+  if (CurImplicit && CurKernelLine != Line)
+    return false;
+  CurImplicit |= Kind;
+  CurKernelLine = Line;
+  return true;
+}
+
+std::string FunctionEmitter::walrusName() {
+  if (WalrusUsed == WalrusNames.size())
+    WalrusNames.push_back(Names.fresh("d"));
+  return WalrusNames[WalrusUsed++];
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static bool usesLocal(const kir::Block &B, const kir::Local *L);
+
+static bool usesLocal(const Node &N, const kir::Local *L) {
+  if (N.Opcode == Op::LocalGet && N.Var == L)
+    return true;
+  for (const Node *O : N.Operands)
+    if (usesLocal(*O, L))
+      return true;
+  for (const kir::Block *R : N.Regions)
+    if (usesLocal(*R, L))
+      return true;
+  return false;
+}
+
+static bool usesLocal(const kir::Block &B, const kir::Local *L) {
+  for (const Node *S : B.Stmts)
+    if (usesLocal(*S, L))
+      return true;
+  return false;
+}
+
+/// Same location: the same local, or equal constants.
+static bool sameSimple(const Node &A, const Node &B) {
+  if (A.Opcode != B.Opcode)
+    return false;
+  if (A.Opcode == Op::LocalGet)
+    return A.Var == B.Var;
+  if (A.Opcode == Op::IntConst || A.Opcode == Op::StrConst)
+    return A.IntVal == B.IntVal && A.StrVal == B.StrVal;
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Statements
+//===----------------------------------------------------------------------===//
+
+void FunctionEmitter::emitBlock(const kir::Block &B) {
+  size_t Before = Lines.size();
+  for (const Node *S : B.Stmts) {
+    emitStmt(*S);
+    // Statements after break, continue or return never run.
+    if (S->Opcode == Op::Break || S->Opcode == Op::Continue ||
+        S->Opcode == Op::Return)
+      break;
+  }
+  if (Lines.size() == Before) {
+    beginLine();
+    endLine("pass");
+  }
+}
+
+/// `x = max(x, y)` as `if y > x: x = y`, what a Python programmer writes
+/// (and no call): max(a, b) is b if b > a else a.
+bool FunctionEmitter::emitMinMaxUpdate(const Node &S) {
+  if (S.Opcode != Op::LocalSet)
+    return false;
+  const Node &V = *S.operand(0);
+  if (V.Opcode != Op::NumMin && V.Opcode != Op::NumMax)
+    return false;
+  const Node &Cur = *V.operand(0), &New = *V.operand(1);
+  if (Cur.Opcode != Op::LocalGet || Cur.Var != S.Var || !simple(New))
+    return false;
+  PyExpr NE = emit(New);
+  std::string Name = local(S.Var);
+  std::string Sym = V.Opcode == Op::NumMax ? " > " : " < ";
+  endLine("if " + paren(NE, PBitOr) + Sym + Name + ":");
+  ++Indent;
+  endLine(Name + " = " + NE.Text);
+  --Indent;
+  return true;
+}
+
+/// `t = t op x` as `t op= x` where op is a plain Python operator for the
+/// node (no mask, no check around it).
+bool FunctionEmitter::emitAugmented(const Node &S) {
+  const Node *Target = nullptr; // the read of the assigned location
+  const Node *V = nullptr;
+  switch (S.Opcode) {
+  case Op::LocalSet:
+    V = S.operand(0);
+    break;
+  case Op::ArraySet:
+  case Op::MapSet:
+    V = S.operand(2);
+    break;
+  case Op::FieldSet:
+    V = S.operand(1);
+    break;
+  default:
+    return false;
+  }
+  if (V->Operands.size() != 2)
+    return false;
+  Target = V->operand(0);
+  const Node &X = *V->operand(1);
+
+  // Is the value's left operand a read of the assigned location?
+  switch (S.Opcode) {
+  case Op::LocalSet:
+    if (Target->Opcode != Op::LocalGet || Target->Var != S.Var ||
+        A.isCharLocal(S.Var))
+      return false;
+    break;
+  case Op::ArraySet:
+    if (Target->Opcode != Op::ArrayGet ||
+        !sameSimple(*Target->operand(0), *S.operand(0)) ||
+        !sameSimple(*Target->operand(1), *S.operand(1)) ||
+        S.operand(0)->Opcode != Op::LocalGet ||
+        !range(*S.operand(1)).nonNegative() ||
+        Target->Loc.Line != S.Loc.Line)
+      return false;
+    break;
+  case Op::FieldSet:
+    if (Target->Opcode != Op::FieldGet || Target->IntVal != S.IntVal ||
+        !sameSimple(*Target->operand(0), *S.operand(0)) ||
+        S.operand(0)->Opcode != Op::LocalGet)
+      return false;
+    break;
+  case Op::MapSet:
+    if (Target->Opcode != Op::MapAt ||
+        !sameSimple(*Target->operand(0), *S.operand(0)) ||
+        !sameSimple(*Target->operand(1), *S.operand(1)) ||
+        S.operand(0)->Opcode != Op::LocalGet)
+      return false;
+    break;
+  default:
+    return false;
+  }
+
+  // Is the op a plain infix operator here?
+  const char *Sym = nullptr;
+  bool F64 = false;
+  bool Fits = A.raw(V).within(Range::ofType(V->Ty));
+  switch (V->Opcode) {
+  case Op::IntAdd:
+  case Op::StrConcat:
+    Sym = "+=";
+    break;
+  case Op::IntSub:
+    Sym = "-=";
+    break;
+  case Op::IntMul:
+    Sym = "*=";
+    break;
+  case Op::F64Add:
+    Sym = "+=", F64 = true;
+    break;
+  case Op::F64Sub:
+    Sym = "-=", F64 = true;
+    break;
+  case Op::F64Mul:
+    Sym = "*=", F64 = true;
+    break;
+  case Op::I32Add:
+  case Op::U32Add:
+    Sym = Fits ? "+=" : nullptr;
+    break;
+  case Op::I32Sub:
+  case Op::U32Sub:
+    Sym = Fits ? "-=" : nullptr;
+    break;
+  case Op::I32Mul:
+  case Op::U32Mul:
+    Sym = Fits ? "*=" : nullptr;
+    break;
+  case Op::I32And:
+  case Op::U32And:
+    Sym = "&=";
+    break;
+  case Op::I32Or:
+  case Op::U32Or:
+    Sym = "|=";
+    break;
+  case Op::I32Xor:
+  case Op::U32Xor:
+    Sym = "^=";
+    break;
+  case Op::I32Shr:
+  case Op::U32Shr:
+    Sym = ">>=";
+    break;
+  case Op::I32Shl:
+  case Op::U32Shl:
+    Sym = Fits ? "<<=" : nullptr;
+    break;
+  case Op::IntDiv:
+  case Op::IntRem:
+  case Op::U32Div:
+  case Op::U32Rem:
+  case Op::I32Div:
+  case Op::I32Rem:
+    // Only the floor = truncation case, the divisor known non-zero.
+    if (range(*Target).nonNegative() && range(X).Lo >= 1 && Fits)
+      Sym = (V->Opcode == Op::IntDiv || V->Opcode == Op::U32Div ||
+             V->Opcode == Op::I32Div)
+                ? "//="
+                : "%=";
+    break;
+  default:
+    break;
+  }
+  if (!Sym)
+    return false;
+
+  // The target's own implicit trap (IndexError, KeyError) is on this line.
+  if (S.Opcode == Op::ArraySet && !implicit(ImplicitIndex, Target->Loc.Line))
+    return false;
+  if (S.Opcode == Op::MapSet && !implicit(ImplicitKey, Target->Loc.Line))
+    return false;
+
+  std::string T;
+  switch (S.Opcode) {
+  case Op::LocalSet:
+    T = local(S.Var);
+    break;
+  case Op::ArraySet:
+  case Op::MapSet:
+    T = paren(emit(*S.operand(0)), PPostfix) + "[" +
+        paren(emit(*S.operand(1)), PCond) + "]";
+    break;
+  case Op::FieldSet: {
+    const kir::RecordDecl *Rec = S.operand(0)->Ty->Rec;
+    T = paren(emit(*S.operand(0)), PPostfix) + "." +
+        MC.FieldNames.lookup(Rec)[S.IntVal];
+    break;
+  }
+  default:
+    break;
+  }
+  PyExpr XE;
+  if (V->Opcode == Op::I32Shr || V->Opcode == Op::U32Shr)
+    XE = shiftCount(X);
+  else if (F64)
+    XE = emitF64Operand(X, *Target);
+  else
+    XE = emit(X);
+  endLine(T + " " + Sym + " " + paren(XE, PCond));
+  return true;
+}
+
+/// Before a loop: `append = out.append` for every array the loop nest
+/// pushes to that no statement in it reassigns.
+void FunctionEmitter::emitLoopAliases(const Node &Loop) {
+  llvm::DenseSet<const kir::Local *> Assigned;
+  std::vector<const kir::Local *> Pushed;
+  std::function<void(const kir::Block &)> Walk = [&](const kir::Block &B) {
+    for (const Node *S : B.Stmts) {
+      if (S->Opcode == Op::LocalDecl || S->Opcode == Op::LocalSet)
+        Assigned.insert(S->Var);
+      if (S->Var)
+        Assigned.insert(S->Var);
+      if (S->Var2)
+        Assigned.insert(S->Var2);
+      if (S->Opcode == Op::ArrayPush &&
+          S->operand(0)->Opcode == Op::LocalGet &&
+          !llvm::is_contained(Pushed, S->operand(0)->Var))
+        Pushed.push_back(S->operand(0)->Var);
+      for (const kir::Block *R : S->Regions)
+        Walk(*R);
+    }
+  };
+  if (Loop.Var)
+    Assigned.insert(Loop.Var);
+  if (Loop.Var2)
+    Assigned.insert(Loop.Var2);
+  for (const kir::Block *R : Loop.Regions)
+    Walk(*R);
+  std::vector<const kir::Local *> Alias;
+  for (const kir::Local *L : Pushed)
+    if (!Assigned.count(L) && !Appends.count(L))
+      Alias.push_back(L);
+  for (const kir::Local *L : Alias) {
+    std::string Name =
+        Names.fresh(Alias.size() == 1 ? std::string("append")
+                                      : local(L) + "_append");
+    beginLine();
+    endLine(Name + " = " + local(L) + ".append");
+    Appends[L] = Name;
+  }
+}
+
+void FunctionEmitter::emitIf(const Node &S, bool Elif) {
+  beginLine();
+  PyExpr C = emit(*S.operand(0));
+  endLine((Elif ? "elif " : "if ") + paren(C, PCond) + ":");
+  ++Indent;
+  emitBlock(*S.Regions[0]);
+  --Indent;
+  if (S.Regions.size() < 2 || S.Regions[1]->Stmts.empty())
+    return;
+  const kir::Block &Else = *S.Regions[1];
+  if (Else.Stmts.size() == 1 && Else.Stmts[0]->Opcode == Op::If) {
+    emitIf(*Else.Stmts[0], /*Elif=*/true);
+    return;
+  }
+  beginLine();
+  endLine("else:");
+  ++Indent;
+  emitBlock(Else);
+  --Indent;
+}
+
+void FunctionEmitter::emitStmt(const Node &S) {
+  beginLine();
+  // Names for loop variables the body never reads.
+  auto LoopVar = [&](const kir::Local *L, const kir::Block &Body) {
+    if (usesLocal(Body, L))
+      return local(L);
+    if (UnusedName.empty())
+      UnusedName = Names.fresh("_");
+    return UnusedName;
+  };
+  auto Loop = [&](const std::string &Header, const kir::Block &Body) {
+    endLine(Header);
+    ++Indent;
+    emitBlock(Body);
+    --Indent;
+  };
+  auto WithAliases = [&](auto Emit) {
+    auto Saved = Appends;
+    emitLoopAliases(S);
+    beginLine();
+    Emit();
+    Appends = std::move(Saved);
+  };
+
+  switch (S.Opcode) {
+  case Op::LocalDecl:
+  case Op::LocalSet: {
+    if (emitMinMaxUpdate(S) || emitAugmented(S))
+      return;
+    const Node &V = *S.operand(0);
+    PyExpr E = A.isCharLocal(S.Var) ? emitChar(V) : emit(V);
+    endLine(local(S.Var) + " = " + paren(E, PCond));
+    return;
+  }
+  case Op::ArraySet: {
+    if (emitAugmented(S))
+      return;
+    const Node &Arr = *S.operand(0), &Idx = *S.operand(1),
+               &Val = *S.operand(2);
+    // Python evaluates the value before the array and the index.
+    bool InOrder =
+        canEvaluateBefore(Val, Arr) && canEvaluateBefore(Val, Idx);
+    bool NonNeg = range(Idx).nonNegative();
+    if (InOrder && NonNeg && implicit(ImplicitIndex, S.Loc.Line)) {
+      PyExpr AE = emit(Arr), IE = emit(Idx), VE = emit(Val);
+      endLine(paren(AE, PPostfix) + "[" + paren(IE, PCond) +
+              "] = " + paren(VE, PCond));
+      return;
+    }
+    if (InOrder && !NonNeg && duplicable(Idx) &&
+        purity(Arr) != Purity::Any && purity(Val) != Purity::Any &&
+        implicit(ImplicitIndex, S.Loc.Line)) {
+      // Nothing before the store can trap: test the index first.
+      PyExpr AE = emit(Arr), IE = emit(Idx), VE = emit(Val);
+      unsigned Bits = CurImplicit;
+      uint32_t KLine = CurKernelLine;
+      beginLine();
+      endLine("if " + paren(IE, PBitOr) + " < 0:");
+      ++Indent;
+      endLine("raise " + global("KernelTrap") + "(\"" + TrapIndex + "\", " +
+              std::to_string(S.Loc.Line) + ")");
+      --Indent;
+      CurImplicit = Bits;
+      CurKernelLine = KLine;
+      endLine(paren(AE, PPostfix) + "[" + paren(IE, PCond) +
+              "] = " + paren(VE, PCond));
+      return;
+    }
+    PyExpr AE = emit(Arr), IE = emit(Idx), VE = emit(Val);
+    endLine(global("_set") + "(" + AE.Text + ", " + paren(IE, PCond) + ", " +
+            paren(VE, PCond) + ", " + std::to_string(S.Loc.Line) + ")");
+    return;
+  }
+  case Op::ArrayPush: {
+    const Node &Arr = *S.operand(0);
+    PyExpr VE;
+    if (Arr.Opcode == Op::LocalGet && Appends.count(Arr.Var)) {
+      VE = emit(*S.operand(1));
+      endLine(Appends[Arr.Var] + "(" + paren(VE, PCond) + ")");
+      return;
+    }
+    PyExpr AE = emit(Arr);
+    VE = emit(*S.operand(1));
+    endLine(paren(AE, PPostfix) + ".append(" + paren(VE, PCond) + ")");
+    return;
+  }
+  case Op::FieldSet: {
+    if (emitAugmented(S))
+      return;
+    const kir::RecordDecl *Rec = S.operand(0)->Ty->Rec;
+    const std::string &Field = MC.FieldNames.lookup(Rec)[S.IntVal];
+    const Node &R = *S.operand(0), &V = *S.operand(1);
+    PyExpr RE = emit(R), VE = emit(V);
+    if (canEvaluateBefore(V, R))
+      endLine(paren(RE, PPostfix) + "." + Field + " = " + paren(VE, PCond));
+    else // setattr evaluates the record first, as the kernel does
+      endLine(global("setattr") + "(" + paren(RE, PCond) + ", \"" + Field +
+              "\", " + paren(VE, PCond) + ")");
+    return;
+  }
+  case Op::MapSet: {
+    if (emitAugmented(S))
+      return;
+    const Node &M = *S.operand(0), &K = *S.operand(1), &V = *S.operand(2);
+    PyExpr ME = emit(M), KE = emit(K), VE = emit(V);
+    if (canEvaluateBefore(V, M) && canEvaluateBefore(V, K))
+      endLine(paren(ME, PPostfix) + "[" + paren(KE, PCond) +
+              "] = " + paren(VE, PCond));
+    else
+      endLine(paren(ME, PPostfix) + ".__setitem__(" + paren(KE, PCond) +
+              ", " + paren(VE, PCond) + ")");
+    return;
+  }
+  case Op::Eval: {
+    const Node &E = *S.operand(0);
+    if (E.Opcode == Op::Call) {
+      // A call for its effect stays a call.
+      std::vector<std::string> Args;
+      std::string T = global(MC.FunctionNames.lookup(E.Callee)) + "(";
+      for (unsigned I = 0; I < E.Operands.size(); ++I) {
+        const Node &Arg = *E.operand(I);
+        PyExpr AE = A.isCharLocal(E.Callee->Params[I]) ? emitChar(Arg)
+                                                        : emit(Arg);
+        T += (I ? ", " : "") + paren(AE, PCond);
+      }
+      endLine(T + ")");
+      return;
+    }
+    endLine(paren(emit(E), PCond));
+    return;
+  }
+  case Op::If:
+    emitIf(S, /*Elif=*/false);
+    return;
+  case Op::While:
+    WithAliases([&] {
+      PyExpr C = emit(*S.operand(0));
+      Loop("while " + paren(C, PCond) + ":", *S.Regions[0]);
+    });
+    return;
+  case Op::ForRange:
+    WithAliases([&] {
+      // range() evaluates lo and hi once, and the loop variable is a fresh
+      // value each iteration: the kernel's for.
+      const Node &Lo = *S.operand(0);
+      PyExpr LoE = emit(Lo);
+      PyExpr HiE = emit(*S.operand(1));
+      std::string Args = Lo.Opcode == Op::IntConst && Lo.IntVal == 0
+                             ? paren(HiE, PCond)
+                             : paren(LoE, PCond) + ", " + paren(HiE, PCond);
+      Loop("for " + LoopVar(S.Var, *S.Regions[0]) + " in " +
+               global("range") + "(" + Args + "):",
+           *S.Regions[0]);
+    });
+    return;
+  case Op::ForEach:
+    WithAliases([&] {
+      // A list iterator reads the length at every step, so it sees pushed
+      // and popped elements as the kernel's loop does. bytes iterate as
+      // ints; a str as one-character strings, or, for codes, its bytes.
+      const Node &C = *S.operand(0);
+      PyExpr CE = emit(C);
+      std::string Iter = paren(CE, PPostfix);
+      if (C.Ty->Kind == TypeKind::Str && !A.isCharLocal(S.Var))
+        Iter += ".encode()";
+      Loop("for " + LoopVar(S.Var, *S.Regions[0]) + " in " + Iter + ":",
+           *S.Regions[0]);
+    });
+    return;
+  case Op::ForMap:
+    WithAliases([&] {
+      // A dict that grows while iterated raises RuntimeError at the next
+      // step (the except clause's trap), as the kernel checks before each.
+      bool Claimed = implicit(ImplicitModified, S.Loc.Line);
+      assert(Claimed && "the loop's own line comes first");
+      (void)Claimed;
+      PyExpr ME = emit(*S.operand(0));
+      const kir::Block &Body = *S.Regions[0];
+      bool UseKey = usesLocal(Body, S.Var), UseValue = usesLocal(Body, S.Var2);
+      std::string M = paren(ME, PPostfix);
+      std::string Header;
+      if (UseValue && UseKey)
+        Header = "for " + local(S.Var) + ", " + local(S.Var2) + " in " + M +
+                 ".items():";
+      else if (UseValue)
+        Header = "for " + local(S.Var2) + " in " + M + ".values():";
+      else
+        Header = "for " + LoopVar(S.Var, Body) + " in " + M + ":";
+      Loop(Header, Body);
+    });
+    return;
+  case Op::Break:
+    endLine("break");
+    return;
+  case Op::Continue:
+    endLine("continue");
+    return;
+  case Op::Return:
+    if (S.Operands.empty()) {
+      endLine("return");
+      return;
+    }
+    endLine("return " + paren(emit(*S.operand(0)), PCond));
+    return;
+
+  // Expressions never stand as statements (Eval wraps them).
+  case Op::BoolConst: case Op::I32Const: case Op::U32Const:
+  case Op::IntConst: case Op::F64Const: case Op::StrConst:
+  case Op::LocalGet:
+  case Op::I32Add: case Op::I32Sub: case Op::I32Mul: case Op::I32Div:
+  case Op::I32Rem: case Op::I32Neg: case Op::I32And: case Op::I32Or:
+  case Op::I32Xor: case Op::I32Not: case Op::I32Shl: case Op::I32Shr:
+  case Op::I32Cmp:
+  case Op::U32Add: case Op::U32Sub: case Op::U32Mul: case Op::U32Div:
+  case Op::U32Rem: case Op::U32Neg: case Op::U32And: case Op::U32Or:
+  case Op::U32Xor: case Op::U32Not: case Op::U32Shl: case Op::U32Shr:
+  case Op::U32Cmp:
+  case Op::IntAdd: case Op::IntSub: case Op::IntMul: case Op::IntDiv:
+  case Op::IntRem: case Op::IntNeg: case Op::IntCmp: case Op::IntCheckSafe:
+  case Op::F64Add: case Op::F64Sub: case Op::F64Mul: case Op::F64Div:
+  case Op::F64Rem: case Op::F64Neg: case Op::F64Cmp: case Op::F64Sqrt:
+  case Op::F64Floor:
+  case Op::NumMin: case Op::NumMax: case Op::NumAbs:
+  case Op::BoolNot: case Op::BoolAnd: case Op::BoolOr: case Op::BoolCmp:
+  case Op::I32ToInt: case Op::U32ToInt: case Op::IntToI32:
+  case Op::IntToU32: case Op::I32ToU32: case Op::U32ToI32:
+  case Op::I32ToF64: case Op::U32ToF64: case Op::IntToF64:
+  case Op::F64ToI32: case Op::F64ToU32: case Op::F64ToInt:
+  case Op::StrLen: case Op::StrCodeAt: case Op::StrSlice:
+  case Op::StrConcat: case Op::StrCmp: case Op::StrFromInt:
+  case Op::StrParseInt: case Op::StrFromCode:
+  case Op::BytesLen: case Op::BytesAt: case Op::BytesSlice:
+  case Op::ArrayNew: case Op::ArrayLit: case Op::ArrayLen:
+  case Op::ArrayGet: case Op::ArrayPop:
+  case Op::RecordNew: case Op::FieldGet:
+  case Op::MapNew: case Op::MapLen: case Op::MapGet: case Op::MapAt:
+  case Op::MapHas:
+  case Op::Call:
+    break;
+  }
+  llvm_unreachable("expression in statement position (KIR verifier)");
+}
+
+//===----------------------------------------------------------------------===//
+// The function
+//===----------------------------------------------------------------------===//
+
+std::vector<PyLine> FunctionEmitter::run() {
+  std::string Def = "def " + MC.FunctionNames.lookup(&F) + "(";
+  for (size_t I = 0; I < F.Params.size(); ++I)
+    Def += (I ? ", " : "") + local(F.Params[I]);
+  Def += "):";
+
+  // Top-level statements one by one, to know where each begins.
+  Indent = 1;
+  std::vector<size_t> Starts;
+  const kir::Block &Body = *F.Body;
+  for (const Node *S : Body.Stmts) {
+    Starts.push_back(Lines.size());
+    emitStmt(*S);
+    if (S->Opcode == Op::Return || S->Opcode == Op::Break ||
+        S->Opcode == Op::Continue)
+      break;
+  }
+  if (Lines.empty()) {
+    beginLine();
+    endLine("pass");
+  }
+  Starts.push_back(Lines.size());
+
+  // The statements whose lines may raise an error that is a trap.
+  size_t First = SIZE_MAX, Last = 0;
+  for (size_t I = 0; I + 1 < Starts.size(); ++I)
+    for (size_t L = Starts[I]; L < Starts[I + 1]; ++L)
+      if (Lines[L].Implicit) {
+        First = std::min(First, I);
+        Last = std::max(Last, I);
+      }
+
+  std::vector<PyLine> Out;
+  Out.push_back({0, Def, 0, 0});
+  if (First == SIZE_MAX) {
+    Out.insert(Out.end(), Lines.begin(), Lines.end());
+    return Out;
+  }
+  wrapInTry(Out, First, Last, Starts);
+  return Out;
+}
+
+void FunctionEmitter::wrapInTry(std::vector<PyLine> &Out, size_t First,
+                                size_t Last,
+                                const std::vector<size_t> &Starts) {
+  size_t Begin = Starts[First], End = Starts[Last + 1];
+  unsigned Kinds = 0;
+  std::set<uint32_t> KernelLines;
+  for (size_t L = Begin; L < End; ++L)
+    if (Lines[L].Implicit) {
+      Kinds |= Lines[L].Implicit;
+      KernelLines.insert(Lines[L].KernelLine);
+    }
+  Out.insert(Out.end(), Lines.begin(), Lines.begin() + Begin);
+  Out.push_back({1, "try:", 0, 0});
+  for (size_t L = Begin; L < End; ++L) {
+    PyLine Line = Lines[L];
+    ++Line.Indent;
+    Out.push_back(std::move(Line));
+  }
+  static const struct {
+    ImplicitKind Kind;
+    const char *Error;
+    const char *Trap;
+  } Errors[] = {
+      {ImplicitIndex, "IndexError", "index out of range"},
+      {ImplicitKey, "KeyError", "key not in map"},
+      {ImplicitDivZero, "ZeroDivisionError", "integer division by zero"},
+      {ImplicitModified, "RuntimeError", "map modified during iteration"},
+  };
+  if (KernelLines.size() == 1 && !(Kinds & ImplicitModified)) {
+    // One kernel line: say it here. (RuntimeError also covers
+    // RecursionError, so it always goes through _kernel_trap.)
+    for (const auto &E : Errors) {
+      if (!(Kinds & E.Kind))
+        continue;
+      Out.push_back({1, std::string("except ") + global(E.Error) + ":", 0, 0});
+      Out.push_back({2,
+                     "raise " + global("KernelTrap") + "(\"" + E.Trap +
+                         "\", " + std::to_string(*KernelLines.begin()) +
+                         ") from None",
+                     0, 0});
+    }
+  } else {
+    std::string Types;
+    unsigned Count = 0;
+    for (const auto &E : Errors)
+      if (Kinds & E.Kind) {
+        Types += (Count++ ? ", " : "") + global(E.Error);
+      }
+    if (Count > 1)
+      Types = "(" + Types + ")";
+    std::string Error = Names.fresh("error");
+    Out.push_back({1, "except " + Types + " as " + Error + ":", 0, 0});
+    Out.push_back({2,
+                   "raise " + global("_kernel_trap") + "(" + Error +
+                       ") from None",
+                   0, 0});
+    UsesLineTable = true;
+  }
+  Out.insert(Out.end(), Lines.begin() + End, Lines.end());
+}
