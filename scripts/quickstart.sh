@@ -12,10 +12,13 @@ cmake --build "$BUILD"
 
 case "$mode" in
   run)
-    for k in benchmarks/kernels/*.k; do
-      printf '%-28s ' "$(basename "$k" .k)"
-      "$BUILD/bin/kernelc" --run -O2 "$k"
-    done
+    # The main job: the bundled suite on every runtime and reference, at the
+    # small size so that it finishes in a few minutes; results are checked
+    # equal before anything is timed.
+    "$BUILD/bin/rtcompare" run benchmarks/kernels/*.k \
+      --runtimes=native,c,v8,js,cpython,py --size=small --processes=3 \
+      --work-dir="$BUILD/rtcompare-work" --json="$BUILD/suite.json" \
+      --results="$BUILD/suite.jsonl"
     ;;
   test)
     python3 scripts/run-tests.py "$BUILD"

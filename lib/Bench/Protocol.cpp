@@ -79,6 +79,8 @@ llvm::Expected<Job> bench::parseJob(llvm::StringRef Text) {
     return std::move(E);
   if (llvm::Error E = Int("batch", J.Batch, 0))
     return std::move(E);
+  if (llvm::Error E = Int("time_budget_ns", J.TimeBudgetNs, 0))
+    return std::move(E);
   if (auto B = O->getBoolean("check_only"))
     J.CheckOnly = *B;
   return J;
@@ -105,6 +107,7 @@ void bench::writeJob(const Job &J, llvm::raw_ostream &OS) {
                        {"iterations", J.Iterations},
                        {"min_sample_ns", static_cast<int64_t>(J.MinSampleNs)},
                        {"batch", static_cast<int64_t>(J.Batch)},
+                       {"time_budget_ns", static_cast<int64_t>(J.TimeBudgetNs)},
                        {"check_only", J.CheckOnly}};
   OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(O))) << "\n";
 }

@@ -25,6 +25,8 @@ namespace kc {
 namespace bench {
 
 constexpr int ProtocolVersion = 1;
+/// A time budget never cuts a process execution below this many samples.
+constexpr unsigned MinBudgetIterations = 3;
 
 struct Job {
   std::string Module;
@@ -38,6 +40,9 @@ struct Job {
   unsigned Iterations = 10;
   uint64_t MinSampleNs = 5000000;
   uint64_t Batch = 0;  // 0: calibrate
+  /// Stop sampling once the samples so far add up to this many ns and at
+  /// least MinBudgetIterations were taken (0: always take Iterations).
+  uint64_t TimeBudgetNs = 0;
   bool CheckOnly = false;
 };
 

@@ -301,6 +301,7 @@ private:
     J.Inputs = Inputs;
     J.Iterations = Cfg.Iterations;
     J.MinSampleNs = Cfg.MinSampleNs;
+    J.TimeBudgetNs = Cfg.ProcessBudgetNs;
 
     for (ImplKind K : Cfg.Impls) {
       auto Override = llvm::find_if(Cfg.ModuleOverrides, [&](const auto &O) {

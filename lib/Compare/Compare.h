@@ -49,6 +49,9 @@ struct Config {
   bool CheckOnly = false;
   unsigned Processes = 5;    // process executions per implementation
   unsigned Iterations = 20;  // in-process iterations per process execution
+  /// Per process execution: stop sampling after this much sampled time
+  /// (at least 3 samples); 0 means always take Iterations.
+  uint64_t ProcessBudgetNs = 2000000000;
   uint64_t MinSampleNs = 5000000;
   /// Stop starting new process executions for a kernel after this many
   /// seconds (0: no budget); at least 2 per implementation always run.

@@ -279,11 +279,16 @@ Error Session::run(const bench::Job &Job, LineWriter &W) {
       Batch = *B;
     }
     W.batch(Batch);
+    uint64_t Spent = 0;
     for (unsigned I = 0; I < Job.Iterations; ++I) {
       Expected<uint64_t> Ns = sample(Batch);
       if (!Ns)
         return Ns.takeError();
       W.sample(I, Batch, *Ns);
+      Spent += *Ns;
+      if (Job.TimeBudgetNs && Spent >= Job.TimeBudgetNs &&
+          I + 1 >= bench::MinBudgetIterations)
+        break;
     }
   }
   if (!Last) // check_only, or nothing was called yet

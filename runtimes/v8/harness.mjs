@@ -143,6 +143,9 @@ function readJob(path) {
   const batch = job.batch ?? 0;
   if (!Number.isSafeInteger(batch) || batch < 0 || batch > MAX_BATCH)
     throw bad(`"batch" must be an integer in 0..${MAX_BATCH}`);
+  const timeBudgetNs = job.time_budget_ns ?? 0;
+  if (typeof timeBudgetNs !== 'number' || !(timeBudgetNs >= 0) || !Number.isFinite(timeBudgetNs))
+    throw bad('"time_budget_ns" must be a number >= 0');
   const minSampleNs = job.min_sample_ns ?? DEFAULT_MIN_SAMPLE_NS;
   if (typeof minSampleNs !== 'number' || !(minSampleNs >= 0) || !Number.isFinite(minSampleNs))
     throw bad('"min_sample_ns" must be a number >= 0');
@@ -165,6 +168,7 @@ function readJob(path) {
     iterations,
     batch,
     minSampleNs,
+    timeBudgetNs,
     checkOnly,
   };
 }
@@ -322,10 +326,15 @@ function run(job, entry, args) {
         batch = calibrate(timed, job.minSampleNs,
                           args.reduce((n, a) => n + (a.fresh ? a.value.length + 1 : 0), 0));
       emit({ event: 'batch', calls: batch });
+      // A time budget stops sampling early, but never below 3 samples.
+      let spent = 0;
       for (let i = 0; i < job.iterations; ++i) {
         const ns = timed(batch);
         sink ^= consume(st.last);
         emit({ event: 'sample', i, calls: batch, ns });
+        spent += ns;
+        if (job.timeBudgetNs > 0 && spent >= job.timeBudgetNs && i + 1 >= 3)
+          break;
       }
     }
   } catch (e) {

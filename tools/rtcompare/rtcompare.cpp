@@ -51,6 +51,11 @@ static cl::opt<double> MinSampleMs(
     cl::desc("Least time of one timed sample; tiny kernels are batched up to "
              "it (default 5)"),
     cl::init(5), cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<double> ProcessBudget(
+    "process-budget-ms",
+    cl::desc("Sampled time after which a process execution stops taking "
+             "samples, at least 3 (default 2000; 0: take all iterations)"),
+    cl::init(2000), cl::sub(RunCmd), cl::cat(Cat));
 static cl::opt<double> TimeBudget(
     "time-budget", cl::desc("Seconds per kernel after which no new process "
                             "executions start (0: none)"),
@@ -136,6 +141,7 @@ int main(int argc, char **argv) {
   Cfg.Iterations = Iterations;
   Cfg.MinSampleNs = static_cast<uint64_t>(MinSampleMs * 1e6);
   Cfg.TimeBudgetSec = TimeBudget;
+  Cfg.ProcessBudgetNs = static_cast<uint64_t>(ProcessBudget * 1e6);
   Cfg.TimeoutSec = Timeout;
   Cfg.MemoryLimitMB = MemoryLimit;
   if (!WorkDir.empty())
