@@ -166,7 +166,8 @@ Interval nanInterval() {
 
 /// The percentile interval of mean(Num) (or mean(Num) / mean(Den) when Den
 /// is given) over Opts.Resamples resamples.
-Interval bootstrap(const Units &Num, const Units *Den, const BootstrapOptions &Opts) {
+Interval bootstrap(const Units &Num, const Units *Den,
+                   const BootstrapOptions &Opts) {
   if (Num.size() == 0 || (Den && Den->size() == 0))
     return nanInterval();
   Interval R;
@@ -177,7 +178,8 @@ Interval bootstrap(const Units &Num, const Units *Den, const BootstrapOptions &O
     return R;
 
   assert(Opts.Resamples > 0 && "no resamples");
-  assert(Opts.Confidence > 0 && Opts.Confidence < 1 && "confidence not in (0, 1)");
+  assert(Opts.Confidence > 0 && Opts.Confidence < 1 &&
+         "confidence not in (0, 1)");
   Random Rng(Opts.Seed);
   std::vector<double> Stats(std::max(Opts.Resamples, 1u));
   for (double &S : Stats) {
@@ -203,7 +205,8 @@ Interval bootstrapRatio(ArrayRef<double> Num, ArrayRef<double> Den,
   return bootstrap(valueUnits(Num), &D, Opts);
 }
 
-Interval bootstrapGeometricMean(ArrayRef<double> Values, const BootstrapOptions &Opts) {
+Interval bootstrapGeometricMean(ArrayRef<double> Values,
+                                const BootstrapOptions &Opts) {
   std::vector<double> Logs;
   for (double V : Values) {
     if (!(V > 0))
@@ -217,7 +220,8 @@ Interval bootstrapGeometricMean(ArrayRef<double> Values, const BootstrapOptions 
   return R;
 }
 
-Interval steadyStateInterval(ArrayRef<ArrayRef<double>> Execs, const BootstrapOptions &Opts) {
+Interval steadyStateInterval(ArrayRef<ArrayRef<double>> Execs,
+                             const BootstrapOptions &Opts) {
   bool Single;
   Units U = executionUnits(Execs, Single);
   Interval R = bootstrap(U, nullptr, Opts);

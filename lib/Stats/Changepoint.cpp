@@ -5,7 +5,9 @@
 // exactly, by dynamic programming over the start of the last segment, and
 // prunes start positions that can never win again. C is the normal -2
 // log-likelihood at the segment's fitted mean and variance, as in R's
-// cpt.meanvar: L * (log(2 pi) + log(var) + 1).
+// cpt.meanvar: L * (log(2 pi) + log(var) + 1). Pruning fails on stationary
+// stretches, where the work grows as n^2, so long series are solved on a
+// coarse grid first and then exactly near the changepoints it finds.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,15 +27,16 @@ namespace {
 
 /// Floor of a segment's variance relative to its mean. Repeated timer values
 /// make runs of identical times; an unfloored variance of 0 would make their
-/// cost -infinity and carve every such run into a segment. 1e-3 of the mean
-/// is below any real timing noise, and being relative it keeps the cost
+/// cost -infinity and carve every such run into a segment. 0.1% of the mean
+/// is below the noise of real timings, and being relative it keeps the cost
 /// invariant under scaling the series (R floors at an absolute 1e-11).
 constexpr double RelVarianceFloor = 1e-3;
 
 /// Cost of any segment [B, E) in O(1) from prefix sums.
 class SegmentCost {
 public:
-  explicit SegmentCost(ArrayRef<double> X) : Sum(X.size() + 1), SumSq(X.size() + 1) {
+  explicit SegmentCost(ArrayRef<double> X)
+      : Sum(X.size() + 1), SumSq(X.size() + 1) {
     // Shifting by the mean before squaring avoids the cancellation in
     // sum(x^2) - sum(x)^2 / L when times are large and their spread small.
     Shift = X.empty() ? 0 : mean(X);
@@ -122,7 +125,8 @@ std::vector<size_t> pelt(const SegmentCost &Cost, ArrayRef<size_t> Pos,
 
 } // namespace
 
-std::vector<size_t> changepoints(ArrayRef<double> Series, const PeltOptions &Opts) {
+std::vector<size_t> changepoints(ArrayRef<double> Series,
+                                 const PeltOptions &Opts) {
   size_t N = Series.size();
   if (N < 2)
     return {};
@@ -170,7 +174,8 @@ std::vector<size_t> outliers(ArrayRef<double> Series, size_t Window) {
   // The window of iteration I is [I - Half, min(N, I + Half)); it slides by
   // one each step, so a sorted copy updated by one insertion and one erasure
   // gives its percentiles in O(Window) per iteration.
-  std::vector<double> Sorted(Series.begin(), Series.begin() + std::min(N, 2 * Half));
+  std::vector<double> Sorted(Series.begin(),
+                             Series.begin() + std::min(N, 2 * Half));
   std::sort(Sorted.begin(), Sorted.end());
   auto Quantile = [&](double P) {
     double H = P * double(Sorted.size() - 1);
@@ -180,7 +185,8 @@ std::vector<size_t> outliers(ArrayRef<double> Series, size_t Window) {
   };
   for (size_t I = Half; I < N; ++I) {
     if (I > Half) {
-      auto Old = std::lower_bound(Sorted.begin(), Sorted.end(), Series[I - Half - 1]);
+      auto Old =
+          std::lower_bound(Sorted.begin(), Sorted.end(), Series[I - Half - 1]);
       Sorted.erase(Old);
       if (I + Half <= N) {
         double New = Series[I + Half - 1];
@@ -188,7 +194,8 @@ std::vector<size_t> outliers(ArrayRef<double> Series, size_t Window) {
       }
     }
     double Median = Quantile(0.5);
-    double Band = std::max(3 * (Quantile(0.9) - Quantile(0.1)), 0.01 * std::fabs(Median));
+    double Band =
+        std::max(3 * (Quantile(0.9) - Quantile(0.1)), 0.01 * std::fabs(Median));
     if (std::fabs(Series[I] - Median) > Band)
       Result.push_back(I);
   }

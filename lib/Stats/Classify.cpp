@@ -54,7 +54,7 @@ Classification classify(ArrayRef<double> Series, const ClassifyOptions &Opts) {
   // segment late in the series reads as "no steady state".
   if (Opts.OutlierWindow)
     R.Outliers = outliers(Series, Opts.OutlierWindow);
-  std::vector<size_t> Kept;     // Original index of each kept iteration.
+  std::vector<size_t> Kept; // Original index of each kept iteration.
   std::vector<double> Clean;
   Kept.reserve(N - R.Outliers.size());
   Clean.reserve(N - R.Outliers.size());
@@ -74,7 +74,8 @@ Classification classify(ArrayRef<double> Series, const ClassifyOptions &Opts) {
   Bounds.push_back(Clean.size());
   std::vector<size_t> Counts;
   for (size_t I = 0; I + 1 < Bounds.size(); ++I) {
-    ArrayRef<double> Part = ArrayRef<double>(Clean).slice(Bounds[I], Bounds[I + 1] - Bounds[I]);
+    ArrayRef<double> Part =
+        ArrayRef<double>(Clean).slice(Bounds[I], Bounds[I + 1] - Bounds[I]);
     size_t Begin = I == 0 ? 0 : Kept[Bounds[I]];
     size_t End = I + 2 == Bounds.size() ? N : Kept[Bounds[I + 1]];
     R.Segments.push_back({Begin, End, mean(Part), stdDev(Part)});
@@ -84,9 +85,11 @@ Classification classify(ArrayRef<double> Series, const ClassifyOptions &Opts) {
   const Segment &Last = R.Segments.back();
   size_t LastCount = Counts.back();
   auto Equivalent = [&](size_t I) {
-    double NoiseTol = Opts.NoiseSigmas * Last.StdDev *
-                      std::sqrt(1.0 / double(Counts[I]) + 1.0 / double(LastCount));
-    double Tol = std::max({Opts.RelTolerance * std::fabs(Last.Mean), Opts.AbsTolerance, NoiseTol});
+    double NoiseTol =
+        Opts.NoiseSigmas * Last.StdDev *
+        std::sqrt(1.0 / double(Counts[I]) + 1.0 / double(LastCount));
+    double Tol = std::max({Opts.RelTolerance * std::fabs(Last.Mean),
+                           Opts.AbsTolerance, NoiseTol});
     return std::fabs(R.Segments[I].Mean - Last.Mean) <= Tol;
   };
 

@@ -1,4 +1,4 @@
-//===- Stats.h - Warm-up analysis and intervals for benchmark timings -*- C++ -*-===//
+//===- Stats.h - Warm-up analysis and intervals for timings -----*- C++ -*-===//
 //
 // rtcompare measures N process executions x M in-process iterations and gets
 // one time per iteration (ns per call). This library turns those numbers into

@@ -53,7 +53,8 @@ double quantile(ArrayRef<double> Values, double P) {
   // Only the two order statistics around H are needed.
   std::nth_element(Sorted.begin(), Sorted.begin() + Lo, Sorted.end());
   double VLo = Sorted[Lo];
-  double VHi = Hi == Lo ? VLo : *std::min_element(Sorted.begin() + Hi, Sorted.end());
+  double VHi =
+      Hi == Lo ? VLo : *std::min_element(Sorted.begin() + Hi, Sorted.end());
   return VLo + (H - double(Lo)) * (VHi - VLo);
 }
 
@@ -75,7 +76,8 @@ static Error fitError(const Twine &Msg) {
 
 Expected<PowerFit> fitPowerLaw(ArrayRef<double> Sizes, ArrayRef<double> Times) {
   if (Sizes.size() != Times.size())
-    return fitError("got " + Twine(Sizes.size()) + " sizes but " + Twine(Times.size()) + " times");
+    return fitError("got " + Twine(Sizes.size()) + " sizes but " +
+                    Twine(Times.size()) + " times");
   if (Sizes.size() < 2)
     return fitError("needs at least two points");
   std::vector<double> LX, LY;

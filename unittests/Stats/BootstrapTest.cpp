@@ -106,7 +106,8 @@ TEST(BootstrapTest, CoverageIsNominal) {
 }
 
 TEST(BootstrapTest, RatioCoversKnownRatio) {
-  std::vector<double> Num = normals(30, 20, 1, 4), Den = normals(30, 10, 0.5, 5);
+  std::vector<double> Num = normals(30, 20, 1, 4),
+                      Den = normals(30, 10, 0.5, 5);
   Interval R = bootstrapRatio(Num, Den);
   EXPECT_DOUBLE_EQ(R.Estimate, mean(Num) / mean(Den));
   EXPECT_LT(R.Low, 2);
@@ -120,7 +121,8 @@ TEST(BootstrapTest, RatioCoverage) {
   unsigned Covered = 0, Trials = 400;
   for (unsigned T = 0; T < Trials; ++T) {
     O.Seed = T;
-    Interval R = bootstrapRatio(normals(20, 30, 3, 2 * T + 7), normals(20, 10, 1, 2 * T + 8), O);
+    Interval R = bootstrapRatio(normals(20, 30, 3, 2 * T + 7),
+                                normals(20, 10, 1, 2 * T + 8), O);
     Covered += R.Low <= 3 && 3 <= R.High;
   }
   double Rate = double(Covered) / Trials;
@@ -210,8 +212,10 @@ TEST(SteadyStateTest, BlocksWidenCorrelatedIterations) {
     V.push_back(100 + X);
   }
   std::vector<llvm::ArrayRef<double>> Execs = {V};
-  Interval Blocks = steadyStateInterval(Execs);
-  Interval Naive = bootstrapMean(V);
+  BootstrapOptions O;
+  O.Resamples = 2000;
+  Interval Blocks = steadyStateInterval(Execs, O);
+  Interval Naive = bootstrapMean(V, O);
   EXPECT_GT(Blocks.High - Blocks.Low, 3 * (Naive.High - Naive.Low));
 }
 
@@ -229,7 +233,8 @@ TEST(SteadyStateTest, DegenerateAndEmpty) {
 }
 
 TEST(SteadyStateTest, Ratio) {
-  std::vector<double> A1 = normals(500, 200, 5, 1), A2 = normals(500, 202, 5, 2),
+  std::vector<double> A1 = normals(500, 200, 5, 1),
+                      A2 = normals(500, 202, 5, 2),
                       A3 = normals(500, 198, 5, 3);
   std::vector<double> B = normals(6400, 100, 3, 4);
   std::vector<llvm::ArrayRef<double>> Num = {A1, A2, A3}, Den = {B};
@@ -238,7 +243,8 @@ TEST(SteadyStateTest, Ratio) {
   EXPECT_FALSE(R.Degenerate);
   EXPECT_LT(R.Low, 2);
   EXPECT_GT(R.High, 2);
-  EXPECT_NEAR(R.Estimate, (mean(A1) + mean(A2) + mean(A3)) / 3 / mean(B), 1e-12);
+  EXPECT_NEAR(R.Estimate, (mean(A1) + mean(A2) + mean(A3)) / 3 / mean(B),
+              1e-12);
 
   std::vector<llvm::ArrayRef<double>> Den3 = {A1, A2, A3};
   Interval Same = steadyStateRatio(Num, Den3);

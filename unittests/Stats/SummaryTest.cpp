@@ -87,11 +87,16 @@ TEST(PowerFitTest, Errors) {
     EXPECT_FALSE(bool(F));
     return F ? std::string() : llvm::toString(F.takeError());
   };
-  EXPECT_EQ(Message(fitPowerLaw({1, 2}, {1})), "power-law fit: got 2 sizes but 1 times");
-  EXPECT_EQ(Message(fitPowerLaw({1}, {1})), "power-law fit: needs at least two points");
-  EXPECT_EQ(Message(fitPowerLaw({0, 2}, {1, 2})), "power-law fit: sizes and times must be positive");
-  EXPECT_EQ(Message(fitPowerLaw({1, 2}, {1, -2})), "power-law fit: sizes and times must be positive");
-  EXPECT_EQ(Message(fitPowerLaw({4, 4}, {1, 2})), "power-law fit: needs at least two distinct sizes");
+  EXPECT_EQ(Message(fitPowerLaw({1, 2}, {1})),
+            "power-law fit: got 2 sizes but 1 times");
+  EXPECT_EQ(Message(fitPowerLaw({1}, {1})),
+            "power-law fit: needs at least two points");
+  EXPECT_EQ(Message(fitPowerLaw({0, 2}, {1, 2})),
+            "power-law fit: sizes and times must be positive");
+  EXPECT_EQ(Message(fitPowerLaw({1, 2}, {1, -2})),
+            "power-law fit: sizes and times must be positive");
+  EXPECT_EQ(Message(fitPowerLaw({4, 4}, {1, 2})),
+            "power-law fit: needs at least two distinct sizes");
 }
 
 } // namespace
