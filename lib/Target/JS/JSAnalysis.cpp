@@ -2,6 +2,7 @@
 
 #include "JSAnalysis.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/ErrorHandling.h"
 #include <initializer_list>
 
 using namespace llvm;
@@ -37,7 +38,12 @@ static bool isPositiveConst(const Node &N) {
 ModuleFacts::ModuleFacts(const kir::Module &M) : M(M) {
   for (const auto &F : M.Functions)
     visitFunction(*F, [&](const Node &N) {
-      if (N.Opcode == Op::LocalDecl && !N.Var->Mutable)
+      if (N.Opcode == Op::LocalSet)
+        Assigned.insert(N.Var);
+    });
+  for (const auto &F : M.Functions)
+    visitFunction(*F, [&](const Node &N) {
+      if (N.Opcode == Op::LocalDecl && isStable(N.Var))
         Inits[N.Var] = N.operand(0);
       if (N.Opcode == Op::ForRange)
         RangeLoops[N.Var] = &N;
@@ -45,6 +51,7 @@ ModuleFacts::ModuleFacts(const kir::Module &M) : M(M) {
   collectTypes();
   collectPops();
   solveNegZero();
+  solvePure();
 }
 
 bool ModuleFacts::isExported(const kir::Function &F) const {
@@ -152,6 +159,211 @@ const Node *ModuleFacts::initOf(const kir::Local *L) const {
 
 const Node *ModuleFacts::rangeLoopOf(const kir::Local *L) const {
   return RangeLoops.lookup(L);
+}
+
+bool ModuleFacts::inBounds(const kir::Function &F, const Node &Coll,
+                           const Node &Idx) const {
+  // for i in lo..hi with 0 <= lo, hi <= len(a): a[i] needs no check. The
+  // array is a stable local, and nothing F runs pops an array of its type,
+  // so its length only grows.
+  if (Coll.Opcode != Op::LocalGet || !isStable(Coll.Var))
+    return false;
+  const kir::Local *A = Coll.Var;
+  if (A->Ty->Kind == TypeKind::Array && mayPop(F, A->Ty))
+    return false;
+  if (Idx.Opcode == Op::IntConst) {
+    // A constant below the length the array was made with.
+    const Node *Init = initOf(A);
+    int64_t Len = -1;
+    if (Init && Init->Opcode == Op::ArrayNew &&
+        Init->operand(0)->Opcode == Op::IntConst)
+      Len = Init->operand(0)->IntVal;
+    else if (Init && Init->Opcode == Op::ArrayLit)
+      Len = static_cast<int64_t>(Init->Operands.size());
+    else if (Init && Init->Opcode == Op::StrConst)
+      Len = static_cast<int64_t>(Init->StrVal.size());
+    return Idx.IntVal >= 0 && Idx.IntVal < Len;
+  }
+  if (Idx.Opcode != Op::LocalGet)
+    return false;
+  const Node *Loop = rangeLoopOf(Idx.Var);
+  if (!Loop || !isNonNeg(*Loop->operand(0)))
+    return false;
+  auto LenOfA = [&](const Node &X) {
+    return (X.Opcode == Op::ArrayLen || X.Opcode == Op::StrLen ||
+            X.Opcode == Op::BytesLen) &&
+           X.operand(0)->Opcode == Op::LocalGet && X.operand(0)->Var == A;
+  };
+  const Node &Hi = *Loop->operand(1);
+  if (LenOfA(Hi))
+    return true;
+  if (Hi.Opcode == Op::LocalGet)
+    if (const Node *HiInit = initOf(Hi.Var); HiInit && LenOfA(*HiInit))
+      return true;
+  const Node *Init = initOf(A);
+  if (!Init)
+    return false;
+  if (Init->Opcode == Op::ArrayNew) {
+    const Node &Len = *Init->operand(0);
+    if (Len.Opcode == Op::IntConst && Hi.Opcode == Op::IntConst)
+      return Hi.IntVal <= Len.IntVal;
+    return Len.Opcode == Op::LocalGet && isStable(Len.Var) &&
+           Hi.Opcode == Op::LocalGet && Hi.Var == Len.Var;
+  }
+  if (Hi.Opcode != Op::IntConst)
+    return false;
+  if (Init->Opcode == Op::ArrayLit)
+    return Hi.IntVal <= static_cast<int64_t>(Init->Operands.size());
+  if (Init->Opcode == Op::StrConst)
+    return Hi.IntVal <= static_cast<int64_t>(Init->StrVal.size());
+  return false;
+}
+
+static bool isNonZeroConst(const Node &N) {
+  return (N.Opcode == Op::I32Const || N.Opcode == Op::U32Const ||
+          N.Opcode == Op::IntConst) &&
+         N.IntVal != 0;
+}
+
+bool ModuleFacts::mayTrapOrMutate(const kir::Function &F, const Node &N) const {
+  switch (N.Opcode) {
+  case Op::ArrayGet:
+  case Op::StrCodeAt:
+  case Op::BytesAt:
+    return !inBounds(F, *N.operand(0), *N.operand(1));
+  case Op::I32Div:
+  case Op::U32Div:
+  case Op::IntDiv:
+  case Op::I32Rem:
+  case Op::U32Rem:
+  case Op::IntRem:
+    return !isNonZeroConst(*N.operand(1));
+  case Op::ArrayNew:
+    return !isNonNeg(*N.operand(0));
+  case Op::F64ToI32:
+  case Op::F64ToU32:
+  case Op::F64ToInt:
+  case Op::StrSlice:
+  case Op::BytesSlice:
+  case Op::StrFromCode:
+  case Op::StrParseInt:
+  case Op::ArrayPop:
+  case Op::ArraySet:
+  case Op::ArrayPush:
+  case Op::FieldSet:
+  case Op::MapAt:
+  case Op::MapSet:
+  case Op::IntCheckSafe:
+  case Op::ForMap: // traps when the map grows
+    return true;
+  // Values, and flow. Calls are the caller's business.
+  case Op::BoolConst:
+  case Op::I32Const:
+  case Op::U32Const:
+  case Op::IntConst:
+  case Op::F64Const:
+  case Op::StrConst:
+  case Op::LocalGet:
+  case Op::LocalDecl:
+  case Op::LocalSet:
+  case Op::I32Add:
+  case Op::I32Sub:
+  case Op::I32Mul:
+  case Op::I32Neg:
+  case Op::I32And:
+  case Op::I32Or:
+  case Op::I32Xor:
+  case Op::I32Not:
+  case Op::I32Shl:
+  case Op::I32Shr:
+  case Op::I32Cmp:
+  case Op::U32Add:
+  case Op::U32Sub:
+  case Op::U32Mul:
+  case Op::U32Neg:
+  case Op::U32And:
+  case Op::U32Or:
+  case Op::U32Xor:
+  case Op::U32Not:
+  case Op::U32Shl:
+  case Op::U32Shr:
+  case Op::U32Cmp:
+  case Op::IntAdd:
+  case Op::IntSub:
+  case Op::IntMul:
+  case Op::IntNeg:
+  case Op::IntCmp:
+  case Op::F64Add:
+  case Op::F64Sub:
+  case Op::F64Mul:
+  case Op::F64Div:
+  case Op::F64Rem:
+  case Op::F64Neg:
+  case Op::F64Cmp:
+  case Op::F64Sqrt:
+  case Op::F64Floor:
+  case Op::NumMin:
+  case Op::NumMax:
+  case Op::NumAbs:
+  case Op::BoolNot:
+  case Op::BoolAnd:
+  case Op::BoolOr:
+  case Op::BoolCmp:
+  case Op::I32ToInt:
+  case Op::U32ToInt:
+  case Op::IntToI32:
+  case Op::IntToU32:
+  case Op::I32ToU32:
+  case Op::U32ToI32:
+  case Op::I32ToF64:
+  case Op::U32ToF64:
+  case Op::IntToF64:
+  case Op::StrLen:
+  case Op::StrConcat:
+  case Op::StrCmp:
+  case Op::StrFromInt:
+  case Op::BytesLen:
+  case Op::ArrayLit:
+  case Op::ArrayLen:
+  case Op::RecordNew:
+  case Op::FieldGet:
+  case Op::MapNew:
+  case Op::MapLen:
+  case Op::MapGet:
+  case Op::MapHas:
+  case Op::Call:
+  case Op::Eval:
+  case Op::If:
+  case Op::While:
+  case Op::ForRange:
+  case Op::ForEach:
+  case Op::Break:
+  case Op::Continue:
+  case Op::Return:
+    return false;
+  }
+  llvm_unreachable("bad KIR op");
+}
+
+void ModuleFacts::solvePure() {
+  // Least fixpoint: a function becomes pure once all its callees are, so
+  // recursion never is (it might not end).
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    for (const auto &F : M.Functions) {
+      if (Pure.count(F.get()))
+        continue;
+      bool Ok = true;
+      visitFunction(*F, [&](const Node &N) {
+        if (mayTrapOrMutate(*F, N) || N.Opcode == Op::While ||
+            N.Opcode == Op::ForRange || N.Opcode == Op::ForEach ||
+            (N.Opcode == Op::Call && !Pure.count(N.Callee)))
+          Ok = false;
+      });
+      if (Ok)
+        Changed |= Pure.insert(F.get()).second;
+    }
+  }
 }
 
 // The two predicates below answer for a few ops and conservatively for the

@@ -10,7 +10,9 @@
 //    -x, x % y). It is the same int everywhere but in a conversion to f64,
 //    which therefore adds `+ 0` only when its operand may be -0;
 //  - non-negative ints and array lengths that only grow, so an index loop
-//    `for i in 0..len(a)` needs no bounds check on a[i].
+//    `for i in 0..len(a)` needs no bounds check on a[i];
+//  - pure functions (no trap, no heap change, no loop), whose calls need not
+//    be bound to a name to keep them in front of a later check.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,18 +46,32 @@ public:
   /// Whether running \p F may pop an array of type \p ArrayTy (directly or
   /// through a call): if not, array lengths only grow while F runs.
   bool mayPop(const kir::Function &F, const kir::Type *ArrayTy) const;
-  /// The initializer of an immutable local, or null.
+  /// Whether \p L keeps one value: a `let`, or a parameter or `var` that
+  /// is never assigned.
+  bool isStable(const kir::Local *L) const { return !Assigned.count(L); }
+  /// The initializer of a stable local, or null.
   const kir::Node *initOf(const kir::Local *L) const;
   /// The for.range loop whose variable \p L is, or null.
   const kir::Node *rangeLoopOf(const kir::Local *L) const;
+  /// Whether \p Idx is always a valid index of \p Coll (both operands of
+  /// an access in \p F): `for i in lo..hi` with 0 <= lo and hi <= the
+  /// length of a stable array, str or bytes whose length cannot shrink.
+  bool inBounds(const kir::Function &F, const kir::Node &Coll,
+                const kir::Node &Idx) const;
+  /// Whether the op may trap or change the heap (calls aside).
+  bool mayTrapOrMutate(const kir::Function &F, const kir::Node &N) const;
+  /// A function that cannot trap, change the heap or loop: a call to it may
+  /// be evaluated again, or after a check, with the same result.
+  bool isPure(const kir::Function &F) const { return Pure.count(&F); }
 
 private:
   const kir::Module &M;
   llvm::DenseSet<const kir::Type *> NotTyped;
-  llvm::DenseMap<const kir::Function *, llvm::DenseSet<const kir::Type *>>
-      Pops;
+  llvm::DenseMap<const kir::Function *, llvm::DenseSet<const kir::Type *>> Pops;
   llvm::DenseMap<const kir::Local *, const kir::Node *> Inits;
   llvm::DenseMap<const kir::Local *, const kir::Node *> RangeLoops;
+  llvm::DenseSet<const kir::Local *> Assigned;
+  llvm::DenseSet<const kir::Function *> Pure;
   // -0 facts, solved to a fixpoint.
   llvm::DenseSet<const kir::Local *> NegZeroLocals;
   llvm::DenseSet<const kir::Function *> NegZeroReturns;
@@ -64,6 +80,7 @@ private:
   void collectTypes();
   void collectPops();
   void solveNegZero();
+  void solvePure();
 };
 
 } // namespace jsgen

@@ -1,9 +1,192 @@
-//===- JSBackend.cpp - placeholder until the back-end lands ----------------===//
+//===- JSBackend.cpp - KIR to one idiomatic ES module ---------------------===//
+//
+// The module is, in order: the KernelTrap class, the helpers the functions
+// use (checked-mode arithmetic, parse_int), one class per record, one
+// function per kernel function. The bench entry is the named export (every
+// function is exported when there is none). Function bodies are emitted by
+// JSFunction.cpp; README.md explains the choices.
+//
+//===----------------------------------------------------------------------===//
 
 #include "Target/JS/JSBackend.h"
+#include "JSFunction.h"
+#include "JSNames.h"
+#include "ir/IR.h"
+#include "ir/Verifier.h"
+#include "runtimes/native/kcrt.h"
+#include "llvm/Support/raw_ostream.h"
 
-llvm::Error kc::jsgen::emitModule(const kir::Module &, llvm::raw_ostream &,
-                               const JSOptions &) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "the JS back-end is not built yet");
+using namespace llvm;
+
+namespace kc {
+namespace jsgen {
+
+namespace {
+
+const char *const KernelTrapClass = R"(export class KernelTrap extends Error {
+  constructor(kind, line) {
+    super(`${kind} at line ${line}`);
+    this.name = "KernelTrap";
+    this.kind = kind;
+    this.line = line;
+  }
 }
+)";
+
+// Checked mode. For operands within +-2^53, the double a + b, a - b or
+// a * b is the exact result unless its magnitude reaches 2^53; exactly 2^53
+// is also what the odd 2^53 + 1 rounds to (ties to even), so there the
+// operands' parity decides. The native back-end checks the exact i64 value
+// with LLVM's overflow intrinsics: both trap on exactly the same operands.
+const char *const CheckedAddHelper = R"(function checkedAdd(a, b, line) {
+  const r = a + b;
+  if (Math.abs(r) >= 9007199254740992 && (Math.abs(r) > 9007199254740992 || ((a ^ b) & 1) !== 0)) {
+    throw new KernelTrap("%s", line);
+  }
+  return r;
+}
+)";
+
+const char *const CheckedSubHelper = R"(function checkedSub(a, b, line) {
+  const r = a - b;
+  if (Math.abs(r) >= 9007199254740992 && (Math.abs(r) > 9007199254740992 || ((a ^ b) & 1) !== 0)) {
+    throw new KernelTrap("%s", line);
+  }
+  return r;
+}
+)";
+
+const char *const CheckedMulHelper = R"(function checkedMul(a, b, line) {
+  const r = a * b;
+  if (Math.abs(r) >= 9007199254740992 && (Math.abs(r) > 9007199254740992 || (a & b & 1) !== 0)) {
+    throw new KernelTrap("%s", line);
+  }
+  return r;
+}
+)";
+
+const char *const CheckedIntHelper = R"(function checkedInt(v, line) {
+  if (Math.abs(v) > 9007199254740992) {
+    throw new KernelTrap("%s", line);
+  }
+  return v;
+}
+)";
+
+const char *const ParseIntHelper =
+    R"(// [-]digits within +-2^53. Number() rounds, and the one text outside the
+// range that rounds into it is 2^53 + 1, whose last digit is odd.
+const INTEGER_TEXT = /^-?[0-9]+$/;
+
+function parseInteger(text, line) {
+  if (INTEGER_TEXT.test(text)) {
+    const n = Math.abs(Number(text));
+    if (n < 9007199254740992 || (n === 9007199254740992 && (text.charCodeAt(text.length - 1) & 1) === 0)) {
+      return Number(text) + 0; // "-0" is 0
+    }
+  }
+  throw new KernelTrap("%s", line);
+}
+)";
+
+/// Prints a helper's text with its trap message.
+void printHelper(raw_ostream &OS, StringRef Text, StringRef Message) {
+  size_t At = Text.find("%s");
+  OS << Text.substr(0, At) << Message << Text.substr(At + 2);
+}
+
+void printClass(raw_ostream &OS, const kir::RecordDecl &R, StringRef Name) {
+  OS << "class " << Name << " {\n";
+  if (!R.Fields.empty()) {
+    // The constructor takes the fields in declaration order; every instance
+    // gets them in that order, so all share one hidden class.
+    std::vector<std::string> Params;
+    StringSet<> Used;
+    for (const kir::Field &Fld : R.Fields) {
+      std::string P = sanitizeName(Fld.Name);
+      while (!Used.insert(P).second)
+        P += "_";
+      Params.push_back(P);
+    }
+    OS << "  constructor(";
+    for (size_t I = 0; I < Params.size(); ++I)
+      OS << (I ? ", " : "") << Params[I];
+    OS << ") {\n";
+    for (size_t I = 0; I < Params.size(); ++I)
+      OS << "    this." << R.Fields[I].Name << " = " << Params[I] << ";\n";
+    OS << "  }\n";
+  }
+  OS << "}\n";
+}
+
+} // namespace
+
+Error emitModule(const kir::Module &M, raw_ostream &OS, const JSOptions &Opts) {
+  if (Error E = kir::verify(M))
+    return E;
+  ModuleContext MC(M, Opts);
+
+  // Module-level names: the helpers' first, then records and functions in
+  // declaration order, each kept unless reserved or taken.
+  for (const char *H : {"checkedAdd", "checkedSub", "checkedMul", "checkedInt",
+                        "parseInteger", "INTEGER_TEXT"})
+    MC.ModuleNames.insert(H);
+  auto Unique = [&](StringRef Name) {
+    std::string N = sanitizeName(Name);
+    while (MC.ModuleNames.contains(N) || isReservedName(N))
+      N += "_";
+    MC.ModuleNames.insert(N);
+    return N;
+  };
+  for (const auto &R : M.Records)
+    MC.ClassNames[R.get()] = Unique(R->Name);
+  for (const auto &F : M.Functions)
+    MC.FunctionNames[F.get()] = Unique(F->Name);
+
+  std::vector<std::string> Bodies;
+  for (const auto &F : M.Functions)
+    Bodies.push_back(emitFunction(MC, *F));
+
+  OS << "// " << M.Name << ", compiled by kernelc --emit=js"
+     << (Opts.Checked ? " --checked" : "") << ".\n\n";
+  OS << KernelTrapClass;
+  struct {
+    unsigned Bit;
+    const char *Text;
+    int Trap;
+  } const Helpers[] = {
+      {HelperCheckedAdd, CheckedAddHelper, KC_TRAP_UNSAFE_INT},
+      {HelperCheckedSub, CheckedSubHelper, KC_TRAP_UNSAFE_INT},
+      {HelperCheckedMul, CheckedMulHelper, KC_TRAP_UNSAFE_INT},
+      {HelperCheckedInt, CheckedIntHelper, KC_TRAP_UNSAFE_INT},
+      {HelperParseInt, ParseIntHelper, KC_TRAP_PARSE_INT},
+  };
+  for (const auto &H : Helpers)
+    if (MC.UsedHelpers & H.Bit) {
+      OS << "\n";
+      printHelper(OS, H.Text, trapMessage(H.Trap));
+    }
+  for (const auto &R : M.Records) {
+    OS << "\n";
+    printClass(OS, *R, MC.ClassNames[R.get()]);
+  }
+  std::vector<std::string> Renamed;
+  for (size_t I = 0; I < M.Functions.size(); ++I) {
+    const kir::Function &F = *M.Functions[I];
+    OS << "\n" << Bodies[I];
+    const std::string &Name = MC.FunctionNames[&F];
+    if (MC.Facts.isExported(F) && Name != F.Name)
+      Renamed.push_back(Name + " as " + F.Name);
+  }
+  // A kernel name JS reserves is still the export's name.
+  if (!Renamed.empty()) {
+    OS << "\nexport { ";
+    for (size_t I = 0; I < Renamed.size(); ++I)
+      OS << (I ? ", " : "") << Renamed[I];
+    OS << " };\n";
+  }
+  return Error::success();
+}
+
+} // namespace jsgen
+} // namespace kc

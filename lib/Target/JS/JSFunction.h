@@ -37,6 +37,10 @@ struct ModuleContext {
   unsigned UsedHelpers = 0;
 };
 
+/// The trap message of a kc_trap kind (runtimes/native/kcrt.h's KC_TRAPS),
+/// which is a KernelTrap's `kind`.
+const char *trapMessage(int Kind);
+
 /// The text of \p F as a JS function declaration (with `export` when the
 /// module exports it under its own name).
 std::string emitFunction(ModuleContext &MC, const kir::Function &F);

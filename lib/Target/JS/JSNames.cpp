@@ -12,24 +12,20 @@ namespace jsgen {
 
 // Sorted, for binary search.
 static const char *const Reserved[] = {
-    "Array",        "BigInt",     "Boolean",      "Error",
-    "Float64Array", "Infinity",   "Int32Array",   "JSON",
-    "KernelTrap",   "Map",        "Math",         "NaN",
-    "Number",       "Object",     "RangeError",   "String",
-    "Symbol",       "Uint32Array", "Uint8Array",  "arguments",
-    "await",        "break",      "case",         "catch",
-    "class",        "const",      "continue",     "debugger",
-    "default",      "delete",     "do",           "else",
-    "enum",         "eval",       "export",       "extends",
-    "false",        "finally",    "for",          "function",
-    "globalThis",   "if",         "implements",   "import",
-    "in",           "instanceof", "interface",    "let",
-    "new",          "null",       "package",      "private",
-    "protected",    "public",     "return",       "static",
-    "super",        "switch",     "this",         "throw",
-    "true",         "try",        "typeof",       "undefined",
-    "var",          "void",       "while",        "with",
-    "yield",
+    "Array",      "BigInt",     "Boolean",     "Error",      "Float64Array",
+    "Infinity",   "Int32Array", "JSON",        "KernelTrap", "Map",
+    "Math",       "NaN",        "Number",      "Object",     "RangeError",
+    "String",     "Symbol",     "Uint32Array", "Uint8Array", "arguments",
+    "await",      "break",      "case",        "catch",      "class",
+    "const",      "continue",   "debugger",    "default",    "delete",
+    "do",         "else",       "enum",        "eval",       "export",
+    "extends",    "false",      "finally",     "for",        "function",
+    "globalThis", "if",         "implements",  "import",     "in",
+    "instanceof", "interface",  "let",         "new",        "null",
+    "package",    "private",    "protected",   "public",     "return",
+    "static",     "super",      "switch",      "this",       "throw",
+    "true",       "try",        "typeof",      "undefined",  "var",
+    "void",       "while",      "with",        "yield",
 };
 
 bool isReservedName(StringRef Name) {
@@ -38,9 +34,8 @@ bool isReservedName(StringRef Name) {
                           return StringRef(A) < StringRef(B);
                         }) &&
          "reserved names must stay sorted");
-  return std::binary_search(
-      std::begin(Reserved), std::end(Reserved), Name,
-      [](StringRef A, StringRef B) { return A < B; });
+  return std::binary_search(std::begin(Reserved), std::end(Reserved), Name,
+                            [](StringRef A, StringRef B) { return A < B; });
 }
 
 std::string sanitizeName(StringRef Name) {
@@ -67,15 +62,22 @@ void ScopeNamer::closeScope() {
 unsigned ScopeNamer::declare(ArrayRef<std::string> Candidates, bool Hidden) {
   assert(!Candidates.empty() && "an entity needs a name");
   Entity E;
-  for (const std::string &C : Candidates)
-    E.Candidates.push_back(sanitizeName(C));
+  // A module-level name is avoided the way a reserved word is: name_.
+  for (const std::string &C : Candidates) {
+    std::string N = sanitizeName(C);
+    while (Taken.contains(N))
+      N += "_";
+    E.Candidates.push_back(N);
+  }
   E.Scope = Open.back();
   E.Hidden = Hidden;
   Entities.push_back(std::move(E));
   return Entities.size() - 1;
 }
 
-void ScopeNamer::use(unsigned Id) { Entities[Id].UseScopes.push_back(Open.back()); }
+void ScopeNamer::use(unsigned Id) {
+  Entities[Id].UseScopes.push_back(Open.back());
+}
 
 bool ScopeNamer::within(unsigned Inner, unsigned Outer) const {
   for (int S = Inner; S >= 0; S = Scopes[S].Parent)
@@ -97,8 +99,9 @@ bool ScopeNamer::conflicts(const std::string &Candidate, unsigned Id) const {
     if (within(E.Scope, O.Scope)) {
       // O is visible where E is declared: E would shadow it in E's whole
       // block (the temporal dead zone included), which is wrong if O is
-      // still used there, and confusing if O is one of our loop indices.
-      if (O.Hidden)
+      // still used there. Our own names never shadow anything, and nothing
+      // shadows them.
+      if (O.Hidden || E.Hidden)
         return true;
       for (unsigned U : O.UseScopes)
         if (within(U, E.Scope))

@@ -1,4 +1,5 @@
-//===- JSNames.h - JS identifiers for kernel names ---------------*- C++ -*-===//
+//===- JSNames.h - JS identifiers for kernel names ---------------*- C++
+//-*-===//
 //
 // Kernel names are kept as they are, except where JavaScript would read them
 // differently: reserved words and the globals the emitted code uses get a
@@ -46,7 +47,9 @@ public:
   /// Records a reference to \p Entity from the current scope.
   void use(unsigned Entity);
   void assign();
-  const std::string &name(unsigned Entity) const { return Entities[Entity].Name; }
+  const std::string &name(unsigned Entity) const {
+    return Entities[Entity].Name;
+  }
   /// Every name given to an entity.
   const llvm::StringSet<> &namesInUse() const { return InUse; }
 

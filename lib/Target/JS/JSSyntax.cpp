@@ -1,6 +1,7 @@
 //===- JSSyntax.cpp - JS expression text with precedence and facts -------===//
 
 #include "JSSyntax.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include <cmath>
 #include <cstdio>
@@ -81,6 +82,9 @@ void mergeFacts(JSExpr &Into, const JSExpr &Part) {
   Into.Pure = Into.Pure && Part.Pure;
   Into.ReadsHeap = Into.ReadsHeap || Part.ReadsHeap;
   Into.Cost += Part.Cost;
+  for (const kir::Local *L : Part.Reads)
+    if (!llvm::is_contained(Into.Reads, L))
+      Into.Reads.push_back(L);
 }
 
 JSExpr binary(const JSExpr &L, StringRef Op, const JSExpr &R) {
@@ -90,7 +94,9 @@ JSExpr binary(const JSExpr &L, StringRef Op, const JSExpr &R) {
             (P == Prec::Coalesce && L.P <= Prec::LogicalOr);
   // Every binary operator we print is left-associative: an operand of the
   // same precedence on the right keeps its parentheses (a - (b - c)).
-  bool RP = R.P <= P || clarityParens(Op, R.BinOp, /*IsLeft=*/false);
+  // && and || are associative, evaluation order included.
+  bool RP = (R.P <= P && !((Op == "&&" || Op == "||") && R.BinOp == Op)) ||
+            clarityParens(Op, R.BinOp, /*IsLeft=*/false);
   JSExpr E;
   E.Text = (LP ? "(" + L.Text + ")" : L.Text) + " " + Op.str() + " " +
            (RP ? "(" + R.Text + ")" : R.Text);
@@ -167,7 +173,9 @@ std::string formatDouble(double V) {
     Out = Mant + std::string(N - K, '0') + ".0";
   } else if (0 < N && N <= 21) {
     Out = Mant.substr(0, N) + "." + Mant.substr(N);
-  } else if (-6 < N && N <= 0) {
+  } else if (-2 < N && N <= 0) {
+    // Below 0.001 the exponent reads better: 1.66e-3, not 0.00166.
+
     Out = "0." + std::string(-N, '0') + Mant;
   } else {
     Out = Mant.substr(0, 1);

@@ -1,4 +1,5 @@
-//===- JSSyntax.h - JS expression text with precedence and facts -*- C++ -*-===//
+//===- JSSyntax.h - JS expression text with precedence and facts -*- C++
+//-*-===//
 //
 // The JS back-end builds expressions bottom-up as JSExpr values: the text,
 // the precedence of its outermost operator (so parentheses appear only where
@@ -12,6 +13,7 @@
 #ifndef KC_TARGET_JS_JSSYNTAX_H
 #define KC_TARGET_JS_JSSYNTAX_H
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 #include <cstdint>
 #include <optional>
@@ -19,8 +21,9 @@
 
 namespace kc {
 namespace kir {
+class Local;
 class Type;
-}
+} // namespace kir
 namespace jsgen {
 
 /// ECMAScript operator precedence, loosest first.
@@ -63,6 +66,9 @@ struct JSExpr {
   unsigned Cost = 0;
   /// A fresh object (array, record, map): never evaluated twice.
   bool Fresh = false;
+  /// The kernel locals it reads (a check of it holds until one of them is
+  /// assigned, if it reads nothing else that may change).
+  llvm::SmallVector<const kir::Local *, 2> Reads;
 
   /// i32 and u32: the Number v' is an integer congruent to the value modulo
   /// 2^32 with |v'| <= Bound <= 2^53, so ToInt32/ToUint32 (every bitwise

@@ -219,20 +219,21 @@ Purity Analysis::purity(const Node *N) {
     if (Q == Purity::Quiet)
       P = Purity::Quiet;
   }
-  auto DivisorIsNonZeroConst = [&] {
-    const Node *D = N->operand(1);
-    return isConstOp(D->Opcode) && D->IntVal != 0;
-  };
+  // Every op, so that a new one must say what it may do.
   switch (N->Opcode) {
+  // May trap, or have an effect (calls, pop).
   case Op::Call:
   case Op::ArrayPop:
   case Op::ArrayGet:
   case Op::ArraySet:
+  case Op::ArrayPush:
   case Op::StrCodeAt:
   case Op::BytesAt:
   case Op::StrSlice:
   case Op::BytesSlice:
   case Op::MapAt:
+  case Op::MapSet:
+  case Op::FieldSet:
   case Op::F64ToI32:
   case Op::F64ToU32:
   case Op::F64ToInt:
@@ -240,23 +241,61 @@ Purity Analysis::purity(const Node *N) {
   case Op::StrFromCode:
   case Op::ArrayNew:
   case Op::IntCheckSafe:
+  case Op::LocalDecl:
+  case Op::LocalSet:
+  case Op::Eval:
+  case Op::If:
+  case Op::While:
+  case Op::ForRange:
+  case Op::ForEach:
+  case Op::ForMap:
+  case Op::Break:
+  case Op::Continue:
+  case Op::Return:
     return Purity::Any;
+  // Divisions trap on a zero divisor.
   case Op::I32Div:
   case Op::I32Rem:
   case Op::U32Div:
   case Op::U32Rem:
   case Op::IntDiv:
-  case Op::IntRem:
-    return DivisorIsNonZeroConst() ? P : Purity::Any;
+  case Op::IntRem: {
+    const Node *D = N->operand(1);
+    return isConstOp(D->Opcode) && D->IntVal != 0 ? P : Purity::Any;
+  }
+  // Read memory that statements change.
   case Op::ArrayLen:
   case Op::FieldGet:
   case Op::MapGet:
   case Op::MapHas:
   case Op::MapLen:
     return Purity::Quiet;
-  default:
+  // Values of their operands only (allocating a fresh object included).
+  case Op::BoolConst: case Op::I32Const: case Op::U32Const:
+  case Op::IntConst: case Op::F64Const: case Op::StrConst:
+  case Op::LocalGet:
+  case Op::I32Add: case Op::I32Sub: case Op::I32Mul: case Op::I32Neg:
+  case Op::I32And: case Op::I32Or: case Op::I32Xor: case Op::I32Not:
+  case Op::I32Shl: case Op::I32Shr: case Op::I32Cmp:
+  case Op::U32Add: case Op::U32Sub: case Op::U32Mul: case Op::U32Neg:
+  case Op::U32And: case Op::U32Or: case Op::U32Xor: case Op::U32Not:
+  case Op::U32Shl: case Op::U32Shr: case Op::U32Cmp:
+  case Op::IntAdd: case Op::IntSub: case Op::IntMul: case Op::IntNeg:
+  case Op::IntCmp:
+  case Op::F64Add: case Op::F64Sub: case Op::F64Mul: case Op::F64Div:
+  case Op::F64Rem: case Op::F64Neg: case Op::F64Cmp: case Op::F64Sqrt:
+  case Op::F64Floor:
+  case Op::NumMin: case Op::NumMax: case Op::NumAbs:
+  case Op::BoolNot: case Op::BoolAnd: case Op::BoolOr: case Op::BoolCmp:
+  case Op::I32ToInt: case Op::U32ToInt: case Op::IntToI32:
+  case Op::IntToU32: case Op::I32ToU32: case Op::U32ToI32:
+  case Op::I32ToF64: case Op::U32ToF64: case Op::IntToF64:
+  case Op::StrLen: case Op::StrConcat: case Op::StrCmp:
+  case Op::StrFromInt: case Op::BytesLen:
+  case Op::ArrayLit: case Op::RecordNew: case Op::MapNew:
     return P;
   }
+  llvm_unreachable("bad KIR op");
 }
 
 //===----------------------------------------------------------------------===//
@@ -381,11 +420,10 @@ private:
     It->second.AllNonNeg = (New || It->second.AllNonNeg) && V.NonNeg;
   }
 
-  Val typed(const kir::Type *T, Range R) {
+  static Val exact(Range R) {
     Val V;
     V.R = R;
     V.NonNeg = false;
-    (void)T;
     return V;
   }
 
@@ -441,7 +479,59 @@ private:
     if (Raw)
       Recorded.R = *Raw;
     record(N, Recorded);
+    refineAfterChecks(N, St);
     return V;
+  }
+
+  /// Past an operation that traps unless its operands are valid, they are:
+  /// after array(n, v), n >= 0; after a[i], i >= 0; after a / b, b != 0.
+  void refineAfterChecks(const Node &N, State &St) {
+    if (!St.Live)
+      return;
+    auto Narrow = [&](const Node &Operand, Range To) {
+      const kir::Local *L = localOf(Operand);
+      if (!L)
+        return;
+      Range R = St.Vals[L->Id].R.meet(To);
+      if (R.isEmpty())
+        St = State(); // it always traps
+      else
+        St.Vals[L->Id].R = R;
+    };
+    switch (N.Opcode) {
+    case Op::ArrayNew:
+      Narrow(*N.operand(0), {0, Range::PosInf});
+      break;
+    case Op::ArrayGet:
+    case Op::ArraySet:
+    case Op::StrCodeAt:
+    case Op::BytesAt:
+      Narrow(*N.operand(1), {0, Range::PosInf});
+      break;
+    case Op::StrFromCode:
+      Narrow(*N.operand(0), {0, 127});
+      break;
+    case Op::I32Div:
+    case Op::I32Rem:
+    case Op::U32Div:
+    case Op::U32Rem:
+    case Op::IntDiv:
+    case Op::IntRem: {
+      const kir::Local *L = localOf(*N.operand(1));
+      if (!L)
+        break;
+      Range &R = St.Vals[L->Id].R;
+      if (R.Lo == 0 && R.Hi == 0)
+        St = State();
+      else if (R.Lo == 0)
+        R.Lo = 1;
+      else if (R.Hi == 0)
+        R.Hi = -1;
+      break;
+    }
+    default:
+      break;
+    }
   }
 
   /// Evaluates without recording facts or touching summaries.
@@ -461,7 +551,7 @@ private:
       return wrapped(Ty, R);
     };
     auto R = [&](unsigned I) { return O[I].R; };
-    auto Exact = [&](Range Raw) { return typed(T, Raw); };
+    auto Exact = [&](Range Raw) { return exact(Raw); };
     auto F64 = [&](bool NonNeg) {
       Val V = Val::top(T);
       V.NonNeg = NonNeg;
@@ -551,12 +641,9 @@ private:
 
     case Op::F64Add:
       return F64(O[0].NonNeg && O[1].NonNeg);
-    case Op::F64Mul: {
-      const Node *L = N.operand(0), *Rt = N.operand(1);
-      bool Square = L->Opcode == Op::LocalGet && Rt->Opcode == Op::LocalGet &&
-                    L->Var == Rt->Var;
-      return F64(Square || (O[0].NonNeg && O[1].NonNeg));
-    }
+    case Op::F64Mul:
+      return F64(sameRead(*N.operand(0), *N.operand(1)) ||
+                 (O[0].NonNeg && O[1].NonNeg));
     case Op::F64Div: {
       // Only a positive divisor keeps the sign: x / -0.0 is -inf.
       const Node *D = N.operand(1);
@@ -683,6 +770,30 @@ private:
       return Val::bottom();
     }
     return Val::top(T);
+  }
+
+  /// Two reads of one value, with nothing between them that could change
+  /// it (x * x, v.x * v.x, a[i] * a[i]): their product is >= 0 or NaN.
+  static bool sameRead(const Node &A, const Node &B) {
+    if (A.Opcode != B.Opcode)
+      return false;
+    switch (A.Opcode) {
+    case Op::LocalGet:
+      return A.Var == B.Var;
+    case Op::IntConst:
+      return A.IntVal == B.IntVal;
+    case Op::FieldGet:
+      return A.IntVal == B.IntVal && A.operand(0)->Opcode == Op::LocalGet &&
+             sameRead(*A.operand(0), *B.operand(0));
+    case Op::ArrayGet:
+      return A.operand(0)->Opcode == Op::LocalGet &&
+             sameRead(*A.operand(0), *B.operand(0)) &&
+             (A.operand(1)->Opcode == Op::LocalGet ||
+              A.operand(1)->Opcode == Op::IntConst) &&
+             sameRead(*A.operand(1), *B.operand(1));
+    default:
+      return false;
+    }
   }
 
   //--- conditions --------------------------------------------------------//
@@ -914,7 +1025,7 @@ private:
             State B = Head;
             if (Var.isEmpty())
               return State();
-            B.Vals[S.Var->Id] = typed(S.Var->Ty, Var);
+            B.Vals[S.Var->Id] = exact(Var);
             return B;
           },
           [&](State &Head) { return Head; });
@@ -925,9 +1036,9 @@ private:
       eval(C, St);
       Val Elem;
       if (C.Ty->Kind == TypeKind::Str)
-        Elem = typed(S.Var->Ty, {0, 127});
+        Elem = exact({0, 127});
       else if (C.Ty->Kind == TypeKind::Bytes)
-        Elem = typed(S.Var->Ty, {0, 255});
+        Elem = exact({0, 255});
       else
         Elem = elemOf(C, S.Var->Ty);
       loop(
@@ -1022,6 +1133,7 @@ Analysis::Analysis(const kir::Module &M) : M(M) {
   computeInlinable();
   computeRanges();
   computeChars();
+  computeFixedLengths();
 }
 
 const Node *pygen::returnedExpr(const kir::Function &F) {
@@ -1134,6 +1246,61 @@ bool Analysis::nonNegativeF64(const Node *N) const {
 }
 
 //===----------------------------------------------------------------------===//
+// Array lengths
+//===----------------------------------------------------------------------===//
+
+void Analysis::computeFixedLengths() {
+  for (const auto &F : M.Functions) {
+    llvm::DenseMap<const kir::Local *, const kir::Local *> Length;
+    llvm::DenseSet<const kir::Local *> Rejected, Assigned;
+    forEachNode(*F->Body, [&](const Node &N, const Node *Parent,
+                              unsigned Index) {
+      if (N.Opcode == Op::LocalSet)
+        Assigned.insert(N.Var);
+      if (N.Opcode == Op::LocalDecl || N.Opcode == Op::LocalSet) {
+        const Node &V = *N.operand(0);
+        if (N.Var->Ty->Kind != TypeKind::Array)
+          return;
+        const Node *Len = V.Opcode == Op::ArrayNew ? V.operand(0) : nullptr;
+        if (!Len || Len->Opcode != Op::LocalGet ||
+            (Length.count(N.Var) && Length[N.Var] != Len->Var))
+          Rejected.insert(N.Var);
+        else
+          Length[N.Var] = Len->Var;
+        return;
+      }
+      if (N.Opcode == Op::ForEach || N.Opcode == Op::ForMap ||
+          N.Opcode == Op::ForRange) {
+        Rejected.insert(N.Var);
+        if (N.Var2)
+          Rejected.insert(N.Var2);
+      }
+      if (N.Opcode != Op::LocalGet || N.Var->Ty->Kind != TypeKind::Array)
+        return;
+      // Only read, written, measured in place, or returned: nothing
+      // changes its length while the function runs.
+      bool InPlace =
+          Parent && Index == 0 &&
+          (Parent->Opcode == Op::ArrayGet || Parent->Opcode == Op::ArraySet ||
+           Parent->Opcode == Op::ArrayLen || Parent->Opcode == Op::ForEach ||
+           Parent->Opcode == Op::Return);
+      if (!InPlace)
+        Rejected.insert(N.Var);
+    });
+    for (const kir::Local *P : F->Params)
+      Rejected.insert(P);
+    for (auto &[L, N] : Length) {
+      // n must not change once the array is made: a let, or a parameter
+      // nothing assigns.
+      bool Immutable = !N->Mutable || (llvm::is_contained(F->Params, N) &&
+                                       !Assigned.count(N));
+      if (!Rejected.count(L) && Immutable)
+        FixedLength[L] = N;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
 // Character locals
 //===----------------------------------------------------------------------===//
 
@@ -1212,10 +1379,10 @@ void Analysis::computeChars() {
       return IsCharConst(Other) || isCharExpr(Other);
     }
     case Op::Call:
-      return CharLocals.count(P->Callee->Params[U.Index]);
+      return CharLocals.count(P->Callee->Params[U.Index]) != 0;
     case Op::LocalDecl:
     case Op::LocalSet:
-      return CharLocals.count(P->Var);
+      return CharLocals.count(P->Var) != 0;
     default:
       return false;
     }
@@ -1260,5 +1427,24 @@ void Analysis::computeInlinable() {
     Walk(*E);
     if (!HasCall && Count <= 40)
       Inlinable.insert(F.get());
+  }
+  // Statement inlining: a single exit at the end, a few statements.
+  for (const auto &F : M.Functions) {
+    const auto &Stmts = F->Body->Stmts;
+    if (Inlinable.count(F.get()) || Stmts.empty() ||
+        Stmts.back()->Opcode != Op::Return || Stmts.back()->Operands.empty())
+      continue;
+    unsigned Count = 0, Returns = 0;
+    bool Ok = true;
+    forEachNode(*F->Body, [&](const Node &N, const Node *Parent, unsigned) {
+      if (!Parent)
+        ++Count;
+      if (N.Opcode == Op::Return)
+        ++Returns;
+      if (N.Opcode == Op::Call && !Inlinable.count(N.Callee))
+        Ok = false;
+    });
+    if (Ok && Returns == 1 && Count <= 12)
+      StatementInlinable.insert(F.get());
   }
 }

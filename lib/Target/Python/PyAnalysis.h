@@ -72,8 +72,9 @@ enum class Purity {
 
 class Analysis {
 public:
-  /// \p ExternalCalls: every function may be called from outside with any
-  /// arguments (a module without a bench entry); else only the entry is.
+  /// Analyzes every function of \p M. Functions callable from outside
+  /// (the bench entry; every function without a bench section) are
+  /// analyzed for any arguments.
   explicit Analysis(const kir::Module &M);
 
   /// Range of the Python value an integer expression computes before any
@@ -85,6 +86,13 @@ public:
   /// The f64 value is >= 0 (or -0.0) or NaN.
   bool nonNegativeF64(const kir::Node *N) const;
 
+  /// The local whose value is always the length of array local \p L (it is
+  /// only ever array(n, v) with an immutable n, never pushed to or popped,
+  /// and never leaves the function), or null.
+  const kir::Local *fixedLength(const kir::Local *L) const {
+    return FixedLength.lookup(L);
+  }
+
   /// An int local or parameter kept as a one-character str.
   bool isCharLocal(const kir::Local *L) const { return CharLocals.count(L); }
   /// An int expression that the back-end can write as a one-character str:
@@ -95,6 +103,13 @@ public:
   /// expression (it is still emitted as a function).
   bool isInlinable(const kir::Function *F) const {
     return Inlinable.count(F);
+  }
+
+  /// A function small enough to inline as statements at an assignment or
+  /// call statement: one return, at the end of its body; no calls but to
+  /// functions inlined as expressions.
+  bool isStatementInlinable(const kir::Function *F) const {
+    return StatementInlinable.count(F);
   }
 
   static Purity purity(const kir::Node *N);
@@ -112,8 +127,11 @@ private:
   llvm::DenseMap<const kir::Node *, Facts> NodeFacts;
   llvm::DenseSet<const kir::Local *> CharLocals;
   llvm::DenseSet<const kir::Function *> Inlinable;
+  llvm::DenseSet<const kir::Function *> StatementInlinable;
+  llvm::DenseMap<const kir::Local *, const kir::Local *> FixedLength;
 
   void computeRanges();
+  void computeFixedLengths();
   void computeChars();
   void computeInlinable();
 };

@@ -77,6 +77,8 @@ struct PyLine {
 
 /// Names and facts shared by every function of the module.
 struct ModuleContext {
+  ModuleContext(const kir::Module &M, const Analysis &A, const PyOptions &Opts)
+      : M(M), A(A), Opts(Opts) {}
   const kir::Module &M;
   const Analysis &A;
   const PyOptions &Opts;
@@ -84,6 +86,12 @@ struct ModuleContext {
   llvm::DenseMap<const kir::RecordDecl *, std::string> ClassNames;
   llvm::DenseMap<const kir::RecordDecl *, std::vector<std::string>>
       FieldNames;
+
+  std::string fieldName(const kir::RecordDecl *R, int64_t Index) const {
+    auto It = FieldNames.find(R);
+    assert(It != FieldNames.end() && "record without names");
+    return It->second[Index];
+  }
 };
 
 class FunctionEmitter {
@@ -112,6 +120,7 @@ private:
 
   std::vector<PyLine> Lines;
   unsigned Indent = 1;
+  unsigned LoopDepth = 0; ///< loops around the statement being emitted
   // The line being built: which implicit traps it has, and their line.
   unsigned CurImplicit = 0;
   uint32_t CurKernelLine = 0;
@@ -124,12 +133,21 @@ private:
   llvm::DenseMap<const kir::Local *, const kir::Node *> Subst;
   // `append = xs.append` aliases live in the current loop nest.
   llvm::DenseMap<const kir::Local *, std::string> Appends;
+  // Locals of a callee inlined as statements: what stands for each (a
+  // fresh local of this function, or the argument's name or constant).
+  llvm::DenseMap<const kir::Local *, PyExpr> Foreign;
+  // The fresh names given to each callee's locals, reused by every
+  // inlining of it (their lifetimes never overlap).
+  llvm::DenseMap<const kir::Local *, std::string> InlinedNames;
   // The name of loop variables nobody reads (`_`), once needed.
   std::string UnusedName;
 
   //--- names and lines ---
   std::string global(llvm::StringRef Name);
-  std::string local(const kir::Local *L) { return Names.name(L); }
+  std::string local(const kir::Local *L) {
+    auto It = Foreign.find(L);
+    return It != Foreign.end() ? It->second.Text : Names.name(L);
+  }
   void beginLine();
   void endLine(std::string Text);
   /// Whether the current line may leave a trap of \p Kind at \p Line to the
@@ -140,10 +158,21 @@ private:
 
   //--- statements ---
   void emitBlock(const kir::Block &B);
-  void emitStmt(const kir::Node &S);
+  void emitStmt(const kir::Node &S, bool Idioms = true);
+  bool emitCopyLoop(const kir::Node &S);
+  size_t emitReverseLoop(const kir::Block &Block, size_t Index);
+  size_t emitRotateGroup(const kir::Block &Block, size_t Index);
+  size_t emitGroupIdiom(const kir::Block &Block, size_t Index) {
+    if (size_t N = emitReverseLoop(Block, Index))
+      return N;
+    return emitRotateGroup(Block, Index);
+  }
+  std::string lengthOf(const kir::Local *Arr);
   void emitIf(const kir::Node &S, bool Elif);
   void emitLoopAliases(const kir::Node &Loop);
+  void emitNegativeIndexCheck(const kir::Node &Idx, uint32_t Line);
   bool emitAugmented(const kir::Node &S);
+  bool emitInlinedCall(const kir::Node &S);
   bool emitMinMaxUpdate(const kir::Node &S);
   void wrapInTry(std::vector<PyLine> &Body, size_t First, size_t Last,
                  const std::vector<size_t> &StmtStarts);
@@ -155,11 +184,15 @@ private:
   PyExpr emitCall(const kir::Node &N);
   PyExpr emitConst(const kir::Node &N);
   PyExpr emitIntArith(const kir::Node &N);
+  PyExpr emitRing(const kir::Node &N, bool &Deferred);
   PyExpr emitDivRem(const kir::Node &N);
   PyExpr emitF64Div(const kir::Node &N);
-  PyExpr emitF64Operand(const kir::Node &N, const kir::Node &Other);
+  PyExpr emitF64Operand(const kir::Node &N, const kir::Node &Other,
+                        bool IsRight);
   PyExpr emitCompare(const kir::Node &N);
   PyExpr emitChain(const kir::Node &N);
+  PyExpr emitMembership(const kir::Node &N, bool Truth);
+  PyExpr emitCond(const kir::Node &N);
   PyExpr emitIndex(const kir::Node &N, bool Char);
   PyExpr emitMinMax(const kir::Node &N, bool Max);
   PyExpr emitF64ToInt(const kir::Node &N, llvm::StringRef Lo,

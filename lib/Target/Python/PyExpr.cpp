@@ -196,13 +196,22 @@ bool FunctionEmitter::simple(const Node &N) const {
 }
 
 bool FunctionEmitter::duplicable(const Node &N) const {
-  // Cheap enough to evaluate twice: a name, a constant, or one add or
-  // subtract of those (i + 1).
+  // Cheap enough to evaluate twice, and the same value both times: a name,
+  // a constant, a length, or one add or subtract of those (i + 1,
+  // len(a) - 1).
   const Node &R = resolve(N);
-  if (simple(R))
+  auto Leaf = [&](const Node &X) {
+    const Node &Y = resolve(X);
+    if (simple(Y))
+      return true;
+    bool IsLen = Y.Opcode == Op::ArrayLen || Y.Opcode == Op::StrLen ||
+                 Y.Opcode == Op::BytesLen;
+    return IsLen && simple(*Y.operand(0));
+  };
+  if (Leaf(R))
     return true;
   if (R.Opcode == Op::IntAdd || R.Opcode == Op::IntSub)
-    return simple(*R.operand(0)) && simple(*R.operand(1));
+    return Leaf(*R.operand(0)) && Leaf(*R.operand(1));
   return false;
 }
 
@@ -234,8 +243,11 @@ bool FunctionEmitter::canEvaluateBefore(const Node &Later,
 }
 
 Range FunctionEmitter::range(const Node &N) const {
-  // A parameter of an inlined body: the callee's facts hold for every
-  // argument it is ever given.
+  // A parameter of an inlined body stands for the argument, whose own range
+  // (at this call) is the precise one.
+  const Node &R = resolve(N);
+  if (&R != &N)
+    return isIntConst(R) ? Range::point(R.IntVal) : A.value(&R);
   return A.value(&N);
 }
 
@@ -367,40 +379,92 @@ PyExpr FunctionEmitter::emitConst(const Node &N) {
   }
 }
 
+static bool isRingOp(Op O) {
+  switch (O) {
+  case Op::I32Add: case Op::I32Sub: case Op::I32Mul: case Op::I32Neg:
+  case Op::I32Shl: case Op::U32Add: case Op::U32Sub: case Op::U32Mul:
+  case Op::U32Neg: case Op::U32Shl:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// Whether operand \p C of the ring op \p Parent may stay unmasked: its
+/// low 32 bits are all the parent's result depends on, and the parent masks.
+/// Products of products would grow big ints, so a product is deferred only
+/// when none of its own operands is.
+static bool deferrable(const Node &Parent, const Node &C) {
+  if (!isRingOp(C.Opcode) || C.Ty != Parent.Ty)
+    return false;
+  if (C.Opcode == Op::I32Mul || C.Opcode == Op::U32Mul)
+    for (const Node *O : C.Operands)
+      if (O->Opcode == Op::I32Mul || O->Opcode == Op::U32Mul)
+        return false;
+  return true;
+}
+
 /// i32/u32 +, -, *, neg, <<: the exact Python result, masked back to 32 bits
-/// unless the analysis proved it already fits.
+/// unless the analysis proved it already fits. Operands that are such ops
+/// themselves are left unmasked (mod 2^32 arithmetic: one mask at the end
+/// gives the same bits), so a + b * 3 is masked once.
 PyExpr FunctionEmitter::emitIntArith(const Node &N) {
-  PyExpr Raw;
+  bool Deferred = false;
+  PyExpr Raw = emitRing(N, Deferred);
+  if (!Deferred && A.raw(&N).within(Range::ofType(N.Ty)))
+    return Raw;
+  return N.Ty->Kind == TypeKind::I32 ? wrapI32(Raw) : maskU32(Raw);
+}
+
+/// The unmasked text of a ring op; \p Deferred is set when an operand's own
+/// mask was left out (so the value may be beyond 32 bits).
+PyExpr FunctionEmitter::emitRing(const Node &N, bool &Deferred) {
+  auto Operand = [&](const Node &C) {
+    if (!deferrable(N, resolve(C)))
+      return emit(C);
+    const Node &R = resolve(C);
+    bool Inner = false;
+    PyExpr E;
+    if (&R != &C) {
+      auto Saved = std::move(Subst);
+      Subst.clear();
+      E = emitRing(R, Inner);
+      Subst = std::move(Saved);
+    } else {
+      E = emitRing(R, Inner);
+    }
+    // Only a real mask left out makes the result unbounded.
+    if (Inner || !A.raw(&R).within(Range::ofType(R.Ty)))
+      Deferred = true;
+    return E;
+  };
   switch (N.Opcode) {
   case Op::I32Add:
-  case Op::U32Add:
-    Raw = binary(emit(*N.operand(0)), "+", emit(*N.operand(1)), PAdd);
-    break;
+  case Op::U32Add: {
+    PyExpr L = Operand(*N.operand(0));
+    return binary(L, "+", Operand(*N.operand(1)), PAdd);
+  }
   case Op::I32Sub:
-  case Op::U32Sub:
-    Raw = binary(emit(*N.operand(0)), "-", emit(*N.operand(1)), PAdd);
-    break;
+  case Op::U32Sub: {
+    PyExpr L = Operand(*N.operand(0));
+    return binary(L, "-", Operand(*N.operand(1)), PAdd);
+  }
   case Op::I32Mul:
-  case Op::U32Mul:
-    Raw = binary(emit(*N.operand(0)), "*", emit(*N.operand(1)), PMul);
-    break;
+  case Op::U32Mul: {
+    PyExpr L = Operand(*N.operand(0));
+    return binary(L, "*", Operand(*N.operand(1)), PMul);
+  }
   case Op::I32Neg:
   case Op::U32Neg:
-    Raw = unary("-", emit(*N.operand(0)));
-    break;
+    return unary("-", Operand(*N.operand(0)));
   case Op::I32Shl:
   case Op::U32Shl: {
-    PyExpr L = emit(*N.operand(0));
-    Raw = binary(L, "<<", shiftCount(*N.operand(1)), PShift);
-    break;
+    PyExpr L = Operand(*N.operand(0));
+    return binary(L, "<<", shiftCount(*N.operand(1)), PShift);
   }
   default:
     llvm_unreachable("not a wrapping op");
   }
-  Range R = A.raw(&N);
-  if (R.within(Range::ofType(N.Ty)))
-    return Raw;
-  return N.Ty->Kind == TypeKind::I32 ? wrapI32(Raw) : maskU32(Raw);
 }
 
 /// Integer / and %: truncating, with the dividend's sign for the remainder.
@@ -441,16 +505,22 @@ PyExpr FunctionEmitter::emitDivRem(const Node &N) {
   return Result;
 }
 
-/// An f64 operand of + - * / and comparisons. Python converts an int operand
-/// of a float operation exactly as float() does (correctly rounded), so
-/// f64(i) next to a float needs no float() call.
-PyExpr FunctionEmitter::emitF64Operand(const Node &N, const Node &Other) {
-  bool IsConv = N.Opcode == Op::I32ToF64 || N.Opcode == Op::U32ToF64 ||
-                N.Opcode == Op::IntToF64;
-  bool OtherIsConv = Other.Opcode == Op::I32ToF64 ||
-                     Other.Opcode == Op::U32ToF64 ||
-                     Other.Opcode == Op::IntToF64;
-  if (IsConv && !OtherIsConv)
+static bool isToF64(const Node &N) {
+  return N.Opcode == Op::I32ToF64 || N.Opcode == Op::U32ToF64 ||
+         N.Opcode == Op::IntToF64;
+}
+
+/// An f64 operand of + - * /. Python converts an int operand of a float
+/// operation exactly as float() does (correctly rounded), so f64(i) next to
+/// a float needs no float() call; when both sides are conversions, the
+/// right one keeps its int.
+static bool elided(const Node &N, const Node &Other, bool IsRight) {
+  return isToF64(N) && (!isToF64(Other) || IsRight);
+}
+
+PyExpr FunctionEmitter::emitF64Operand(const Node &N, const Node &Other,
+                                       bool IsRight) {
+  if (elided(N, Other, IsRight))
     return emit(*N.operand(0));
   return emit(N);
 }
@@ -459,8 +529,7 @@ PyExpr FunctionEmitter::emitF64Operand(const Node &N, const Node &Other) {
 static bool nonZeroDivisor(const Node &D, const Analysis &A) {
   if (D.Opcode == Op::F64Const)
     return D.F64Val != 0 && !std::isnan(D.F64Val);
-  if (D.Opcode == Op::I32ToF64 || D.Opcode == Op::U32ToF64 ||
-      D.Opcode == Op::IntToF64)
+  if (isToF64(D))
     return !A.value(D.operand(0)).contains(0);
   return false;
 }
@@ -471,24 +540,25 @@ PyExpr FunctionEmitter::emitF64Div(const Node &N) {
   // is true), and _fdiv gives IEEE's answer in the rare case.
   const Node &L = *N.operand(0), &R = *N.operand(1);
   if (nonZeroDivisor(R, A))
-    return binary(emitF64Operand(L, R), "/", emitF64Operand(R, L), PMul);
-  if (simple(R)) {
-    PyExpr B = emitF64Operand(R, L);
-    PyExpr Av = emitF64Operand(L, R);
+    return binary(emitF64Operand(L, R, false), "/", emitF64Operand(R, L, true),
+                  PMul);
+  if (simple(elided(R, L, true) ? *R.operand(0) : R)) {
+    PyExpr B = emitF64Operand(R, L, true);
+    PyExpr Av = emitF64Operand(L, R, false);
     return conditional(binary(Av, "/", B, PMul), B,
                        call(global("_fdiv"), {Av, B}));
   }
   if (canEvaluateBefore(R, L)) {
     // The divisor is evaluated first; that is unobservable here.
-    PyExpr B = emitF64Operand(R, L);
+    PyExpr B = emitF64Operand(R, L, true);
     std::string D = walrusName();
-    PyExpr Av = emitF64Operand(L, R);
+    PyExpr Av = emitF64Operand(L, R, false);
     return conditional(binary(Av, "/", atom(D), PMul),
                        {D + " := " + paren(B, PCond), PNamed},
                        call(global("_fdiv"), {Av, atom(D)}));
   }
-  PyExpr Av = emitF64Operand(L, R);
-  PyExpr B = emitF64Operand(R, L);
+  PyExpr Av = emitF64Operand(L, R, false);
+  PyExpr B = emitF64Operand(R, L, true);
   return call(global("_fdiv"), {Av, B});
 }
 
@@ -519,9 +589,169 @@ PyExpr FunctionEmitter::emitCompare(const Node &N) {
     PyExpr RE = Exact(R) && !Exact(L) ? emit(*R.operand(0)) : emit(R);
     return comparison(LE, Op, RE);
   }
+  // a % b == 0 whichever way the remainder rounds: Python's % will do.
+  bool EqNe = N.Predicate == kir::Pred::Eq || N.Predicate == kir::Pred::Ne;
+  if (EqNe && (N.Opcode == Op::IntCmp || N.Opcode == Op::I32Cmp) &&
+      (L.Opcode == Op::IntRem || L.Opcode == Op::I32Rem) && isIntConst(R) &&
+      R.IntVal == 0 &&
+      (!range(*L.operand(1)).contains(0) ||
+       implicit(ImplicitDivZero, L.Loc.Line))) {
+    PyExpr A0 = emit(*L.operand(0));
+    PyExpr B0 = emit(*L.operand(1));
+    return comparison(binary(A0, "%", B0, PMul), Op, atom("0"));
+  }
   PyExpr LE = emit(L);
   PyExpr RE = emit(R);
   return comparison(LE, Op, RE);
+}
+
+/// Runs of `x == 'a' or x == 'b'` as `x in "ab"` (and `!=` with `and` as
+/// `not in`): one test in C instead of a chain. x must give the same value
+/// each time it is read: a local, or s[i] of locals (whose first read is the
+/// one that traps, in both forms). \p Truth: the value is only tested, so
+/// other terms may use Python's truthiness.
+PyExpr FunctionEmitter::emitMembership(const Node &N, bool Truth) {
+  bool IsOr = N.Opcode == Op::BoolOr;
+  kir::Pred Want = IsOr ? kir::Pred::Eq : kir::Pred::Ne;
+  std::vector<const Node *> Terms;
+  std::function<void(const Node &)> Flatten = [&](const Node &T) {
+    if (T.Opcode == N.Opcode) {
+      Flatten(*T.operand(0));
+      Flatten(*T.operand(1));
+      return;
+    }
+    Terms.push_back(&T);
+  };
+  Flatten(N);
+  // The key and constant of a term, or null.
+  auto Split = [&](const Node &T) -> std::pair<const Node *, const Node *> {
+    if ((T.Opcode != Op::IntCmp && T.Opcode != Op::I32Cmp &&
+         T.Opcode != Op::U32Cmp) ||
+        T.Predicate != Want)
+      return {nullptr, nullptr};
+    const Node *A0 = T.operand(0), *B0 = T.operand(1);
+    if (isIntConst(*B0))
+      return {A0, B0};
+    if (isIntConst(*A0))
+      return {B0, A0};
+    return {nullptr, nullptr};
+  };
+  auto Rereadable = [&](const Node &K) {
+    const Node &R = resolve(K);
+    if (R.Opcode == Op::LocalGet)
+      return true;
+    return R.Opcode == Op::StrCodeAt && simple(*R.operand(0)) &&
+           simple(*R.operand(1));
+  };
+  auto Same = [&](const Node &A0, const Node &B0) {
+    const Node &X = resolve(A0), &Y = resolve(B0);
+    if (X.Opcode != Y.Opcode)
+      return false;
+    if (X.Opcode == Op::LocalGet)
+      return X.Var == Y.Var;
+    for (unsigned I = 0; I < X.Operands.size(); ++I) {
+      const Node &P = resolve(*X.operand(I)), &Q = resolve(*Y.operand(I));
+      if (P.Opcode != Q.Opcode || P.IntVal != Q.IntVal || P.Var != Q.Var ||
+          P.StrVal != Q.StrVal)
+        return false;
+    }
+    return true;
+  };
+  auto CharKey = [&](const Node &K, const Node &C) {
+    return isChar(K) && C.Opcode == Op::IntConst && C.IntVal >= 0 &&
+           C.IntVal <= 127;
+  };
+  std::vector<PyExpr> Parts;
+  bool Grouped = false;
+  for (size_t I = 0; I < Terms.size();) {
+    auto [Key, C] = Split(*Terms[I]);
+    size_t J = I + 1;
+    if (Key && Rereadable(*Key)) {
+      bool Char = CharKey(*Key, *C);
+      while (J < Terms.size()) {
+        auto [K2, C2] = Split(*Terms[J]);
+        if (!K2 || !Same(*Key, *K2) || CharKey(*K2, *C2) != Char)
+          break;
+        ++J;
+      }
+      size_t Count = J - I;
+      if (Count >= (Char ? 2u : 3u)) {
+        PyExpr KE = Char ? emitChar(*Key) : emit(*Key);
+        std::string Set;
+        if (Char) {
+          std::string Chars;
+          for (size_t T = I; T < J; ++T)
+            Chars += char(Split(*Terms[T]).second->IntVal);
+          Set = pyStringLiteral(Chars);
+        } else {
+          for (size_t T = I; T < J; ++T)
+            Set += (T > I ? ", " : "") +
+                   std::to_string(Split(*Terms[T]).second->IntVal);
+          Set = "(" + Set + ")";
+        }
+        Parts.push_back({paren(KE, PBitOr) + (IsOr ? " in " : " not in ") +
+                             Set,
+                         PCmp});
+        Grouped = true;
+        I = J;
+        continue;
+      }
+      J = I + 1;
+    }
+    Parts.push_back(Truth ? emitCond(*Terms[I]) : emit(*Terms[I]));
+    I = J;
+  }
+  if (!Grouped)
+    return {};
+  Prec P = IsOr ? POr : PAnd;
+  if (Parts.size() == 1)
+    return Parts[0];
+  std::string T;
+  for (size_t I = 0; I < Parts.size(); ++I)
+    T += (I ? (IsOr ? " or " : " and ") : "") + paren(Parts[I], P);
+  return {T, P};
+}
+
+/// An expression whose value is only tested (if, while, and their and/or):
+/// `x & 1 != 0` can be `x & 1`, as Python programmers write it.
+PyExpr FunctionEmitter::emitCond(const Node &N) {
+  auto IsZero = [](const Node &C) { return isIntConst(C) && C.IntVal == 0; };
+  switch (N.Opcode) {
+  case Op::IntCmp:
+  case Op::I32Cmp:
+  case Op::U32Cmp: {
+    if (N.Predicate != kir::Pred::Eq && N.Predicate != kir::Pred::Ne)
+      break;
+    const Node *X = nullptr;
+    if (IsZero(*N.operand(1)))
+      X = N.operand(0);
+    else if (IsZero(*N.operand(0)))
+      X = N.operand(1);
+    // Only bit tests: `if x & 1:` is the idiom; `x == 0` reads better
+    // as it is.
+    if (!X || (X->Opcode != Op::I32And && X->Opcode != Op::U32And))
+      break;
+    PyExpr E = emit(*X);
+    if (N.Predicate == kir::Pred::Ne)
+      return E;
+    return {"not " + paren(E, PNot), PNot};
+  }
+  case Op::BoolAnd:
+  case Op::BoolOr: {
+    if (PyExpr Chain = emitChain(N); !Chain.Text.empty())
+      return Chain;
+    if (PyExpr In = emitMembership(N, /*Truth=*/true); !In.Text.empty())
+      return In;
+    bool IsAnd = N.Opcode == Op::BoolAnd;
+    Prec P = IsAnd ? PAnd : POr;
+    PyExpr L = emitCond(*N.operand(0));
+    PyExpr R = emitCond(*N.operand(1));
+    return {paren(L, P) + (IsAnd ? " and " : " or ") + paren(R, P), P};
+  }
+  default:
+    break;
+  }
+  return emit(N);
 }
 
 /// `lo <= x <= hi` for `x >= lo && x <= hi` (x read once), or nothing.
@@ -724,6 +954,24 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     PyExpr R = Operand(*N.operand(1));
     return binary(L, Sym, R, P);
   };
+  auto MaskFirst = [&]() -> PyExpr {
+    // (x ^ y) & 0xFF as (x & 0xFF) ^ y when y is within the mask: the same
+    // bits, and a big x (a u32 hash register) is cut down to a small int
+    // before the xor instead of after, which saves CPython an allocation.
+    const Node &X = *N.operand(0), &M = *N.operand(1);
+    if (!isIntConst(M) || M.IntVal <= 0 || (M.IntVal & (M.IntVal + 1)) ||
+        (X.Opcode != Op::I32Xor && X.Opcode != Op::U32Xor &&
+         X.Opcode != Op::I32Or && X.Opcode != Op::U32Or))
+      return {};
+    const Node &Big = *X.operand(0), &Small = *X.operand(1);
+    if (!range(Small).within({0, M.IntVal}))
+      return {};
+    PyExpr BE = emit(Big);
+    PyExpr Masked = binary(BE, "&", atom(hexLiteral(M.IntVal)), PBitAnd);
+    bool IsXor = X.Opcode == Op::I32Xor || X.Opcode == Op::U32Xor;
+    return binary(Masked, IsXor ? "^" : "|", emit(Small),
+                  IsXor ? PBitXor : PBitOr);
+  };
 
   switch (N.Opcode) {
   // --- constants ---
@@ -766,8 +1014,21 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
   case Op::IntRem:
     return emitDivRem(N);
   case Op::I32And:
-  case Op::U32And:
+  case Op::U32And: {
+    if (PyExpr E = MaskFirst(); !E.Text.empty())
+      return E;
+    // x & M with a constant M >= 0 only keeps low bits: x may be unmasked.
+    const Node &X = *N.operand(0), &M = *N.operand(1);
+    if (isIntConst(M) && M.IntVal >= 0 && deferrable(N, resolve(X)) &&
+        resolve(X).Ty == N.Ty) {
+      bool Deferred = false;
+      PyExpr XE = emitRing(resolve(X), Deferred);
+      return binary(XE, "&", atom(M.IntVal >= 255 ? hexLiteral(M.IntVal)
+                                                  : std::to_string(M.IntVal)),
+                    PBitAnd);
+    }
     return Bitwise("&", PBitAnd);
+  }
   case Op::I32Or:
   case Op::U32Or:
     return Bitwise("|", PBitOr);
@@ -811,8 +1072,8 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
   case Op::F64Sub:
   case Op::F64Mul: {
     const Node &L = *N.operand(0), &R = *N.operand(1);
-    PyExpr LE = emitF64Operand(L, R);
-    PyExpr RE = emitF64Operand(R, L);
+    PyExpr LE = emitF64Operand(L, R, false);
+    PyExpr RE = emitF64Operand(R, L, true);
     return binary(LE,
                   N.Opcode == Op::F64Add   ? "+"
                   : N.Opcode == Op::F64Sub ? "-"
@@ -869,6 +1130,12 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
                       (X.Opcode == Op::F64Cmp &&
                        (X.Predicate == kir::Pred::Eq ||
                         X.Predicate == kir::Pred::Ne));
+    if (X.Opcode == Op::MapHas && canEvaluateBefore(*X.operand(1),
+                                                    *X.operand(0))) {
+      PyExpr KE = emit(*X.operand(1));
+      PyExpr ME = emit(*X.operand(0));
+      return {paren(KE, PBitOr) + " not in " + paren(ME, PBitOr), PCmp};
+    }
     if (Invertible) {
       kir::Node Inv = X;
       switch (X.Predicate) {
@@ -888,6 +1155,8 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
   case Op::BoolOr: {
     if (PyExpr Chain = emitChain(N); !Chain.Text.empty())
       return Chain;
+    if (PyExpr In = emitMembership(N, /*Truth=*/false); !In.Text.empty())
+      return In;
     // and/or are associative, so a and (b and c) prints as a and b and c.
     bool IsAnd = N.Opcode == Op::BoolAnd;
     Prec P = IsAnd ? PAnd : POr;
@@ -1028,7 +1297,7 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
   case Op::FieldGet: {
     const kir::RecordDecl *Rec = N.operand(0)->Ty->Rec;
     PyExpr R = Op0();
-    return {paren(R, PPostfix) + "." + MC.FieldNames.lookup(Rec)[N.IntVal],
+    return {paren(R, PPostfix) + "." + MC.fieldName(Rec, N.IntVal),
             PPostfix};
   }
 

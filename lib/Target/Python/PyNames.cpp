@@ -43,31 +43,34 @@ public:
   std::vector<const kir::Local *> Order; // by declaration
 
   void walkBlock(const kir::Block &B) {
-    std::vector<std::pair<const kir::Local *, unsigned>> Decls;
+    std::vector<const kir::Local *> Decls;
     for (const kir::Node *S : B.Stmts) {
       unsigned Index = Counter++;
+      // Declared here, in source order; the block's end is known later.
+      if (S->Opcode == kir::Op::LocalDecl) {
+        declare(S->Var, Index, UINT_MAX);
+        Decls.push_back(S->Var);
+      }
+      bool IsLoop = S->Opcode == kir::Op::ForRange ||
+                    S->Opcode == kir::Op::ForEach ||
+                    S->Opcode == kir::Op::ForMap;
+      if (IsLoop) {
+        declare(S->Var, Index, UINT_MAX);
+        if (S->Var2)
+          declare(S->Var2, Index, UINT_MAX);
+      }
       for (const kir::Block *R : S->Regions)
         walkBlock(*R);
-      unsigned StmtEnd = Counter - 1;
-      switch (S->Opcode) {
-      case kir::Op::LocalDecl:
-        Decls.push_back({S->Var, Index});
-        break;
-      case kir::Op::ForRange:
-      case kir::Op::ForEach:
-      case kir::Op::ForMap:
-        declare(S->Var, Index, StmtEnd);
+      if (IsLoop) {
+        // A loop variable lives during the loop.
+        Lifetimes[S->Var].End = Counter - 1;
         if (S->Var2)
-          declare(S->Var2, Index, StmtEnd);
-        break;
-      default:
-        break;
+          Lifetimes[S->Var2].End = Counter - 1;
       }
     }
     // A declaration lives until the end of its block.
-    unsigned BlockEnd = Counter - 1;
-    for (auto &[L, Index] : Decls)
-      declare(L, Index, BlockEnd);
+    for (const kir::Local *L : Decls)
+      Lifetimes[L].End = Counter - 1;
   }
 
   void declare(const kir::Local *L, unsigned Begin, unsigned End) {

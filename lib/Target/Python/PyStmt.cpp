@@ -95,7 +95,13 @@ static bool sameSimple(const Node &A, const Node &B) {
 
 void FunctionEmitter::emitBlock(const kir::Block &B) {
   size_t Before = Lines.size();
-  for (const Node *S : B.Stmts) {
+  for (size_t I = 0; I < B.Stmts.size(); ++I) {
+    beginLine();
+    if (size_t N = emitGroupIdiom(B, I)) {
+      I += N - 1;
+      continue;
+    }
+    const Node *S = B.Stmts[I];
     emitStmt(*S);
     // Statements after break, continue or return never run.
     if (S->Opcode == Op::Break || S->Opcode == Op::Continue ||
@@ -129,6 +135,75 @@ bool FunctionEmitter::emitMinMaxUpdate(const Node &S) {
   return true;
 }
 
+/// `x = f(args)` or `f(args);` in a loop with f's body in place of the
+/// call, as a Python programmer inlines a small helper in a hot loop: its
+/// parameters
+/// are the arguments (names and constants as they are, other arguments
+/// bound to a fresh local first, in order), its locals get fresh names,
+/// its final return becomes the assignment. Traps keep the callee's lines.
+bool FunctionEmitter::emitInlinedCall(const Node &S) {
+  // Only in loops, where the call's cost counts.
+  const Node &Call = *S.operand(0);
+  if (Call.Opcode != Op::Call || !A.isStatementInlinable(Call.Callee) ||
+      Call.Callee == &F || !Foreign.empty() || LoopDepth == 0)
+    return false;
+  const kir::Function &C = *Call.Callee;
+  auto Name = [&](const kir::Local *L) -> const std::string & {
+    std::string &N = InlinedNames[L];
+    if (N.empty())
+      N = Names.fresh(L->Name);
+    return N;
+  };
+  // Parameters the callee assigns need a local of their own.
+  llvm::DenseSet<const kir::Local *> Assigned;
+  std::function<void(const kir::Block &)> Walk = [&](const kir::Block &B) {
+    for (const Node *St : B.Stmts) {
+      if (St->Opcode == Op::LocalSet)
+        Assigned.insert(St->Var);
+      for (const kir::Block *R : St->Regions)
+        Walk(*R);
+    }
+  };
+  Walk(*C.Body);
+  // Arguments, in order.
+  for (unsigned I = 0; I < Call.Operands.size(); ++I) {
+    const kir::Local *P = C.Params[I];
+    const Node &Arg = *Call.operand(I);
+    bool Char = A.isCharLocal(P);
+    PyExpr AE = Char ? emitChar(Arg) : emit(Arg);
+    bool AsIs = Analysis::isSimple(&Arg) && !Assigned.count(P) &&
+                AE.P == PAtom;
+    if (AsIs) {
+      Foreign[P] = AE;
+      continue;
+    }
+    const std::string &N = Name(P);
+    endLine(N + " = " + paren(AE, PCond));
+    Foreign[P] = {N, PAtom};
+  }
+  for (const auto &L : C.Locals)
+    if (!Foreign.count(L.get()))
+      Foreign[L.get()] = {Name(L.get()), PAtom};
+  // The body, then the returned value.
+  const auto &Stmts = C.Body->Stmts;
+  for (size_t I = 0; I + 1 < Stmts.size(); ++I) {
+    beginLine();
+    if (size_t N = emitGroupIdiom(*C.Body, I)) {
+      I += N - 1;
+      continue;
+    }
+    emitStmt(*Stmts[I]);
+  }
+  beginLine();
+  PyExpr R = emit(*Stmts.back()->operand(0));
+  if (S.Opcode == Op::Eval)
+    endLine(paren(R, PCond));
+  else
+    endLine(local(S.Var) + " = " + paren(R, PCond));
+  Foreign.clear();
+  return true;
+}
+
 /// `t = t op x` as `t op= x` where op is a plain Python operator for the
 /// node (no mask, no check around it).
 bool FunctionEmitter::emitAugmented(const Node &S) {
@@ -151,7 +226,26 @@ bool FunctionEmitter::emitAugmented(const Node &S) {
   if (V->Operands.size() != 2)
     return false;
   Target = V->operand(0);
-  const Node &X = *V->operand(1);
+  const Node *XP = V->operand(1);
+
+  // s = s + a + b is s += a + b: concatenation and int addition are
+  // associative, and the operands keep their order (s, a, b).
+  std::vector<const Node *> Chain;
+  if (S.Opcode == Op::LocalSet &&
+      (V->Opcode == Op::StrConcat || V->Opcode == Op::IntAdd)) {
+    const Node *Left = V;
+    std::vector<const Node *> Rights;
+    while (Left->Opcode == V->Opcode) {
+      Rights.push_back(Left->operand(1));
+      Left = Left->operand(0);
+    }
+    if (Rights.size() > 1 && Left->Opcode == Op::LocalGet &&
+        Left->Var == S.Var) {
+      Target = Left;
+      Chain.assign(Rights.rbegin(), Rights.rend());
+    }
+  }
+  const Node &X = *XP;
 
   // Is the value's left operand a read of the assigned location?
   switch (S.Opcode) {
@@ -165,7 +259,6 @@ bool FunctionEmitter::emitAugmented(const Node &S) {
         !sameSimple(*Target->operand(0), *S.operand(0)) ||
         !sameSimple(*Target->operand(1), *S.operand(1)) ||
         S.operand(0)->Opcode != Op::LocalGet ||
-        !range(*S.operand(1)).nonNegative() ||
         Target->Loc.Line != S.Loc.Line)
       return false;
     break;
@@ -267,6 +360,15 @@ bool FunctionEmitter::emitAugmented(const Node &S) {
   if (S.Opcode == Op::MapSet && !implicit(ImplicitKey, Target->Loc.Line))
     return false;
 
+  if (S.Opcode == Op::ArraySet && !range(*S.operand(1)).nonNegative()) {
+    // The load is the first thing that can trap: test the index before.
+    unsigned Bits = CurImplicit;
+    uint32_t KLine = CurKernelLine;
+    emitNegativeIndexCheck(*S.operand(1), Target->Loc.Line);
+    CurImplicit = Bits;
+    CurKernelLine = KLine;
+  }
+
   std::string T;
   switch (S.Opcode) {
   case Op::LocalSet:
@@ -280,21 +382,36 @@ bool FunctionEmitter::emitAugmented(const Node &S) {
   case Op::FieldSet: {
     const kir::RecordDecl *Rec = S.operand(0)->Ty->Rec;
     T = paren(emit(*S.operand(0)), PPostfix) + "." +
-        MC.FieldNames.lookup(Rec)[S.IntVal];
+        MC.fieldName(Rec, S.IntVal);
     break;
   }
   default:
     break;
   }
   PyExpr XE;
-  if (V->Opcode == Op::I32Shr || V->Opcode == Op::U32Shr)
+  if (!Chain.empty()) {
+    XE = emit(*Chain[0]);
+    for (size_t I = 1; I < Chain.size(); ++I)
+      XE = {paren(XE, PAdd) + " + " + paren(emit(*Chain[I]), PMul), PAdd};
+  } else if (V->Opcode == Op::I32Shr || V->Opcode == Op::U32Shr)
     XE = shiftCount(X);
   else if (F64)
-    XE = emitF64Operand(X, *Target);
+    XE = emitF64Operand(X, *Target, /*IsRight=*/true);
   else
     XE = emit(X);
   endLine(T + " " + Sym + " " + paren(XE, PCond));
   return true;
+}
+
+/// `if i < 0: raise KernelTrap(...)` on lines of their own.
+void FunctionEmitter::emitNegativeIndexCheck(const Node &Idx, uint32_t Line) {
+  beginLine();
+  PyExpr IE = emit(Idx);
+  endLine("if " + paren(IE, PBitOr) + " < 0:");
+  ++Indent;
+  endLine("raise " + global("KernelTrap") + "(\"" + TrapIndex + "\", " +
+          std::to_string(Line) + ")");
+  --Indent;
 }
 
 /// Before a loop: `append = out.append` for every array the loop nest
@@ -340,7 +457,7 @@ void FunctionEmitter::emitLoopAliases(const Node &Loop) {
 
 void FunctionEmitter::emitIf(const Node &S, bool Elif) {
   beginLine();
-  PyExpr C = emit(*S.operand(0));
+  PyExpr C = emitCond(*S.operand(0));
   endLine((Elif ? "elif " : "if ") + paren(C, PCond) + ":");
   ++Indent;
   emitBlock(*S.Regions[0]);
@@ -359,8 +476,10 @@ void FunctionEmitter::emitIf(const Node &S, bool Elif) {
   --Indent;
 }
 
-void FunctionEmitter::emitStmt(const Node &S) {
+void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
   beginLine();
+  if (Idioms && emitCopyLoop(S))
+    return;
   // Names for loop variables the body never reads.
   auto LoopVar = [&](const kir::Local *L, const kir::Block &Body) {
     if (usesLocal(Body, L))
@@ -372,7 +491,9 @@ void FunctionEmitter::emitStmt(const Node &S) {
   auto Loop = [&](const std::string &Header, const kir::Block &Body) {
     endLine(Header);
     ++Indent;
+    ++LoopDepth;
     emitBlock(Body);
+    --LoopDepth;
     --Indent;
   };
   auto WithAliases = [&](auto Emit) {
@@ -386,7 +507,7 @@ void FunctionEmitter::emitStmt(const Node &S) {
   switch (S.Opcode) {
   case Op::LocalDecl:
   case Op::LocalSet: {
-    if (emitMinMaxUpdate(S) || emitAugmented(S))
+    if (emitMinMaxUpdate(S) || emitAugmented(S) || emitInlinedCall(S))
       return;
     const Node &V = *S.operand(0);
     PyExpr E = A.isCharLocal(S.Var) ? emitChar(V) : emit(V);
@@ -415,12 +536,7 @@ void FunctionEmitter::emitStmt(const Node &S) {
       PyExpr AE = emit(Arr), IE = emit(Idx), VE = emit(Val);
       unsigned Bits = CurImplicit;
       uint32_t KLine = CurKernelLine;
-      beginLine();
-      endLine("if " + paren(IE, PBitOr) + " < 0:");
-      ++Indent;
-      endLine("raise " + global("KernelTrap") + "(\"" + TrapIndex + "\", " +
-              std::to_string(S.Loc.Line) + ")");
-      --Indent;
+      emitNegativeIndexCheck(Idx, S.Loc.Line);
       CurImplicit = Bits;
       CurKernelLine = KLine;
       endLine(paren(AE, PPostfix) + "[" + paren(IE, PCond) +
@@ -449,7 +565,7 @@ void FunctionEmitter::emitStmt(const Node &S) {
     if (emitAugmented(S))
       return;
     const kir::RecordDecl *Rec = S.operand(0)->Ty->Rec;
-    const std::string &Field = MC.FieldNames.lookup(Rec)[S.IntVal];
+    std::string Field = MC.fieldName(Rec, S.IntVal);
     const Node &R = *S.operand(0), &V = *S.operand(1);
     PyExpr RE = emit(R), VE = emit(V);
     if (canEvaluateBefore(V, R))
@@ -474,6 +590,20 @@ void FunctionEmitter::emitStmt(const Node &S) {
   }
   case Op::Eval: {
     const Node &E = *S.operand(0);
+    if (emitInlinedCall(S))
+      return;
+    if (E.Opcode == Op::ArrayPop && simple(*E.operand(0))) {
+      // A pop for its effect: test, then pop.
+      PyExpr AE = emit(*E.operand(0));
+      endLine("if not " + paren(AE, PNot) + ":");
+      ++Indent;
+      endLine("raise " + global("KernelTrap") +
+              "(\"pop from empty array\", " + std::to_string(E.Loc.Line) +
+              ")");
+      --Indent;
+      endLine(paren(AE, PPostfix) + ".pop()");
+      return;
+    }
     if (E.Opcode == Op::Call) {
       // A call for its effect stays a call.
       std::vector<std::string> Args;
@@ -495,7 +625,7 @@ void FunctionEmitter::emitStmt(const Node &S) {
     return;
   case Op::While:
     WithAliases([&] {
-      PyExpr C = emit(*S.operand(0));
+      PyExpr C = emitCond(*S.operand(0));
       Loop("while " + paren(C, PCond) + ":", *S.Regions[0]);
     });
     return;
@@ -616,8 +746,17 @@ std::vector<PyLine> FunctionEmitter::run() {
   Indent = 1;
   std::vector<size_t> Starts;
   const kir::Block &Body = *F.Body;
-  for (const Node *S : Body.Stmts) {
+  for (size_t I = 0; I < Body.Stmts.size(); ++I) {
+    const Node *S = Body.Stmts[I];
     Starts.push_back(Lines.size());
+    beginLine();
+    if (size_t N = emitGroupIdiom(Body, I)) {
+      // One group: its statements have no lines of their own.
+      for (size_t K = 1; K < N; ++K)
+        Starts.push_back(Lines.size());
+      I += N - 1;
+      continue;
+    }
     emitStmt(*S);
     if (S->Opcode == Op::Return || S->Opcode == Op::Break ||
         S->Opcode == Op::Continue)

@@ -1,0 +1,383 @@
+//===- PyIdioms.cpp - Loops that Python runs as one slice operation -------===//
+//
+// A Python programmer copies, shifts and reverses runs of a list with slice
+// assignments, which run in C; element by element, the interpreter spends
+// a dozen bytecodes per element. Like LLVM's loop idiom recognition (loops
+// to memcpy/memmove), two loop shapes become slice assignments:
+//
+//   for i in lo..hi { b[i] = a[i + c]; }          c >= 0: copy, shift left
+//       b[lo:hi] = a[lo + c:hi + c]
+//   while lo < hi { let t = a[lo]; a[lo] = a[hi]; a[hi] = t;
+//                   lo += 1; hi -= 1; }            reverse a[lo..hi]
+//       a[lo:hi + 1] = a[lo:hi + 1][::-1]
+//   let t = a[0]; for i in 0..r { a[i] = a[i + 1]; } a[r] = t;
+//                                                  rotate a[0..r] left
+//       a.insert(r, a.pop(0))
+//
+// Slices never raise, and negative bounds count from the end, so the fast
+// form runs only under a test that every access of the loop is in range;
+// otherwise the original loop runs and traps at the exact element and line
+// (loop versioning). Reading ahead of the writes (c >= 0) makes the slice's
+// snapshot the same as the loop's sequence of copies, aliasing or not.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PyEmitter.h"
+#include <functional>
+
+using namespace kc;
+using namespace kc::pygen;
+using kir::Node;
+using kir::Op;
+
+static bool isLocal(const Node &N, const kir::Local *L) {
+  return N.Opcode == Op::LocalGet && N.Var == L;
+}
+
+/// i + c with a constant c >= 0 (c = 0: i itself).
+static bool isOffset(const Node &N, const kir::Local *I, int64_t &C) {
+  if (isLocal(N, I)) {
+    C = 0;
+    return true;
+  }
+  if (N.Opcode == Op::IntAdd && isLocal(*N.operand(0), I) &&
+      N.operand(1)->Opcode == Op::IntConst && N.operand(1)->IntVal >= 0 &&
+      N.operand(1)->IntVal < (int64_t(1) << 30)) {
+    C = N.operand(1)->IntVal;
+    return true;
+  }
+  return false;
+}
+
+static bool usesLocalIn(const Node &N, const kir::Local *L);
+static bool usesLocalIn(const kir::Block &B, const kir::Local *L) {
+  for (const Node *S : B.Stmts)
+    if (usesLocalIn(*S, L))
+      return true;
+  return false;
+}
+static bool usesLocalIn(const Node &N, const kir::Local *L) {
+  if (N.Opcode == Op::LocalGet && N.Var == L)
+    return true;
+  for (const Node *O : N.Operands)
+    if (usesLocalIn(*O, L))
+      return true;
+  for (const kir::Block *R : N.Regions)
+    if (usesLocalIn(*R, L))
+      return true;
+  return false;
+}
+
+/// Whether \p L is read anywhere in \p F outside \p Loop (so the values the
+/// loop leaves in it matter).
+static bool readOutside(const kir::Function &F, const kir::Local *L,
+                        const Node &Loop) {
+  std::function<bool(const Node &)> Walk = [&](const Node &N) {
+    if (&N == &Loop)
+      return false;
+    if (N.Opcode == Op::LocalGet && N.Var == L)
+      return true;
+    for (const Node *O : N.Operands)
+      if (Walk(*O))
+        return true;
+    for (const kir::Block *R : N.Regions)
+      for (const Node *S : R->Stmts)
+        if (Walk(*S))
+          return true;
+    return false;
+  };
+  for (const Node *S : F.Body->Stmts)
+    if (Walk(*S))
+      return true;
+  return false;
+}
+
+/// len(a), or the local that is known to hold it.
+std::string FunctionEmitter::lengthOf(const kir::Local *Arr) {
+  if (const kir::Local *N = A.fixedLength(Arr))
+    return local(N);
+  return global("len") + "(" + local(Arr) + ")";
+}
+
+/// for i in lo..hi { b[i] = a[i + c]; }
+bool FunctionEmitter::emitCopyLoop(const Node &S) {
+  if (S.Opcode != Op::ForRange || S.Regions[0]->Stmts.size() != 1)
+    return false;
+  const kir::Local *I = S.Var;
+  const Node &Set = *S.Regions[0]->Stmts[0];
+  if (Set.Opcode != Op::ArraySet || !isLocal(*Set.operand(1), I))
+    return false;
+  const Node &Get = *Set.operand(2);
+  int64_t C = 0;
+  if (Get.Opcode != Op::ArrayGet || !isOffset(*Get.operand(1), I, C))
+    return false;
+  const Node &B = *Set.operand(0), &Src = *Get.operand(0);
+  if (B.Opcode != Op::LocalGet || Src.Opcode != Op::LocalGet)
+    return false;
+  bool Same = B.Var == Src.Var;
+  if (Same && C == 0)
+    return false; // a[i] = a[i]: leave it be
+  const Node &Lo = *S.operand(0), &Hi = *S.operand(1);
+  if (!duplicable(Lo) || !duplicable(Hi))
+    return false;
+  auto IsLength = [&](const kir::Local *Arr) {
+    return Hi.Opcode == Op::LocalGet && A.fixedLength(Arr) == Hi.Var;
+  };
+  if (C > 0 && IsLength(Src.Var))
+    return false; // a[hi - 1 + c] is past the end: the loop always traps
+
+  // Every access in range: 0 <= lo <= hi, hi <= len(b), hi + c <= len(a);
+  // without what is known (lo = 0 and hi >= 0; hi = len(b) when b is made
+  // with length hi).
+  PyExpr LoE = emit(Lo), HiE = emit(Hi);
+  std::string BName = local(B.Var), AName = local(Src.Var);
+  bool LoZero = Lo.Opcode == Op::IntConst && Lo.IntVal == 0;
+  bool NeedLoNonNeg = !LoZero && !range(Lo).nonNegative();
+  bool NeedLoLeHi = !(LoZero && range(Hi).nonNegative());
+  std::string Lower = NeedLoNonNeg ? "0 <= " + paren(LoE, PBitOr) + " <= "
+                      : !NeedLoLeHi ? ""
+                      : LoZero     ? "0 <= "
+                                   : paren(LoE, PBitOr) + " <= ";
+  std::string H = paren(HiE, PBitOr);
+  std::vector<std::string> Tests;
+  if (!Same && !IsLength(B.Var)) {
+    Tests.push_back(Lower + H + " <= " + lengthOf(B.Var));
+    Lower.clear();
+  }
+  if (!(C == 0 && IsLength(Src.Var))) {
+    // hi + c <= len(a); the lower bounds chain onto it while hi is its
+    // middle term.
+    std::string ATest = C == 0   ? H + " <= "
+                        : C == 1 ? H + " < "
+                                 : paren(HiE, PAdd) + " + " +
+                                       std::to_string(C) + " <= ";
+    ATest += lengthOf(Src.Var);
+    if (C <= 1) {
+      ATest = Lower + ATest;
+      Lower.clear();
+    }
+    Tests.push_back(ATest);
+  }
+  if (!Lower.empty()) // the lower bounds are left to test
+    Tests.insert(Tests.begin(), Lower + H);
+  std::string Test;
+  for (const std::string &T : Tests)
+    Test += (Test.empty() ? "" : " and ") + T;
+
+  // b[lo:hi] = a[lo + c:hi + c]
+  auto Bound = [&](const PyExpr &E, int64_t Add) {
+    if (Add == 0)
+      return paren(E, PCond);
+    return paren(E, PAdd) + " + " + std::to_string(Add);
+  };
+  std::string LoText = LoZero ? "" : paren(LoE, PCond);
+  std::string SrcLo = LoZero ? (C ? std::to_string(C) : "") : Bound(LoE, C);
+  std::string Copy = BName + "[" + LoText + ":" + paren(HiE, PCond) + "] = " +
+                     AName + "[" + SrcLo + ":" + Bound(HiE, C) + "]";
+  if (Test.empty()) {
+    endLine(Copy);
+    return true;
+  }
+  endLine("if " + Test + ":");
+  ++Indent;
+  beginLine();
+  endLine(Copy);
+  --Indent;
+  beginLine();
+  endLine("else:");
+  ++Indent;
+  emitStmt(S, /*Idioms=*/false);
+  --Indent;
+  return true;
+}
+
+/// while lo < hi { let t = a[lo]; a[lo] = a[hi]; a[hi] = t; lo += 1;
+/// hi -= 1; } where lo and hi are not read anywhere else, with the plain
+/// assignments of lo and hi just before it (they move into the fallback
+/// branch, the fast one uses their values). Returns the number of
+/// statements of \p Block from \p Index it stands for (0: no match).
+size_t FunctionEmitter::emitReverseLoop(const kir::Block &Block,
+                                        size_t Index) {
+  // Assignments, then the loop.
+  size_t J = Index;
+  while (J < Block.Stmts.size() &&
+         (Block.Stmts[J]->Opcode == Op::LocalDecl ||
+          Block.Stmts[J]->Opcode == Op::LocalSet))
+    ++J;
+  if (J == Block.Stmts.size())
+    return 0;
+  const Node &S = *Block.Stmts[J];
+  if (S.Opcode != Op::While || S.Regions[0]->Stmts.size() != 5)
+    return 0;
+  const Node &Cond = *S.operand(0);
+  if (Cond.Opcode != Op::IntCmp || Cond.Predicate != kir::Pred::Lt ||
+      Cond.operand(0)->Opcode != Op::LocalGet ||
+      Cond.operand(1)->Opcode != Op::LocalGet)
+    return 0;
+  const kir::Local *Lo = Cond.operand(0)->Var, *Hi = Cond.operand(1)->Var;
+  if (Lo == Hi)
+    return 0;
+  const auto &Body = S.Regions[0]->Stmts;
+  // let t = a[lo];
+  const Node &Decl = *Body[0];
+  if (Decl.Opcode != Op::LocalDecl || Decl.operand(0)->Opcode != Op::ArrayGet)
+    return 0;
+  const Node &Arr = *Decl.operand(0)->operand(0);
+  if (Arr.Opcode != Op::LocalGet || !isLocal(*Decl.operand(0)->operand(1), Lo))
+    return 0;
+  const kir::Local *A0 = Arr.Var, *T = Decl.Var;
+  auto IsArr = [&](const Node &N) { return isLocal(N, A0); };
+  // a[lo] = a[hi];
+  const Node &Set1 = *Body[1];
+  if (Set1.Opcode != Op::ArraySet || !IsArr(*Set1.operand(0)) ||
+      !isLocal(*Set1.operand(1), Lo) ||
+      Set1.operand(2)->Opcode != Op::ArrayGet ||
+      !IsArr(*Set1.operand(2)->operand(0)) ||
+      !isLocal(*Set1.operand(2)->operand(1), Hi))
+    return 0;
+  // a[hi] = t;
+  const Node &Set2 = *Body[2];
+  if (Set2.Opcode != Op::ArraySet || !IsArr(*Set2.operand(0)) ||
+      !isLocal(*Set2.operand(1), Hi) || !isLocal(*Set2.operand(2), T))
+    return 0;
+  // lo += 1; hi -= 1; (either order)
+  auto Step = [&](const Node &N, const kir::Local *L, Op O) {
+    return N.Opcode == Op::LocalSet && N.Var == L &&
+           N.operand(0)->Opcode == O && isLocal(*N.operand(0)->operand(0), L) &&
+           N.operand(0)->operand(1)->Opcode == Op::IntConst &&
+           N.operand(0)->operand(1)->IntVal == 1;
+  };
+  bool Steps = (Step(*Body[3], Lo, Op::IntAdd) &&
+                Step(*Body[4], Hi, Op::IntSub)) ||
+               (Step(*Body[3], Hi, Op::IntSub) &&
+                Step(*Body[4], Lo, Op::IntAdd));
+  if (!Steps || A0 == Lo || A0 == Hi || T == Lo || T == Hi)
+    return 0;
+  // The values the loop leaves in lo and hi must not matter.
+  if (readOutside(F, Lo, S) || readOutside(F, Hi, S))
+    return 0;
+  // The assignments before: only of lo and hi, to names or constants that
+  // are not lo or hi. The last one of each is the value the loop starts
+  // with.
+  const Node *LoVal = nullptr, *HiVal = nullptr;
+  for (size_t K = Index; K < J; ++K) {
+    const Node &P = *Block.Stmts[K];
+    const Node &V = *P.operand(0);
+    if ((P.Var != Lo && P.Var != Hi) || !Analysis::isSimple(&V) ||
+        isLocal(V, Lo) || isLocal(V, Hi))
+      return 0;
+    (P.Var == Lo ? LoVal : HiVal) = &V;
+  }
+  // Without assignments, the loop alone (a group is tried from its first
+  // assignment).
+  if (Index < J && (!LoVal || !HiVal))
+    return 0;
+
+  std::string AName = local(A0);
+  bool LoZero = LoVal && LoVal->Opcode == Op::IntConst && LoVal->IntVal == 0;
+  std::string L = LoVal ? emit(*LoVal).Text : local(Lo);
+  PyExpr HE = HiVal ? emit(*HiVal) : PyExpr{local(Hi), PAtom};
+  std::string H = paren(HE, PBitOr);
+  Range HiRange = HiVal ? range(*HiVal) : A.value(Cond.operand(1));
+  Range LoRange = LoVal ? range(*LoVal) : A.value(Cond.operand(0));
+  // lo < hi, and every index in range: 0 <= lo and hi < len(a).
+  std::string Test;
+  if (LoZero)
+    Test = (HiRange.Lo >= 1 ? "" : "0 < ") + H + " < " + lengthOf(A0);
+  else
+    Test = (LoRange.nonNegative() ? "" : "0 <= ") + L + " < " + H + " < " +
+           lengthOf(A0);
+  endLine("if " + Test + ":");
+  ++Indent;
+  beginLine();
+  if (LoZero)
+    endLine(AName + "[:" + paren(HE, PAdd) + " + 1] = " + AName + "[" +
+            paren(HE, PCond) + "::-1]");
+  else
+    endLine(AName + "[" + L + ":" + paren(HE, PAdd) + " + 1] = " + AName +
+            "[" + L + ":" + paren(HE, PAdd) + " + 1][::-1]");
+  --Indent;
+  beginLine();
+  endLine("else:");
+  ++Indent;
+  for (size_t K = Index; K <= J; ++K)
+    emitStmt(*Block.Stmts[K], /*Idioms=*/false);
+  --Indent;
+  return J - Index + 1;
+}
+
+/// let t = a[0]; for i in 0..r { a[i] = a[i + 1]; } a[r] = t; where t is
+/// not read anywhere else: a rotation of a[0..r] left by one. Returns the
+/// number of statements of \p Block from \p Index it stands for.
+size_t FunctionEmitter::emitRotateGroup(const kir::Block &Block,
+                                        size_t Index) {
+  if (Index + 2 >= Block.Stmts.size())
+    return 0;
+  const Node &Decl = *Block.Stmts[Index], &Loop = *Block.Stmts[Index + 1],
+             &Store = *Block.Stmts[Index + 2];
+  // let t = a[0];
+  if (Decl.Opcode != Op::LocalDecl || Decl.operand(0)->Opcode != Op::ArrayGet)
+    return 0;
+  const Node &Arr = *Decl.operand(0)->operand(0);
+  const Node &Zero = *Decl.operand(0)->operand(1);
+  if (Arr.Opcode != Op::LocalGet || Zero.Opcode != Op::IntConst ||
+      Zero.IntVal != 0)
+    return 0;
+  const kir::Local *A0 = Arr.Var, *T = Decl.Var;
+  // for i in 0..r { a[i] = a[i + 1]; }
+  if (Loop.Opcode != Op::ForRange || Loop.Regions[0]->Stmts.size() != 1 ||
+      Loop.operand(0)->Opcode != Op::IntConst || Loop.operand(0)->IntVal != 0)
+    return 0;
+  const Node &R = *Loop.operand(1);
+  if (!simple(R) || isLocal(R, T))
+    return 0;
+  const Node &Set = *Loop.Regions[0]->Stmts[0];
+  int64_t C = 0;
+  if (Set.Opcode != Op::ArraySet || !isLocal(*Set.operand(0), A0) ||
+      !isLocal(*Set.operand(1), Loop.Var) ||
+      Set.operand(2)->Opcode != Op::ArrayGet ||
+      !isLocal(*Set.operand(2)->operand(0), A0) ||
+      !isOffset(*Set.operand(2)->operand(1), Loop.Var, C) || C != 1)
+    return 0;
+  // a[r] = t;
+  if (Store.Opcode != Op::ArraySet || !isLocal(*Store.operand(0), A0) ||
+      !isLocal(*Store.operand(2), T) || Store.operand(1)->Opcode != R.Opcode ||
+      (R.Opcode == Op::LocalGet ? Store.operand(1)->Var != R.Var
+                                : Store.operand(1)->IntVal != R.IntVal))
+    return 0;
+  // t is only the carrier of a[0].
+  std::function<unsigned(const Node &)> Reads = [&](const Node &N) {
+    unsigned C = N.Opcode == Op::LocalGet && N.Var == T;
+    for (const Node *O : N.Operands)
+      C += Reads(*O);
+    for (const kir::Block *B : N.Regions)
+      for (const Node *St : B->Stmts)
+        C += Reads(*St);
+    return C;
+  };
+  unsigned Total = 0;
+  for (const Node *St : F.Body->Stmts)
+    Total += Reads(*St);
+  if (Total != 1)
+    return 0;
+
+  // Every access in range: 0 <= r < len(a).
+  PyExpr RE = emit(R);
+  std::string Test = (range(R).nonNegative() ? "" : "0 <= ") +
+                     paren(RE, PBitOr) + " < " + lengthOf(A0);
+  std::string AName = local(A0);
+  endLine("if " + Test + ":");
+  ++Indent;
+  beginLine();
+  endLine(AName + ".insert(" + paren(RE, PCond) + ", " + AName + ".pop(0))");
+  --Indent;
+  beginLine();
+  endLine("else:");
+  ++Indent;
+  for (size_t K = Index; K < Index + 3; ++K) {
+    beginLine();
+    emitStmt(*Block.Stmts[K], /*Idioms=*/false);
+  }
+  --Indent;
+  return 3;
+}
