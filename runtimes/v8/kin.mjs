@@ -115,8 +115,13 @@ export function parseKin(buf) {
 function readSafeInt(dv, off) {
   const lo = dv.getUint32(off, true);
   const hi = dv.getInt32(off + 4, true);
-  if (hi >= -0x200000 && hi < 0x200000)
-    return hi * TWO_32 + lo; // |value| < 2^53: exact
+  if (hi >= -0x200000 && hi < 0x200000) {
+    const v = hi * TWO_32 + lo; // |value| < 2^53: exact
+    // A value that fits 31 bits is handed over as a small integer (Smi), as
+    // a literal would be: `hi * 2^32 + lo` alone makes a heap number, and a
+    // loop bounded by a heap-number argument is not proven an int loop.
+    return (v | 0) === v ? v | 0 : v;
+  }
   const big = dv.getBigInt64(off, true);
   return big >= -(2n ** 53n) && big <= 2n ** 53n ? Number(big) : undefined;
 }
