@@ -434,8 +434,10 @@ private:
   }
 
   Val elemOf(const Node &Arr, const kir::Type *ElemTy) {
-    if (const kir::Local *L = trackedArray(Arr))
-      return Sum.Elems[L];
+    if (const kir::Local *L = trackedArray(Arr)) {
+      auto It = Sum.Elems.find(L);
+      return It == Sum.Elems.end() ? Val::bottom() : It->second;
+    }
     return Val::top(ElemTy);
   }
 
@@ -979,12 +981,17 @@ private:
       Val X = eval(V, St);
       if (!Peek && Sum.TrackedArrays.count(S.Var)) {
         // A fresh array: its fill value or elements are its first elements.
-        if (V.Opcode == Op::ArrayNew)
-          Sum.update(Sum.Elems[S.Var], peekVal(*V.operand(1), St),
-                     S.Var->Ty->Elem);
+        // (Each value first: evaluating it may add to Sum.Elems, which
+        // would leave a reference into it dangling.)
+        if (V.Opcode == Op::ArrayNew) {
+          Val Fill = peekVal(*V.operand(1), St);
+          Sum.update(Sum.Elems[S.Var], Fill, S.Var->Ty->Elem);
+        }
         if (V.Opcode == Op::ArrayLit)
-          for (const Node *E : V.Operands)
-            Sum.update(Sum.Elems[S.Var], peekVal(*E, St), S.Var->Ty->Elem);
+          for (const Node *E : V.Operands) {
+            Val Elem = peekVal(*E, St);
+            Sum.update(Sum.Elems[S.Var], Elem, S.Var->Ty->Elem);
+          }
       }
       if (St.Live)
         St.Vals[S.Var->Id] = X;
@@ -1446,5 +1453,34 @@ void Analysis::computeInlinable() {
     });
     if (Ok && Returns == 1 && Count <= 12)
       StatementInlinable.insert(F.get());
+  }
+  // Hot functions: called in a loop, or by a hot function.
+  llvm::DenseMap<const kir::Function *, std::vector<const kir::Function *>>
+      Callees;
+  std::function<void(const kir::Function &, const Node &, bool)> Walk =
+      [&](const kir::Function &F, const Node &N, bool InLoop) {
+        if (N.Opcode == Op::Call) {
+          Callees[&F].push_back(N.Callee);
+          if (InLoop)
+            Hot.insert(N.Callee);
+        }
+        bool Loop = N.Opcode == Op::While || N.Opcode == Op::ForRange ||
+                    N.Opcode == Op::ForEach || N.Opcode == Op::ForMap;
+        for (const Node *O : N.Operands)
+          Walk(F, *O, InLoop);
+        for (const kir::Block *B : N.Regions)
+          for (const Node *S : B->Stmts)
+            Walk(F, *S, InLoop || Loop);
+      };
+  for (const auto &F : M.Functions)
+    for (const Node *S : F->Body->Stmts)
+      Walk(*F, *S, false);
+  std::vector<const kir::Function *> Work(Hot.begin(), Hot.end());
+  while (!Work.empty()) {
+    const kir::Function *F = Work.back();
+    Work.pop_back();
+    for (const kir::Function *C : Callees[F])
+      if (Hot.insert(C).second)
+        Work.push_back(C);
   }
 }

@@ -112,6 +112,10 @@ public:
     return StatementInlinable.count(F);
   }
 
+  /// A function called from a loop, or from a function that is (its calls
+  /// are worth inlining even outside its own loops).
+  bool isHot(const kir::Function *F) const { return Hot.count(F); }
+
   static Purity purity(const kir::Node *N);
   static bool isSimple(const kir::Node *N) {
     return N->Opcode == kir::Op::LocalGet || N->Operands.empty();
@@ -128,6 +132,7 @@ private:
   llvm::DenseSet<const kir::Local *> CharLocals;
   llvm::DenseSet<const kir::Function *> Inlinable;
   llvm::DenseSet<const kir::Function *> StatementInlinable;
+  llvm::DenseSet<const kir::Function *> Hot;
   llvm::DenseMap<const kir::Local *, const kir::Local *> FixedLength;
 
   void computeRanges();

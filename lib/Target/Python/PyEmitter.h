@@ -124,10 +124,10 @@ private:
   // The line being built: which implicit traps it has, and their line.
   unsigned CurImplicit = 0;
   uint32_t CurKernelLine = 0;
-  // Walrus targets of the current statement (d, d_2, ...), reused per
-  // statement.
-  std::vector<std::string> WalrusNames;
-  unsigned WalrusUsed = 0;
+  // Walrus targets (d, d_2, ...; ij...), by base name; the current line
+  // has used the first WalrusUsed[base] of them.
+  llvm::StringMap<std::vector<std::string>> WalrusNames;
+  llvm::StringMap<unsigned> WalrusUsed;
   // Inlining: parameters of the inlined callee stand for the call's
   // arguments.
   llvm::DenseMap<const kir::Local *, const kir::Node *> Subst;
@@ -153,7 +153,7 @@ private:
   /// Whether the current line may leave a trap of \p Kind at \p Line to the
   /// function's except clause (no other kernel line claimed it).
   bool implicit(ImplicitKind Kind, uint32_t Line);
-  std::string walrusName();
+  std::string walrusName(llvm::StringRef Base = "d");
   std::string trapCall(llvm::StringRef Kind, const kir::Node &N);
 
   //--- statements ---
@@ -191,6 +191,7 @@ private:
                         bool IsRight);
   PyExpr emitCompare(const kir::Node &N);
   PyExpr emitChain(const kir::Node &N);
+  PyExpr emitSharedProduct(const kir::Node &N);
   PyExpr emitMembership(const kir::Node &N, bool Truth);
   PyExpr emitCond(const kir::Node &N);
   PyExpr emitIndex(const kir::Node &N, bool Char);

@@ -754,6 +754,68 @@ PyExpr FunctionEmitter::emitCond(const Node &N) {
   return emit(N);
 }
 
+/// x * (x + 1) with x = i + j computed once, as `(ij := i + j) * (ij + 1)`
+/// (the triangular numbers of spectral_norm): Python evaluates the left
+/// operand first, and x is also the first thing the right operand
+/// evaluates; every op between is a plain int operator, written once.
+/// Past the small-int cache, each i + j allocates. Or nothing.
+PyExpr FunctionEmitter::emitSharedProduct(const Node &N) {
+  const Node &L = resolve(*N.operand(0));
+  auto SumOfNames = [&](const Node &X) {
+    return (X.Opcode == Op::IntAdd || X.Opcode == Op::IntSub) &&
+           simple(*X.operand(0)) && simple(*X.operand(1));
+  };
+  auto Same = [&](const Node &A0, const Node &B0) {
+    const Node &X = resolve(A0), &Y = resolve(B0);
+    if (X.Opcode != Y.Opcode)
+      return false;
+    if (X.Opcode == Op::LocalGet)
+      return X.Var == Y.Var;
+    return X.Operands.empty() && X.IntVal == Y.IntVal;
+  };
+  if (!SumOfNames(L))
+    return {};
+  // Down the right operand's first operands to a copy of L.
+  std::vector<const Node *> Path;
+  const Node *R = &resolve(*N.operand(1));
+  while (R->Opcode == Op::IntAdd || R->Opcode == Op::IntSub ||
+         R->Opcode == Op::IntMul) {
+    if (R->Opcode == L.Opcode && Same(*R->operand(0), *L.operand(0)) &&
+        Same(*R->operand(1), *L.operand(1)))
+      break;
+    Path.push_back(R);
+    R = &resolve(*R->operand(0));
+  }
+  if (!(R->Opcode == L.Opcode && R->Opcode != Op::IntMul &&
+        Same(*R->operand(0), *L.operand(0)) &&
+        Same(*R->operand(1), *L.operand(1))))
+    return {};
+  // ij for i + j, else s.
+  PyExpr A0 = emit(*L.operand(0)), B0 = emit(*L.operand(1));
+  std::string Base = "s";
+  if (L.Opcode == Op::IntAdd && A0.P == PAtom && B0.P == PAtom &&
+      resolve(*L.operand(0)).Opcode == Op::LocalGet &&
+      resolve(*L.operand(1)).Opcode == Op::LocalGet &&
+      A0.Text.size() + B0.Text.size() <= 4)
+    Base = A0.Text + B0.Text;
+  std::string T = walrusName(Base);
+  PyExpr Bound = {T + " := " + binary(A0, L.Opcode == Op::IntAdd ? "+" : "-",
+                                      B0, PAdd)
+                                   .Text,
+                  PNamed};
+  // The right operand, with the copy replaced by the name.
+  PyExpr RE = atom(T);
+  for (auto It = Path.rbegin(); It != Path.rend(); ++It) {
+    const Node &P = **It;
+    const char *Sym = P.Opcode == Op::IntAdd   ? "+"
+                      : P.Opcode == Op::IntSub ? "-"
+                                               : "*";
+    RE = binary(RE, Sym, emit(*P.operand(1)),
+                P.Opcode == Op::IntMul ? PMul : PAdd);
+  }
+  return binary(Bound, "*", RE, PMul);
+}
+
 /// `lo <= x <= hi` for `x >= lo && x <= hi` (x read once), or nothing.
 PyExpr FunctionEmitter::emitChain(const Node &N) {
   const Node &L = *N.operand(0), &R = *N.operand(1);
@@ -1060,6 +1122,8 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
   case Op::IntSub:
     return Bin("-", PAdd);
   case Op::IntMul:
+    if (PyExpr E = emitSharedProduct(N); !E.Text.empty())
+      return E;
     return Bin("*", PMul);
   case Op::IntNeg:
     return unary("-", Op0());

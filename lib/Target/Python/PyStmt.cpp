@@ -30,7 +30,7 @@ std::string FunctionEmitter::global(llvm::StringRef Name) {
 void FunctionEmitter::beginLine() {
   CurImplicit = 0;
   CurKernelLine = 0;
-  WalrusUsed = 0;
+  WalrusUsed.clear();
 }
 
 void FunctionEmitter::endLine(std::string Text) {
@@ -47,10 +47,14 @@ bool FunctionEmitter::implicit(ImplicitKind Kind, uint32_t Line) {
   return true;
 }
 
-std::string FunctionEmitter::walrusName() {
-  if (WalrusUsed == WalrusNames.size())
-    WalrusNames.push_back(Names.fresh("d"));
-  return WalrusNames[WalrusUsed++];
+std::string FunctionEmitter::walrusName(llvm::StringRef Base) {
+  // One name per base and position in the statement, reused by every
+  // statement (a walrus target lives within its statement).
+  unsigned Index = WalrusUsed[Base]++;
+  std::vector<std::string> &Names_ = WalrusNames[Base];
+  if (Index == Names_.size())
+    Names_.push_back(Names.fresh(Base));
+  return Names_[Index];
 }
 
 //===----------------------------------------------------------------------===//
@@ -135,23 +139,27 @@ bool FunctionEmitter::emitMinMaxUpdate(const Node &S) {
   return true;
 }
 
-/// `x = f(args)` or `f(args);` in a loop with f's body in place of the
+/// `x = f(args)` or `f(args);` in hot code with f's body in place of the
 /// call, as a Python programmer inlines a small helper in a hot loop: its
 /// parameters
 /// are the arguments (names and constants as they are, other arguments
 /// bound to a fresh local first, in order), its locals get fresh names,
 /// its final return becomes the assignment. Traps keep the callee's lines.
 bool FunctionEmitter::emitInlinedCall(const Node &S) {
-  // Only in loops, where the call's cost counts.
+  // Only where the call's cost counts: in a loop, or in a function that
+  // runs in one.
   const Node &Call = *S.operand(0);
   if (Call.Opcode != Op::Call || !A.isStatementInlinable(Call.Callee) ||
-      Call.Callee == &F || !Foreign.empty() || LoopDepth == 0)
+      Call.Callee == &F || !Foreign.empty() ||
+      (LoopDepth == 0 && !A.isHot(&F)))
     return false;
   const kir::Function &C = *Call.Callee;
-  auto Name = [&](const kir::Local *L) -> const std::string & {
-    std::string &N = InlinedNames[L];
-    if (N.empty())
-      N = Names.fresh(L->Name);
+  auto Name = [&](const kir::Local *L) {
+    auto It = InlinedNames.find(L);
+    if (It != InlinedNames.end())
+      return It->second;
+    std::string N = Names.fresh(L->Name);
+    InlinedNames[L] = N;
     return N;
   };
   // Parameters the callee assigns need a local of their own.
@@ -177,7 +185,7 @@ bool FunctionEmitter::emitInlinedCall(const Node &S) {
       Foreign[P] = AE;
       continue;
     }
-    const std::string &N = Name(P);
+    std::string N = Name(P);
     endLine(N + " = " + paren(AE, PCond));
     Foreign[P] = {N, PAtom};
   }
