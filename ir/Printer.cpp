@@ -236,6 +236,11 @@ private:
 
   void printBench(const bench::BenchSpec &B) {
     OS << "\nbench @" << B.Entry << "\n";
+    if (B.Tolerance > 0) {
+      OS << "  tolerance ";
+      printF64(B.Tolerance);
+      OS << "\n";
+    }
     for (const auto &W : B.Workloads) {
       OS << "  workload " << W.Name << "(small: " << W.Sizes[0]
          << ", default: " << W.Sizes[1] << ", large: " << W.Sizes[2] << ")\n";

@@ -79,6 +79,10 @@ struct WorkloadSpec {
 
 struct BenchSpec {
   std::string Entry;
+  /// Relative tolerance for f64 values in the result (`tolerance 1e-12;`),
+  /// for kernels whose math library calls may differ between runtimes; 0
+  /// means every runtime must agree bit for bit.
+  double Tolerance = 0;
   std::vector<WorkloadSpec> Workloads;  // the first is the default
   uint32_t Line = 0, Col = 0;
   const WorkloadSpec *find(llvm::StringRef Name) const;

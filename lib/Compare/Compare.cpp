@@ -22,6 +22,8 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
+#include <cmath>
+#include <cstring>
 #include <map>
 
 using namespace kc;
@@ -119,6 +121,39 @@ bool KernelResult::anyFailed() const {
     if (I.St == Status::Failed || I.St == Status::Diverged)
       return true;
   return false;
+}
+
+static bool readF64(llvm::StringRef S, size_t At, double &Out) {
+  uint64_t Bits;
+  if (At + 20 > S.size() || !S.substr(At).starts_with("f64:") ||
+      S.substr(At + 4, 16).getAsInteger(16, Bits))
+    return false;
+  std::memcpy(&Out, &Bits, sizeof Out);
+  return true;
+}
+
+bool compare::canonicalEquivalent(llvm::StringRef A, llvm::StringRef B,
+                                  double Tol) {
+  if (A == B)
+    return true;
+  if (Tol <= 0)
+    return false;
+  size_t I = 0, J = 0;
+  while (I < A.size() && J < B.size()) {
+    double X, Y;
+    if (readF64(A, I, X) && readF64(B, J, Y)) {
+      bool Close = (std::isnan(X) && std::isnan(Y)) ||
+                   std::fabs(X - Y) <= Tol * std::max(std::fabs(X), std::fabs(Y));
+      if (!Close)
+        return false;
+      I += 20;
+      J += 20;
+      continue;
+    }
+    if (A[I++] != B[J++])
+      return false;
+  }
+  return I == A.size() && J == B.size();
 }
 
 std::string compare::displayCanonical(llvm::StringRef Canonical, size_t Max) {
@@ -576,20 +611,29 @@ private:
       I.Canonical = *Run.Report.Canonical;
       ++Votes[I.Canonical];
     }
-    // The agreed result is the one most implementations gave; a tie goes to
-    // kernelc's native code, the reference point of every ratio.
+    // The agreed result is the one most implementations agree with (within
+    // the kernel's tolerance); a tie goes to kernelc's native code, the
+    // reference point of every ratio.
+    double Tol = M->Bench ? M->Bench->Tolerance : 0;
+    auto Support = [&](const std::string &Text) {
+      unsigned N = 0;
+      for (const auto &V : Votes)
+        if (canonicalEquivalent(Text, V.first, Tol))
+          N += V.second;
+      return N;
+    };
     unsigned Best = 0;
     for (const auto &V : Votes)
-      if (V.second > Best) {
-        Best = V.second;
+      if (Support(V.first) > Best) {
+        Best = Support(V.first);
         R.Agreed = V.first;
       }
     for (const ImplResult &I : R.Impls)
       if (I.Kind == ImplKind::Native && I.St == Status::Ok &&
-          Votes[I.Canonical] == Best)
+          Support(I.Canonical) == Best)
         R.Agreed = I.Canonical;
     for (ImplResult &I : R.Impls)
-      if (I.St == Status::Ok && I.Canonical != R.Agreed) {
+      if (I.St == Status::Ok && !canonicalEquivalent(I.Canonical, R.Agreed, Tol)) {
         I.St = Status::Diverged;
         I.Message = "result " + displayCanonical(I.Canonical) +
                     ", the others agree on " + displayCanonical(R.Agreed);
@@ -615,7 +659,8 @@ private:
         ProcessRun Run = runProcess(I.Kind, /*CheckOnly=*/false);
         Progress << llvm::formatv(" {0:f1} s\n", Run.WallSec);
         if (Run.Failure.empty() && Run.Report.Canonical &&
-            *Run.Report.Canonical != R.Agreed) {
+            !canonicalEquivalent(*Run.Report.Canonical, R.Agreed,
+                                 M->Bench ? M->Bench->Tolerance : 0)) {
           Run.Failure = "result changed between runs: " +
                         displayCanonical(*Run.Report.Canonical);
           I.St = Status::Diverged;

@@ -120,6 +120,11 @@ llvm::Expected<KernelResult> runKernel(llvm::StringRef File,
                                        const Config &Cfg,
                                        llvm::raw_ostream &Progress);
 
+/// Whether two canonical results agree: identical, or (with a relative
+/// tolerance > 0) identical except for f64 values a, b with
+/// |a - b| <= Tol * max(|a|, |b|) (NaN matches NaN).
+bool canonicalEquivalent(llvm::StringRef A, llvm::StringRef B, double Tol);
+
 /// Human-readable f64 or truncated text of a canonical result.
 std::string displayCanonical(llvm::StringRef Canonical, size_t Max = 60);
 

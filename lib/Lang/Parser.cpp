@@ -733,7 +733,25 @@ void Parser::parseBench(File &F) {
     skipUntilItem();
     return;
   }
-  while (at(Tok::KwWorkload)) {
+  while (at(Tok::KwWorkload) || (at(Tok::Ident) && cur().Text == "tolerance")) {
+    if (at(Tok::Ident)) {
+      // tolerance := 'tolerance' FLOAT ';'
+      llvm::SMLoc TolLoc = cur().Loc;
+      advance();
+      if (!at(Tok::FloatLit) || cur().FloatValue < 0 || cur().FloatValue >= 1) {
+        Diags.error(TolLoc, "tolerance takes a relative float in [0, 1), "
+                            "e.g. tolerance 1e-12;");
+        skipUntilItem();
+        return;
+      }
+      B.Spec.Tolerance = cur().FloatValue;
+      advance();
+      if (!expect(Tok::Semi, "after the tolerance")) {
+        skipUntilItem();
+        return;
+      }
+      continue;
+    }
     if (!parseWorkload(B)) {
       skipUntilItem();
       return;
