@@ -25,33 +25,11 @@ namespace stats {
 // Random
 //===----------------------------------------------------------------------===//
 
-static uint64_t splitMix64(uint64_t &X) {
-  uint64_t Z = (X += 0x9e3779b97f4a7c15ULL);
-  Z = (Z ^ (Z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  Z = (Z ^ (Z >> 27)) * 0x94d049bb133111ebULL;
-  return Z ^ (Z >> 31);
-}
+// The generator is lib/Bench's xoshiro256** (seeded through splitmix64):
+// one implementation of the algorithm in the project.
+Random::Random(uint64_t Seed) : Gen(Seed) {}
 
-static uint64_t rotl(uint64_t X, int K) { return (X << K) | (X >> (64 - K)); }
-
-Random::Random(uint64_t Seed) {
-  // splitmix64 spreads any seed, 0 included, over the 256-bit state, which
-  // xoshiro needs to be not all zero.
-  for (uint64_t &Word : S)
-    Word = splitMix64(Seed);
-}
-
-uint64_t Random::next() {
-  uint64_t Result = rotl(S[1] * 5, 7) * 9;
-  uint64_t T = S[1] << 17;
-  S[2] ^= S[0];
-  S[3] ^= S[1];
-  S[1] ^= S[2];
-  S[0] ^= S[3];
-  S[2] ^= T;
-  S[3] = rotl(S[3], 45);
-  return Result;
-}
+uint64_t Random::next() { return Gen.next(); }
 
 uint64_t Random::below(uint64_t N) {
   assert(N > 0 && "empty range");

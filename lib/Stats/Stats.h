@@ -22,6 +22,7 @@
 #ifndef KC_STATS_STATS_H
 #define KC_STATS_STATS_H
 
+#include "Bench/Workload.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -181,7 +182,7 @@ public:
   double normal();
 
 private:
-  uint64_t S[4];
+  bench::Rng Gen;
 };
 
 struct BootstrapOptions {
