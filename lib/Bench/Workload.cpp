@@ -903,5 +903,18 @@ Expected<std::vector<Value>> readInputs(StringRef Buffer) {
   return KinReader(Buffer).read();
 }
 
+llvm::StringRef valueKindName(const Value &V) {
+  switch (V.K) {
+  case Value::Int: return "int";
+  case Value::F64: return "f64";
+  case Value::Bool: return "bool";
+  case Value::Bytes: return "bytes";
+  case Value::Str: return "str";
+  case Value::IntArray: return "[int]";
+  case Value::F64Array: return "[f64]";
+  }
+  return "unknown value";
+}
+
 } // namespace bench
 } // namespace kc

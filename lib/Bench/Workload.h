@@ -99,6 +99,10 @@ struct Value {
   std::vector<double> Floats;  // F64Array
 };
 
+/// The kernel-language spelling of a value's kind ("int", "[f64]"...), for
+/// messages about inputs that do not fit a parameter.
+llvm::StringRef valueKindName(const Value &V);
+
 /// The deterministic generator behind every workload: xoshiro256**,
 /// seeded through splitmix64, so any language can reproduce it.
 class Rng {

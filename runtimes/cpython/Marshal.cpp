@@ -22,25 +22,6 @@ namespace {
 
 constexpr int64_t SafeIntMax = int64_t(1) << 53;
 
-StringRef valueTypeName(const bench::Value &V) {
-  switch (V.K) {
-  case bench::Value::Int:
-    return "int";
-  case bench::Value::F64:
-    return "f64";
-  case bench::Value::Bool:
-    return "bool";
-  case bench::Value::Bytes:
-    return "bytes";
-  case bench::Value::Str:
-    return "str";
-  case bench::Value::IntArray:
-    return "[int]";
-  case bench::Value::F64Array:
-    return "[f64]";
-  }
-  return "unknown value";
-}
 
 /// The values an integer type holds; false for non-integer types.
 bool integerRange(const TypeSpec &T, int64_t &Min, int64_t &Max) {
@@ -99,7 +80,7 @@ CallInputs::create(ArrayRef<const TypeSpec *> ParamTypes,
     const TypeSpec &Ty = *ParamTypes[I];
     const bench::Value &V = Values[I];
     auto Mismatch = [&] {
-      return argError(I, "cannot pass " + valueTypeName(V) + " as " + Ty.str());
+      return argError(I, "cannot pass " + bench::valueKindName(V) + " as " + Ty.str());
     };
     Param P;
     int64_t Min = 0, Max = 0;

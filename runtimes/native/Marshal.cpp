@@ -74,25 +74,6 @@ namespace {
 
 constexpr int64_t SafeIntMax = int64_t(1) << 53;
 
-StringRef valueTypeName(const bench::Value &V) {
-  switch (V.K) {
-  case bench::Value::Int:
-    return "int";
-  case bench::Value::F64:
-    return "f64";
-  case bench::Value::Bool:
-    return "bool";
-  case bench::Value::Bytes:
-    return "bytes";
-  case bench::Value::Str:
-    return "str";
-  case bench::Value::IntArray:
-    return "[int]";
-  case bench::Value::F64Array:
-    return "[f64]";
-  }
-  return "unknown value";
-}
 
 Error argError(unsigned I, const Twine &Msg) {
   return createStringError(inconvertibleErrorCode(),
@@ -177,7 +158,7 @@ Expected<kc_str *> makeStr(unsigned ArgIndex, StringRef Data) {
 
 Error convert(unsigned I, const Type *Ty, const bench::Value &V, void *Slot) {
   auto Mismatch = [&] {
-    return argError(I, "cannot pass " + valueTypeName(V) + " as " + Ty->str());
+    return argError(I, "cannot pass " + bench::valueKindName(V) + " as " + Ty->str());
   };
   switch (V.K) {
   case bench::Value::Int: {
