@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Bench/Workload.h"
+#include "Bench/ServiceInputs.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
@@ -30,6 +31,8 @@ namespace {
 
 constexpr int64_t MaxGeneratedLength = int64_t(1) << 31;
 constexpr int64_t SafeIntMax = int64_t(1) << 53;
+// zipf_ints keeps a table of `range` cumulative weights.
+constexpr int64_t MaxZipfRange = int64_t(1) << 24;
 
 Error makeError(const Twine &Msg) {
   return createStringError(inconvertibleErrorCode(), Msg);
@@ -306,9 +309,11 @@ std::vector<double> randomFloats(int64_t N, double Lo, double Hi,
   return Out;
 }
 
+} // namespace
+
 // random_bytes(n, seed): each next() output supplies 8 bytes, least
 // significant first; the last output is cut to the n bytes still missing.
-std::string randomBytes(int64_t N, uint64_t Seed) {
+std::string detail::randomBytes(int64_t N, uint64_t Seed) {
   Rng R(Seed);
   std::string Out(static_cast<size_t>(N), '\0');
   for (int64_t I = 0; I < N; I += 8) {
@@ -318,6 +323,8 @@ std::string randomBytes(int64_t N, uint64_t Seed) {
   }
   return Out;
 }
+
+namespace {
 
 // The ascii_text vocabulary: 2000 distinct pseudo-words, the same for every
 // seed, frequent (low-rank) words short:
@@ -372,6 +379,12 @@ const Vocabulary &vocabulary() {
   static const Vocabulary V;
   return V;
 }
+
+} // namespace
+
+const std::string &detail::pickWord(Rng &R) { return vocabulary().pick(R); }
+
+namespace {
 
 // ascii_text(n, seed): R = Rng(seed); Out = "";
 //   while len(Out) < n:
@@ -587,6 +600,30 @@ private:
 // Evaluating a workload
 //===----------------------------------------------------------------------===//
 
+// The (n, seed) text generators of ServiceInputs.cpp. Each stops at the first
+// unit (line, record, head) that reaches n, so the output can exceed n by one
+// unit: the length limit is checked on the result.
+std::string serviceText(GenKind G, int64_t N, uint64_t Seed) {
+  switch (G) {
+  case GenKind::Base64Text:
+    return detail::base64Text(N, Seed);
+  case GenKind::Utf8Lines:
+    return detail::utf8Lines(N, Seed);
+  case GenKind::JsonRecords:
+    return detail::jsonRecords(N, Seed);
+  case GenKind::HttpRequests:
+    return detail::httpRequests(N, Seed);
+  case GenKind::UrlPaths:
+    return detail::urlPaths(N, Seed);
+  case GenKind::TemplateText:
+    return detail::templateText(N, Seed);
+  case GenKind::FileNames:
+    return detail::fileNames(N, Seed);
+  default:
+    llvm_unreachable("not an (n, seed) text generator");
+  }
+}
+
 class ArgEvaluator {
 public:
   ArgEvaluator(const WorkloadSpec &W, const ArgSpec &A, int64_t Size)
@@ -703,6 +740,73 @@ Expected<Value> ArgEvaluator::run() {
     V.Floats = randomFloats(*N, *Lo, *Hi, uint64_t(*Seed));
     return V;
   }
+  case GenKind::Base64Text:
+  case GenKind::Utf8Lines:
+  case GenKind::JsonRecords:
+  case GenKind::HttpRequests:
+  case GenKind::UrlPaths:
+  case GenKind::TemplateText:
+  case GenKind::FileNames: {
+    Expected<int64_t> N = length(0);
+    if (!N)
+      return N.takeError();
+    Expected<int64_t> Seed = integer(1, "seed");
+    if (!Seed)
+      return Seed.takeError();
+    // These two count lines of up to ~80 characters, not characters.
+    if ((A.Gen == GenKind::UrlPaths || A.Gen == GenKind::FileNames) &&
+        *N > MaxGeneratedLength / 128)
+      return error("size " + Twine(*N) + " out of range (at most " +
+                   Twine(MaxGeneratedLength / 128) + " lines)");
+    V.K = A.Gen == GenKind::Utf8Lines ? Value::Bytes : Value::Str;
+    V.Data = serviceText(A.Gen, *N, uint64_t(*Seed));
+    if (int64_t(V.Data.size()) > MaxGeneratedLength)
+      return error("generated text longer than " + Twine(MaxGeneratedLength) +
+                   " bytes");
+    return V;
+  }
+  case GenKind::CsvInts: {
+    Expected<int64_t> Rows = length(0);
+    if (!Rows)
+      return Rows.takeError();
+    Expected<int64_t> Cols = length(1);
+    if (!Cols)
+      return Cols.takeError();
+    Expected<int64_t> Seed = integer(2, "seed");
+    if (!Seed)
+      return Seed.takeError();
+    // Each value takes at most 15 characters with its separator.
+    if (*Cols > 0 && *Rows > MaxGeneratedLength / 16 / *Cols)
+      return error("rows * cols (" + Twine(*Rows) + " * " + Twine(*Cols) +
+                   ") too large");
+    if (*Cols == 0)
+      return error("cols must be at least 1");
+    V.K = Value::Str;
+    V.Data = detail::csvInts(*Rows, *Cols, uint64_t(*Seed));
+    return V;
+  }
+  case GenKind::ZipfInts: {
+    Expected<int64_t> N = length(0);
+    if (!N)
+      return N.takeError();
+    Expected<int64_t> Range = integer(1, "range");
+    if (!Range)
+      return Range.takeError();
+    Expected<int64_t> S100 = integer(2, "s100");
+    if (!S100)
+      return S100.takeError();
+    Expected<int64_t> Seed = integer(3, "seed");
+    if (!Seed)
+      return Seed.takeError();
+    if (*Range < 1 || *Range > MaxZipfRange)
+      return error("range " + Twine(*Range) + " outside 1.." +
+                   Twine(MaxZipfRange));
+    if (*S100 < 0 || *S100 > 1000)
+      return error("s100 " + Twine(*S100) + " outside 0..1000");
+    V.K = Value::IntArray;
+    V.Ints = detail::zipfInts(*N, *Range, double(*S100) / 100, uint64_t(*Seed));
+    return V;
+  }
   case GenKind::RandomBytes:
   case GenKind::AsciiText:
   case GenKind::JsonText: {
@@ -714,7 +818,7 @@ Expected<Value> ArgEvaluator::run() {
       return Seed.takeError();
     if (A.Gen == GenKind::RandomBytes) {
       V.K = Value::Bytes;
-      V.Data = randomBytes(*N, uint64_t(*Seed));
+      V.Data = detail::randomBytes(*N, uint64_t(*Seed));
     } else if (A.Gen == GenKind::AsciiText) {
       V.K = Value::Str;
       V.Data = asciiText(*N, uint64_t(*Seed));

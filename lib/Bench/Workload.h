@@ -52,7 +52,16 @@ struct ArgExpr {
   GEN(RandomFloats, "random_floats", F64Array, 4) /* (n, lo, hi, seed) */      \
   GEN(RandomBytes, "random_bytes", Bytes, 2)      /* (n, seed) */              \
   GEN(AsciiText, "ascii_text", Str, 2)            /* (n, seed): words */       \
-  GEN(JsonText, "json_text", Str, 2)              /* (n, seed): a JSON doc */
+  GEN(JsonText, "json_text", Str, 2)              /* (n, seed): a JSON doc */ \
+  GEN(Base64Text, "base64_text", Str, 2)          /* (n, seed) */              \
+  GEN(Utf8Lines, "utf8_lines", Bytes, 2)          /* (n, seed) */              \
+  GEN(JsonRecords, "json_records", Str, 2)        /* (n, seed) */              \
+  GEN(HttpRequests, "http_requests", Str, 2)      /* (n, seed) */              \
+  GEN(UrlPaths, "url_paths", Str, 2)              /* (n, seed) */              \
+  GEN(TemplateText, "template_text", Str, 2)      /* (n, seed) */              \
+  GEN(FileNames, "file_names", Str, 2)            /* (n, seed) */              \
+  GEN(CsvInts, "csv_ints", Str, 3)                /* (rows, cols, seed) */     \
+  GEN(ZipfInts, "zipf_ints", IntArray, 4)         /* (n, range, s100, seed) */
 
 enum class GenKind : uint8_t {
 #define KC_GEN_ENUM(E, N, R, A) E,

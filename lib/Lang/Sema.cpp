@@ -1479,11 +1479,24 @@ private:
       Ok = K == TypeKind::Array && Elem == TypeKind::F64;
       break;
     case GenKind::RandomBytes:
+    case GenKind::Utf8Lines:
       Ok = K == TypeKind::Bytes;
       break;
     case GenKind::AsciiText:
     case GenKind::JsonText:
+    case GenKind::Base64Text:
+    case GenKind::JsonRecords:
+    case GenKind::HttpRequests:
+    case GenKind::UrlPaths:
+    case GenKind::TemplateText:
+    case GenKind::FileNames:
+    case GenKind::CsvInts:
       Ok = K == TypeKind::Str;
+      break;
+    case GenKind::ZipfInts:
+      Ok = K == TypeKind::Array &&
+           (Elem == TypeKind::Int || Elem == TypeKind::I32 ||
+            Elem == TypeKind::U32);
       break;
     }
     if (!Ok) {
