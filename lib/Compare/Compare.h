@@ -129,6 +129,8 @@ bool canonicalEquivalent(llvm::StringRef A, llvm::StringRef B, double Tol);
 std::string displayCanonical(llvm::StringRef Canonical, size_t Max = 60);
 
 // Reports.
+/// "12.3 ns", "4.56 us", "7.89 ms", "1.234 s".
+std::string formatTime(double Ns);
 void printTable(llvm::ArrayRef<KernelResult> Results, llvm::raw_ostream &OS);
 /// Google Benchmark's JSON schema, readable by its tools/compare.py.
 void writeBenchmarkJSON(llvm::ArrayRef<KernelResult> Results,

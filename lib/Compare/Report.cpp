@@ -13,9 +13,7 @@
 using namespace kc;
 using namespace kc::compare;
 
-namespace {
-
-std::string formatTime(double Ns) {
+std::string kc::compare::formatTime(double Ns) {
   if (Ns < 1e3)
     return llvm::formatv("{0:f1} ns", Ns).str();
   if (Ns < 1e6)
@@ -24,6 +22,8 @@ std::string formatTime(double Ns) {
     return llvm::formatv("{0:f2} ms", Ns / 1e6).str();
   return llvm::formatv("{0:f3} s", Ns / 1e9).str();
 }
+
+namespace {
 
 std::string formatInterval(const stats::Interval &I, bool Time) {
   if (Time)

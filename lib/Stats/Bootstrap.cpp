@@ -220,3 +220,55 @@ Interval steadyStateRatio(ArrayRef<ArrayRef<double>> NumExecs,
 
 } // namespace stats
 } // namespace kc
+
+namespace kc {
+namespace stats {
+
+Expected<Interval>
+bootstrapPowerLawExponent(ArrayRef<double> Sizes,
+                          ArrayRef<std::vector<double>> Samples,
+                          const BootstrapOptions &Opts) {
+  if (Sizes.size() != Samples.size())
+    return createStringError(inconvertibleErrorCode(),
+                             "power-law fit: got %zu sizes but %zu samples",
+                             Sizes.size(), Samples.size());
+  std::vector<double> Means;
+  bool AnySpread = false;
+  for (const std::vector<double> &S : Samples) {
+    Means.push_back(mean(S));
+    AnySpread |= S.size() >= 2;
+  }
+  Expected<PowerFit> Fit = fitPowerLaw(Sizes, Means);
+  if (!Fit)
+    return Fit.takeError();
+  Interval R;
+  R.Estimate = R.Low = R.High = Fit->Exponent;
+  R.Degenerate = !AnySpread;
+  if (R.Degenerate)
+    return R;
+  Random Rng(Opts.Seed);
+  std::vector<double> Exponents;
+  Exponents.reserve(Opts.Resamples);
+  std::vector<double> Resampled(Sizes.size());
+  for (unsigned I = 0; I < std::max(Opts.Resamples, 1u); ++I) {
+    for (size_t J = 0; J < Samples.size(); ++J) {
+      double Sum = 0;
+      for (size_t K = 0; K < Samples[J].size(); ++K)
+        Sum += Samples[J][Rng.below(Samples[J].size())];
+      Resampled[J] = Sum / double(Samples[J].size());
+    }
+    // Resampled means of positive times stay positive, so the fit cannot
+    // fail where the estimate's did not.
+    Expected<PowerFit> F = fitPowerLaw(Sizes, Resampled);
+    if (!F)
+      return F.takeError();
+    Exponents.push_back(F->Exponent);
+  }
+  double Alpha = 1 - Opts.Confidence;
+  R.Low = quantile(Exponents, Alpha / 2);
+  R.High = quantile(Exponents, 1 - Alpha / 2);
+  return R;
+}
+
+} // namespace stats
+} // namespace kc

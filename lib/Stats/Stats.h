@@ -63,6 +63,27 @@ struct PowerFit {
 llvm::Expected<PowerFit> fitPowerLaw(llvm::ArrayRef<double> Sizes,
                                      llvm::ArrayRef<double> Times);
 
+/// The asymptotic classes Google Benchmark's complexity report tries, in its
+/// order: O(1), O(log N), O(N), O(N log N), O(N^2), O(N^3).
+enum class Complexity { O1, OLogN, ON, ONLogN, ONSquared, ONCubed };
+/// "O(1)", "O(log N)", "O(N)", "O(N log N)", "O(N^2)", "O(N^3)".
+llvm::StringRef complexityName(Complexity C);
+/// g(N) of the class (log base 2 for the logarithmic ones).
+double complexityFunction(Complexity C, double N);
+
+/// Times ~= Coefficient * g(Sizes) for one class, by least squares through
+/// the origin. Rms is the root-mean-square residual divided by the mean
+/// time: a relative misfit, as Google Benchmark reports it (0.05 = 5%).
+struct ComplexityFit {
+  Complexity Class;
+  double Coefficient;
+  double Rms;
+};
+/// Every class fitted, best (lowest Rms) first. Same input rules as
+/// fitPowerLaw.
+llvm::Expected<std::vector<ComplexityFit>>
+fitComplexities(llvm::ArrayRef<double> Sizes, llvm::ArrayRef<double> Times);
+
 //===----------------------------------------------------------------------===//
 // Changepoints
 //===----------------------------------------------------------------------===//
@@ -240,6 +261,15 @@ Interval steadyStateInterval(llvm::ArrayRef<llvm::ArrayRef<double>> Execs,
 /// only one execution.
 Interval steadyStateRatio(llvm::ArrayRef<llvm::ArrayRef<double>> NumExecs,
                           llvm::ArrayRef<llvm::ArrayRef<double>> DenExecs,
+                          const BootstrapOptions &Opts = {});
+
+/// The growth exponent of fitPowerLaw with its interval: at each size,
+/// Samples[i] holds the independent units (one steady-state mean per process
+/// execution); each resample redraws every size's units with replacement and
+/// refits the exponent on the means. Degenerate when no size has two units.
+llvm::Expected<Interval>
+bootstrapPowerLawExponent(llvm::ArrayRef<double> Sizes,
+                          llvm::ArrayRef<std::vector<double>> Samples,
                           const BootstrapOptions &Opts = {});
 
 } // namespace stats

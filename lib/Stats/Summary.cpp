@@ -106,5 +106,78 @@ Expected<PowerFit> fitPowerLaw(ArrayRef<double> Sizes, ArrayRef<double> Times) {
   return Fit;
 }
 
+StringRef complexityName(Complexity C) {
+  switch (C) {
+  case Complexity::O1:
+    return "O(1)";
+  case Complexity::OLogN:
+    return "O(log N)";
+  case Complexity::ON:
+    return "O(N)";
+  case Complexity::ONLogN:
+    return "O(N log N)";
+  case Complexity::ONSquared:
+    return "O(N^2)";
+  case Complexity::ONCubed:
+    return "O(N^3)";
+  }
+  llvm_unreachable("unknown complexity class");
+}
+
+double complexityFunction(Complexity C, double N) {
+  switch (C) {
+  case Complexity::O1:
+    return 1;
+  case Complexity::OLogN:
+    return std::log2(N);
+  case Complexity::ON:
+    return N;
+  case Complexity::ONLogN:
+    return N * std::log2(N);
+  case Complexity::ONSquared:
+    return N * N;
+  case Complexity::ONCubed:
+    return N * N * N;
+  }
+  llvm_unreachable("unknown complexity class");
+}
+
+Expected<std::vector<ComplexityFit>> fitComplexities(ArrayRef<double> Sizes,
+                                                     ArrayRef<double> Times) {
+  // The same preconditions as the power law, so both fits describe the
+  // same points.
+  if (Expected<PowerFit> P = fitPowerLaw(Sizes, Times); !P)
+    return P.takeError();
+  double MeanTime = mean(Times);
+  std::vector<ComplexityFit> Fits;
+  for (Complexity C :
+       {Complexity::O1, Complexity::OLogN, Complexity::ON, Complexity::ONLogN,
+        Complexity::ONSquared, Complexity::ONCubed}) {
+    double SumGT = 0, SumGG = 0;
+    for (size_t I = 0; I < Sizes.size(); ++I) {
+      double G = complexityFunction(C, Sizes[I]);
+      SumGT += G * Times[I];
+      SumGG += G * G;
+    }
+    // log2(1) = 0: a class that is zero at every size fits nothing.
+    if (!(SumGG > 0))
+      continue;
+    double Coef = SumGT / SumGG;
+    double SumSq = 0;
+    for (size_t I = 0; I < Sizes.size(); ++I) {
+      double R = Times[I] - Coef * complexityFunction(C, Sizes[I]);
+      SumSq += R * R;
+    }
+    Fits.push_back(
+        {C, Coef, std::sqrt(SumSq / double(Sizes.size())) / MeanTime});
+  }
+  // Stable: on a tie the simpler class (listed first) wins.
+  std::stable_sort(Fits.begin(), Fits.end(),
+                   [](const ComplexityFit &A, const ComplexityFit &B) {
+                     return A.Rms < B.Rms;
+                   });
+  return Fits;
+}
+
 } // namespace stats
 } // namespace kc

@@ -1,14 +1,15 @@
 //===- rtcompare.cpp - One kernel on native, V8 and CPython ---------------===//
 //
-// Thin main: `rtcompare run FILE.k...` parses options into a
-// compare::Config, runs each kernel through lib/Compare and writes the
-// reports. Exit code 0 when every implementation agreed and completed, 1
+// Thin main: `rtcompare run FILE.k...` and `rtcompare sweep FILE.k
+// --sizes=...` parse options into a compare::Config, run through
+// lib/Compare and write the reports. Exit code 0 when every implementation agreed and completed, 1
 // otherwise (a DIVERGED or failed implementation, or a kernel that could not
 // run), 2 for bad usage.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Compare/Compare.h"
+#include "Compare/Sweep.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -22,17 +23,28 @@ using namespace kc;
 
 static cl::SubCommand RunCmd("run", "Run kernels on every runtime, check "
                                     "their results agree, and time them");
+static cl::SubCommand SweepCmd("sweep",
+                               "Time one kernel over a range of input sizes "
+                               "on every runtime and fit how cost grows");
+static cl::SubCommandGroup Measuring({&RunCmd, &SweepCmd});
 static cl::OptionCategory Cat("rtcompare options");
 
 static cl::list<std::string> Files(cl::Positional, cl::desc("<kernel.k>..."),
                                    cl::OneOrMore, cl::sub(RunCmd), cl::cat(Cat));
+static cl::opt<std::string> SweepFile(cl::Positional, cl::desc("<kernel.k>"),
+                                      cl::Required, cl::sub(SweepCmd),
+                                      cl::cat(Cat));
+static cl::opt<std::string>
+    Sizes("sizes",
+          cl::desc("Comma-separated workload sizes, e.g. 1k,10k,100k,1M"),
+          cl::Required, cl::sub(SweepCmd), cl::cat(Cat));
 static cl::opt<std::string>
     Runtimes("runtimes",
              cl::desc("Implementations: native, c, v8, v8-system, cpython, "
                       "js, py (default: native,v8,cpython)"),
-             cl::init("native,v8,cpython"), cl::sub(RunCmd), cl::cat(Cat));
+             cl::init("native,v8,cpython"), cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<std::string> Workload("workload", cl::desc("Workload name"),
-                                     cl::sub(RunCmd), cl::cat(Cat));
+                                     cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<std::string> Size("size", cl::desc("small, default or large"),
                                  cl::init("default"), cl::sub(RunCmd),
                                  cl::cat(Cat));
@@ -42,56 +54,56 @@ static cl::opt<bool> CheckOnly(
 static cl::opt<unsigned> Processes("processes",
                                    cl::desc("Process executions per "
                                             "implementation (default 5)"),
-                                   cl::init(5), cl::sub(RunCmd), cl::cat(Cat));
+                                   cl::init(5), cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<unsigned> Iterations(
     "iterations", cl::desc("In-process iterations per process (default 20)"),
-    cl::init(20), cl::sub(RunCmd), cl::cat(Cat));
+    cl::init(20), cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<double> MinSampleMs(
     "min-sample-ms",
     cl::desc("Least time of one timed sample; tiny kernels are batched up to "
              "it (default 5)"),
-    cl::init(5), cl::sub(RunCmd), cl::cat(Cat));
+    cl::init(5), cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<double> ProcessBudget(
     "process-budget-ms",
     cl::desc("Sampled time after which a process execution stops taking "
              "samples, at least 3 (default 2000; 0: take all iterations)"),
-    cl::init(2000), cl::sub(RunCmd), cl::cat(Cat));
+    cl::init(2000), cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<double> TimeBudget(
     "time-budget", cl::desc("Seconds per kernel after which no new process "
                             "executions start (0: none)"),
-    cl::init(0), cl::sub(RunCmd), cl::cat(Cat));
+    cl::init(0), cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<double> Timeout("timeout",
                                cl::desc("Seconds a runner process may take "
                                         "(default 300)"),
-                               cl::init(300), cl::sub(RunCmd), cl::cat(Cat));
+                               cl::init(300), cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<unsigned> MemoryLimit("memory-limit-mb",
                                      cl::desc("Data limit of a runner process "
                                               "in MiB (default 8192)"),
-                                     cl::init(8192), cl::sub(RunCmd),
+                                     cl::init(8192), cl::sub(Measuring),
                                      cl::cat(Cat));
 static cl::opt<std::string> WorkDir("work-dir",
                                     cl::desc("Where generated modules, inputs "
                                              "and logs go"),
-                                    cl::sub(RunCmd), cl::cat(Cat));
+                                    cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<std::string> JSONOut("json",
                                     cl::desc("Write Google Benchmark JSON"),
-                                    cl::sub(RunCmd), cl::cat(Cat));
+                                    cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<std::string> CSVOut("csv", cl::desc("Write CSV"),
-                                   cl::sub(RunCmd), cl::cat(Cat));
+                                   cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<std::string> Results(
     "results", cl::desc("Append one JSON line per process execution"),
-    cl::sub(RunCmd), cl::cat(Cat));
+    cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<std::string> References(
     "references", cl::desc("Directory of the hand-written references "
                            "(c/, js/, py/)"),
-    cl::sub(RunCmd), cl::cat(Cat));
+    cl::sub(Measuring), cl::cat(Cat));
 static cl::list<std::string> NodeFlags("node-flag",
                                        cl::desc("A flag for node (repeatable)"),
-                                       cl::sub(RunCmd), cl::cat(Cat));
+                                       cl::sub(Measuring), cl::cat(Cat));
 static cl::list<std::string> ModuleFor(
     "module", cl::desc("IMPL=PATH: run PATH as implementation IMPL instead of "
                        "the default module"),
-    cl::sub(RunCmd), cl::cat(Cat));
+    cl::sub(Measuring), cl::cat(Cat));
 
 static int usage(const Twine &Msg) {
   WithColor::error(errs(), "rtcompare") << Msg << "\n";
@@ -112,31 +124,17 @@ static bool writeReport(StringRef Path,
   return true;
 }
 
-int main(int argc, char **argv) {
-  InitLLVM X(argc, argv);
-  cl::HideUnrelatedOptions(Cat);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "rtcompare: one kernel on native, V8 and "
-                              "CPython\n");
-  if (!RunCmd) {
-    cl::PrintHelpMessage();
-    return 2;
-  }
-  std::string Self = sys::fs::getMainExecutable(argv[0], (void *)&usage);
-  compare::Config Cfg =
-      compare::defaultConfig(sys::path::parent_path(Self));
+/// The options run and sweep share, as a Config; an error is bad usage.
+static Expected<compare::Config> configFromOptions(StringRef ToolDir) {
+  compare::Config Cfg = compare::defaultConfig(ToolDir);
   auto Impls = compare::parseImplList(Runtimes);
   if (!Impls)
-    return usage(toString(Impls.takeError()));
+    return Impls.takeError();
   Cfg.Impls = *Impls;
-  auto SizeClass = bench::parseSizeClass(Size);
-  if (!SizeClass)
-    return usage("invalid --size '" + Size + "' (small, default, large)");
-  Cfg.Size = *SizeClass;
   Cfg.Workload = Workload;
   if (Processes == 0 || Iterations == 0)
-    return usage("--processes and --iterations must be at least 1");
-  Cfg.CheckOnly = CheckOnly;
+    return createStringError(inconvertibleErrorCode(),
+                             "--processes and --iterations must be at least 1");
   Cfg.Processes = Processes;
   Cfg.Iterations = Iterations;
   Cfg.MinSampleNs = static_cast<uint64_t>(MinSampleMs * 1e6);
@@ -153,10 +151,62 @@ int main(int argc, char **argv) {
   for (const std::string &M : ModuleFor) {
     auto [Name, Path] = StringRef(M).split('=');
     auto K = compare::parseImplList(Name);
-    if (!K || K->size() != 1 || Path.empty())
-      return usage("--module takes IMPL=PATH, got '" + M + "'");
+    if (!K || K->size() != 1 || Path.empty()) {
+      if (!K)
+        consumeError(K.takeError());
+      return createStringError(inconvertibleErrorCode(),
+                               "--module takes IMPL=PATH, got '" + M + "'");
+    }
     Cfg.ModuleOverrides.emplace_back(K->front(), Path.str());
   }
+  return Cfg;
+}
+
+static int runSweep(const compare::Config &Cfg) {
+  auto SizeList = compare::parseSizeList(Sizes);
+  if (!SizeList)
+    return usage(toString(SizeList.takeError()));
+  auto R = compare::runSweep(SweepFile, Cfg, *SizeList, errs());
+  if (!R) {
+    WithColor::error(errs(), "rtcompare")
+        << SweepFile << ": " << toString(R.takeError()) << "\n";
+    return 1;
+  }
+  compare::printSweep(*R, outs());
+  bool Ok = R->ok();
+  if (!JSONOut.empty())
+    Ok &= writeReport(JSONOut, [&](raw_ostream &OS) {
+      compare::writeSweepJSON(*R, OS);
+    });
+  if (!CSVOut.empty())
+    Ok &= writeReport(CSVOut,
+                      [&](raw_ostream &OS) { compare::writeSweepCSV(*R, OS); });
+  return Ok ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM X(argc, argv);
+  cl::HideUnrelatedOptions(Cat);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "rtcompare: one kernel on native, V8 and "
+                              "CPython\n");
+  if (!RunCmd && !SweepCmd) {
+    cl::PrintHelpMessage();
+    return 2;
+  }
+  std::string Self = sys::fs::getMainExecutable(argv[0], (void *)&usage);
+  auto Configured = configFromOptions(sys::path::parent_path(Self));
+  if (!Configured)
+    return usage(toString(Configured.takeError()));
+  compare::Config Cfg = std::move(*Configured);
+  if (SweepCmd)
+    return runSweep(Cfg);
+
+  auto SizeClass = bench::parseSizeClass(Size);
+  if (!SizeClass)
+    return usage("invalid --size '" + Size + "' (small, default, large)");
+  Cfg.Size = *SizeClass;
+  Cfg.CheckOnly = CheckOnly;
 
   std::vector<compare::KernelResult> Done;
   bool Ok = true;
