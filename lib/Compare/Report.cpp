@@ -1,6 +1,7 @@
 //===- Report.cpp - rtcompare's table, JSON and CSV -----------------------===//
 
 #include "Compare/Compare.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Process.h"
@@ -54,15 +55,15 @@ std::string runtimeLabel(const ImplResult &I) {
 
 /// Per pair (kernelc's implementation / its reference, and each runtime /
 /// native): the geometric mean of the per-kernel ratios over the kernels
-/// where both ran, and the kernel with the largest ratio.
+/// where both ran, and the kernels with the largest ratios. With references,
+/// first a matrix of kernelc's ratios to them, one row per kernel.
 void printGeomeans(llvm::ArrayRef<KernelResult> Results, llvm::raw_ostream &OS) {
   if (Results.size() < 2)
     return;
   struct Pair {
     std::string Label;
     std::vector<double> Ratios;
-    std::string Worst;
-    double WorstRatio = 0;
+    std::vector<std::pair<double, std::string>> ByKernel;
   };
   std::map<std::string, Pair> Pairs;
   auto Add = [&](const std::string &Label, const std::string &Kernel,
@@ -70,32 +71,68 @@ void printGeomeans(llvm::ArrayRef<KernelResult> Results, llvm::raw_ostream &OS) 
     Pair &P = Pairs[Label];
     P.Label = Label;
     P.Ratios.push_back(Ratio);
-    if (Ratio > P.WorstRatio) {
-      P.WorstRatio = Ratio;
-      P.Worst = Kernel;
-    }
+    P.ByKernel.emplace_back(Ratio, Kernel);
   };
+  // kernelc / reference ratios per kernel, columns in report order.
+  std::vector<ImplKind> RefColumns;
   for (const KernelResult &K : Results)
     for (const ImplResult &I : K.Impls) {
-      if (I.RatioToReference)
+      if (I.RatioToReference) {
+        if (!llvm::is_contained(RefColumns, I.Kind))
+          RefColumns.push_back(I.Kind);
         Add("kernelc " + implName(I.Kind).str() + " / " +
                 implName(*referenceOf(I.Kind)).str() + " reference",
             K.Kernel, I.RatioToReference->Estimate);
+      }
       if (I.RatioToNative && I.Kind != ImplKind::Native)
         Add(implName(I.Kind).str() + " / native", K.Kernel,
             I.RatioToNative->Estimate);
     }
   if (Pairs.empty())
     return;
+  if (!RefColumns.empty()) {
+    llvm::sort(RefColumns);
+    OS << "\nkernelc / hand-written reference, per kernel (1.00 = as fast; "
+          "above 1 = kernelc slower):\n";
+    OS << llvm::formatv("  {0,-18}", "kernel");
+    for (ImplKind C : RefColumns)
+      OS << llvm::formatv(" {0,12}", (implName(C) + "/" +
+                                      implName(*referenceOf(C)))
+                                         .str());
+    OS << "\n";
+    for (const KernelResult &K : Results) {
+      OS << llvm::formatv("  {0,-18}", K.Kernel);
+      for (ImplKind C : RefColumns) {
+        auto It = llvm::find_if(K.Impls, [&](const ImplResult &I) {
+          return I.Kind == C && I.RatioToReference;
+        });
+        OS << llvm::formatv(" {0,12}",
+                            It == K.Impls.end()
+                                ? std::string("-")
+                                : llvm::formatv("{0:f2}",
+                                                It->RatioToReference->Estimate)
+                                      .str());
+      }
+      OS << "\n";
+    }
+  }
   OS << "\ngeometric means of per-kernel ratios [95% bootstrap interval over "
         "kernels]:\n";
-  for (const auto &KV : Pairs) {
-    const Pair &P = KV.second;
+  for (auto &KV : Pairs) {
+    Pair &P = KV.second;
     stats::Interval G = stats::bootstrapGeometricMean(P.Ratios);
+    llvm::sort(P.ByKernel, [](const auto &A, const auto &B) {
+      return A.first > B.first;
+    });
+    std::string Worst;
+    for (size_t I = 0; I < P.ByKernel.size() && I < 3; ++I)
+      Worst += llvm::formatv("{0}{1} ({2:f2})", I ? ", " : "",
+                             P.ByKernel[I].second, P.ByKernel[I].first)
+                   .str();
     OS << llvm::formatv("  {0,-32} {1:f3} [{2:f3}, {3:f3}] over {4} kernels; "
-                        "worst {5} ({6:f3})\n",
+                        "worst {5}\n",
                         P.Label, G.Estimate, G.Low, G.High, P.Ratios.size(),
-                        P.Worst, P.WorstRatio);
+                        Worst);
   }
 }
 
