@@ -236,6 +236,18 @@ private:
     case Op::StrFromInt: return sig(N, S, {Int});
     case Op::StrParseInt: return sig(N, Int, {S});
     case Op::StrFromCode: return sig(N, S, {Int});
+    case Op::StrFind: return sig(N, Int, {S, S, Int});
+    case Op::StrStartsWith: return sig(N, B, {S, S, Int});
+    case Op::StrSplit:
+      if (!N.Ty || N.Ty->Kind != TK::Array || N.Ty->Elem->Kind != S)
+        return fail(&N, "result is not a [str]");
+      return sig(N, TK::Array, {S, S});
+    case Op::StrLower: return sig(N, S, {S});
+    case Op::StrJoin:
+      if (N.Operands.size() != 2 || !is(N, 0, TK::Array) ||
+          N.operand(0)->Ty->Elem->Kind != S)
+        return fail(&N, "expects a [str] and a str");
+      return sig(N, S, {TK::Array, S});
     case Op::BytesLen: return sig(N, Int, {By});
     case Op::BytesAt: return sig(N, Int, {By, Int});
     case Op::BytesSlice: return sig(N, By, {By, Int, Int});

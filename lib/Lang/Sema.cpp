@@ -76,6 +76,7 @@ private:
     return llvm::StringSwitch<bool>(N)
         .Cases("i32", "u32", "int", "f64", "min", "max", "abs", true)
         .Cases("sqrt", "floor", "len", "str", "parse_int", "chr", "array", true)
+        .Case("join", true)
         .Default(false);
   }
   static bool isTypeName(llvm::StringRef N) {
@@ -1288,6 +1289,20 @@ private:
       return make(IsParse ? Op::StrParseInt : Op::StrFromCode,
                   IsParse ? Ctx.getInt() : Ctx.getStr(), E.Loc, {A});
     }
+    if (Name == "join") {
+      if (!argCount(E, 2, Name))
+        return nullptr;
+      Type *Parts = Ctx.getArray(Ctx.getStr());
+      Node *P = lowerExpr(*E.Args[0], Parts);
+      Node *Sep = lowerExpr(*E.Args[1], Ctx.getStr());
+      bool Ok =
+          expectType(P, Parts, startOf(*E.Args[0]), "in argument 1 of 'join'");
+      Ok &= expectType(Sep, Ctx.getStr(), startOf(*E.Args[1]),
+                       "in argument 2 of 'join'");
+      if (!Ok)
+        return nullptr;
+      return make(Op::StrJoin, Ctx.getStr(), E.Loc, {P, Sep});
+    }
     if (Name == "array") {
       if (!argCount(E, 2, Name))
         return nullptr;
@@ -1334,6 +1349,25 @@ private:
     return C;
   }
 
+  /// s.find(sub, start) and s.starts_with(p, at).
+  Node *lowerStrSearch(const ast::Expr &E, Node *Obj) {
+    llvm::StringRef Name = E.Name;
+    if (!argCount(E, 2, Name))
+      return nullptr;
+    Node *Sub = lowerExpr(*E.Args[1], Ctx.getStr());
+    Node *Start = lowerExpr(*E.Args[2], Ctx.getInt());
+    bool Ok = expectType(Sub, Ctx.getStr(), startOf(*E.Args[1]),
+                         "in argument 1 of '" + Name + "'");
+    Ok &= expectType(Start, Ctx.getInt(), startOf(*E.Args[2]),
+                     "in argument 2 of '" + Name + "'");
+    if (!Ok)
+      return nullptr;
+    bool IsFind = Name == "find";
+    return make(IsFind ? Op::StrFind : Op::StrStartsWith,
+                IsFind ? Ctx.getInt() : Ctx.getBool(), E.Loc,
+                {Obj, Sub, Start});
+  }
+
   Node *lowerMethod(const ast::Expr &E, Type *Hint, bool AsStatement) {
     Node *Obj = lowerExpr(*E.Args[0], nullptr);
     if (!Obj)
@@ -1365,6 +1399,24 @@ private:
       }
       return Bad();
     case TypeKind::Str:
+      if (Name == "find" || Name == "starts_with")
+        return lowerStrSearch(E, Obj);
+      if (Name == "split") {
+        if (!argCount(E, 1, Name))
+          return nullptr;
+        Node *Sep = lowerExpr(*E.Args[1], Ctx.getStr());
+        if (!expectType(Sep, Ctx.getStr(), startOf(*E.Args[1]),
+                        "in the argument of 'split'"))
+          return nullptr;
+        return make(Op::StrSplit, Ctx.getArray(Ctx.getStr()), E.Loc,
+                    {Obj, Sep});
+      }
+      if (Name == "lower") {
+        if (!argCount(E, 0, Name))
+          return nullptr;
+        return make(Op::StrLower, T, E.Loc, {Obj});
+      }
+      [[fallthrough]];
     case TypeKind::Bytes: {
       if (Name != "slice")
         return Bad();

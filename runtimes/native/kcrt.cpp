@@ -252,6 +252,66 @@ const OneChar OneChars[128] = {
 #undef KC_ONE
 // clang-format on
 
+// The empty string, shared like the one-character ones: split's empty pieces
+// and join's empty result allocate nothing.
+const OneChar EmptyStr = {0, {}};
+
+inline kc_str *emptyStr() {
+  return reinterpret_cast<kc_str *>(const_cast<OneChar *>(&EmptyStr));
+}
+
+// memcpy for the short strings split and join copy most (words, fields):
+// up to 16 bytes with two overlapping loads and stores, which costs less
+// than the call and dispatch of a library memcpy.
+inline void copyBytes(char *D, const char *S, size_t N) {
+  if (N > 16) {
+    std::memcpy(D, S, N);
+  } else if (N >= 8) {
+    uint64_t A, B;
+    std::memcpy(&A, S, 8);
+    std::memcpy(&B, S + N - 8, 8);
+    std::memcpy(D, &A, 8);
+    std::memcpy(D + N - 8, &B, 8);
+  } else if (N >= 4) {
+    uint32_t A, B;
+    std::memcpy(&A, S, 4);
+    std::memcpy(&B, S + N - 4, 4);
+    std::memcpy(D, &A, 4);
+    std::memcpy(D + N - 4, &B, 4);
+  } else if (N) {
+    D[0] = S[0];
+    D[N / 2] = S[N / 2];
+    D[N - 1] = S[N - 1];
+  }
+}
+
+// A piece [B, E) of a string, as a string of its own.
+inline kc_str *piece(const char *B, const char *E) {
+  if (B == E)
+    return emptyStr();
+  kc_str *S = newStr(E - B);
+  copyBytes(S->data, B, size_t(E - B));
+  return S;
+}
+
+// The first occurrence of Needle (NeedleLen >= 1) beginning in [P, Last],
+// or null. memchr finds candidates for the first byte (SIMD in glibc, so
+// text without it is skipped many bytes at a time); memcmp checks the rest.
+inline const char *search(const char *P, const char *Last, const char *Needle,
+                          int64_t NeedleLen) {
+  const char First = Needle[0];
+  const size_t Rest = size_t(NeedleLen - 1);
+  while (P <= Last) {
+    P = static_cast<const char *>(std::memchr(P, First, size_t(Last - P) + 1));
+    if (!P)
+      return nullptr;
+    if (Rest == 0 || std::memcmp(P + 1, Needle + 1, Rest) == 0)
+      return P;
+    ++P;
+  }
+  return nullptr;
+}
+
 //===----------------------------------------------------------------------===//
 // Maps
 //===----------------------------------------------------------------------===//
@@ -616,6 +676,112 @@ kc_str *kc_str_from_code(int64_t code, int32_t line) {
   return reinterpret_cast<kc_str *>(const_cast<OneChar *>(&OneChars[code]));
 }
 
+int64_t kc_str_find(const kc_str *s, const kc_str *sub, int64_t start,
+                    int32_t line) {
+  // One unsigned comparison also rejects a negative start.
+  if (KC_UNLIKELY(uint64_t(start) > uint64_t(s->len)))
+    kc_trap(KC_TRAP_INDEX, line);
+  int64_t N = sub->len;
+  if (N == 0)
+    return start;
+  if (N > s->len - start)
+    return -1;
+  const char *Hit =
+      search(s->data + start, s->data + (s->len - N), sub->data, N);
+  return Hit ? Hit - s->data : -1;
+}
+
+kc_array *kc_str_split(const kc_str *s, const kc_str *sep, int32_t line) {
+  int64_t N = sep->len;
+  if (KC_UNLIKELY(N == 0))
+    kc_trap(KC_TRAP_EMPTY_SEPARATOR, line);
+  // Room for 8 pieces up front (most splits are short), doubling after.
+  kc_array *A = kc_array_new(8, int64_t(sizeof(kc_str *)), line);
+  A->len = 0;
+  auto Push = [A](kc_str *Piece) {
+    if (KC_UNLIKELY(A->len == A->cap))
+      kc_array_reserve_one(A, int64_t(sizeof(kc_str *)));
+    static_cast<kc_str **>(A->data)[A->len++] = Piece;
+  };
+  const char *Begin = s->data, *End = s->data + s->len;
+  const char *Piece = Begin;
+  if (s->len >= N) {
+    const char *Last = End - N;
+    for (const char *Hit; (Hit = search(Piece, Last, sep->data, N));) {
+      Push(piece(Piece, Hit));
+      Piece = Hit + N;
+    }
+  }
+  // No separator at all: the one piece is s itself (strings are immutable).
+  Push(Piece == Begin ? const_cast<kc_str *>(s) : piece(Piece, End));
+  return A;
+}
+
+kc_str *kc_str_lower(const kc_str *s) {
+  const char *P = s->data;
+  const int64_t Len = s->len;
+  // Find the first upper-case letter eight bytes at a time. Per byte b of
+  // the word, with x = b & 0x7f: x + 0x3f has its top bit set iff x >= 'A',
+  // x + 0x25 iff x > 'Z' (no carry crosses bytes); bytes >= 0x80 are not
+  // letters. Most text to lower-case is mostly lower-case already.
+  constexpr uint64_t Ones = 0x0101010101010101ULL;
+  int64_t I = 0;
+  for (; I + 8 <= Len; I += 8) {
+    uint64_t W;
+    std::memcpy(&W, P + I, 8);
+    uint64_t X = W & (0x7f * Ones);
+    uint64_t Upper =
+        (X + 0x3f * Ones) & ~(X + 0x25 * Ones) & ~W & (0x80 * Ones);
+    if (Upper)
+      break;
+  }
+  auto IsUpper = [](unsigned char C) { return unsigned(C - 'A') <= 25u; };
+  while (I < Len && !IsUpper((unsigned char)P[I]))
+    ++I;
+  if (I == Len)
+    return const_cast<kc_str *>(s); // nothing to change
+  kc_str *R = newStr(Len);
+  std::memcpy(R->data, P, size_t(I));
+  // Branch-free, so the compiler vectorizes it.
+  for (; I < Len; ++I) {
+    unsigned char C = (unsigned char)P[I];
+    R->data[I] = char(C | (IsUpper(C) ? 0x20 : 0));
+  }
+  return R;
+}
+
+kc_str *kc_str_join(const kc_array *parts, const kc_str *sep) {
+  const int64_t N = parts->len;
+  kc_str *const *Parts = static_cast<kc_str *const *>(parts->data);
+  if (N == 0)
+    return emptyStr();
+  if (N == 1)
+    return Parts[0];
+  // The length once, then one allocation and one copy of every byte.
+  int64_t Total;
+  if (__builtin_mul_overflow(sep->len, N - 1, &Total))
+    outOfMemory();
+  for (int64_t I = 0; I < N; ++I)
+    if (__builtin_add_overflow(Total, Parts[I]->len, &Total))
+      outOfMemory();
+  kc_str *R = newStr(Total);
+  char *Out = R->data;
+  copyBytes(Out, Parts[0]->data, size_t(Parts[0]->len));
+  Out += Parts[0]->len;
+  const int64_t SepLen = sep->len;
+  for (int64_t I = 1; I < N; ++I) {
+    if (SepLen == 1)
+      *Out++ = sep->data[0]; // the common case
+    else {
+      copyBytes(Out, sep->data, size_t(SepLen));
+      Out += SepLen;
+    }
+    copyBytes(Out, Parts[I]->data, size_t(Parts[I]->len));
+    Out += Parts[I]->len;
+  }
+  return R;
+}
+
 //===----------------------------------------------------------------------===//
 // Arrays
 //===----------------------------------------------------------------------===//
@@ -776,6 +942,10 @@ const kc_runtime_symbol *kc_runtime_symbols(void) {
       KC_SYMBOL(kc_str_from_int),
       KC_SYMBOL(kc_str_parse_int),
       KC_SYMBOL(kc_str_from_code),
+      KC_SYMBOL(kc_str_find),
+      KC_SYMBOL(kc_str_split),
+      KC_SYMBOL(kc_str_lower),
+      KC_SYMBOL(kc_str_join),
       KC_SYMBOL(kc_array_new),
       KC_SYMBOL(kc_array_reserve_one),
       KC_SYMBOL(kc_map_new),

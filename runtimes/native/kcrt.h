@@ -35,7 +35,8 @@ extern "C" {
   X(KC_TRAP_SLICE, "slice bounds out of range")                                \
   X(KC_TRAP_CHAR_CODE, "character code outside 0..127")                        \
   X(KC_TRAP_MAP_MODIFIED, "map modified during iteration")                     \
-  X(KC_TRAP_OUT_OF_MEMORY, "out of memory")
+  X(KC_TRAP_OUT_OF_MEMORY, "out of memory")                                    \
+  X(KC_TRAP_EMPTY_SEPARATOR, "empty separator in split")
 
 enum kc_trap_kind {
 #define KC_TRAP_ENUM(E, M) E,
@@ -106,6 +107,21 @@ bool kc_str_equal(const kc_str *a, const kc_str *b);
 kc_str *kc_str_from_int(int64_t value);
 int64_t kc_str_parse_int(const kc_str *s, int32_t line);
 kc_str *kc_str_from_code(int64_t code, int32_t line);
+/* The least i >= start where sub occurs in s, or -1; an empty sub is found
+ * at start. Traps (KC_TRAP_INDEX) unless 0 <= start <= s->len. */
+int64_t kc_str_find(const kc_str *s, const kc_str *sub, int64_t start,
+                    int32_t line);
+/* A new array of kc_str * (element size 8): the pieces of s between the
+ * non-overlapping occurrences of sep, left to right. Every piece is a
+ * string of its own (a kc_str holds its bytes, so it cannot share s's),
+ * except that a piece equal to the whole of s is s itself. Traps
+ * (KC_TRAP_EMPTY_SEPARATOR) when sep is empty. */
+kc_array *kc_str_split(const kc_str *s, const kc_str *sep, int32_t line);
+/* s with A-Z mapped to a-z; s itself when it has no upper-case letter. */
+kc_str *kc_str_lower(const kc_str *s);
+/* The elements of parts (kc_str *) with sep between them; a one-element
+ * array gives its element itself. */
+kc_str *kc_str_join(const kc_array *parts, const kc_str *sep);
 
 /* --- arrays --- */
 kc_array *kc_array_new(int64_t len, int64_t elem_size, int32_t line);

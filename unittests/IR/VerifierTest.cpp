@@ -96,6 +96,32 @@ TEST(VerifierTest, ForeignLocalAndExpressionAsStatement) {
   EXPECT_NE(Msg.find("expression op used as a statement"), std::string::npos) << Msg;
 }
 
+TEST(VerifierTest, StringBuiltinTypes) {
+  Fixture X(&Context::getStr);
+  Context &C = X.M.Ctx;
+  Node *S = C.create(Op::StrConst, C.getStr(), {});
+  // join of an [int], and split typed as str instead of [str].
+  Node *Ints = C.create(Op::ArrayLit, C.getArray(C.getInt()), {}, {X.intc(1)});
+  X.ret(C.create(Op::StrJoin, C.getStr(), {}, {Ints, S}));
+  X.F->Body->Stmts.push_back(
+      C.create(Op::Eval, C.getVoid(), {},
+               {C.create(Op::StrSplit, C.getStr(), {}, {S, S})}));
+  // find with an i32 start.
+  X.F->Body->Stmts.push_back(
+      C.create(Op::Eval, C.getVoid(), {},
+               {C.create(Op::StrFind, C.getInt(), {}, {S, S, X.i32c(0)})}));
+  std::string Msg = X.verifyMessage();
+  EXPECT_NE(Msg.find("str.join at line 0: expects a [str] and a str"),
+            std::string::npos)
+      << Msg;
+  EXPECT_NE(Msg.find("str.split at line 0: result is not a [str]"),
+            std::string::npos)
+      << Msg;
+  EXPECT_NE(Msg.find("str.find at line 0: operand 2 has type i32"),
+            std::string::npos)
+      << Msg;
+}
+
 TEST(VerifierTest, EveryOpHasANameAndClass) {
   for (unsigned I = 0; I < numOps(); ++I) {
     Op O = static_cast<Op>(I);

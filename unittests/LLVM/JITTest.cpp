@@ -882,6 +882,78 @@ TEST(LLVMJITTest, Strings) {
   }
 }
 
+TEST(LLVMJITTest, FindStartsWithSplitLowerJoin) {
+  // fn f(s: str, p: str, i: int) -> str {
+  //   let at = s.find(p, 0);                  -- line 40
+  //   let starts = s.starts_with(p, i);       -- line 41 (inline memcmp)
+  //   let parts = s.split(p);                 -- line 42
+  //   return str(at) + "," + (starts ? "T" : "F") + "," + str(len(parts))
+  //          + "," + join(parts, "|").lower();
+  // }
+  for (unsigned Opt : OptLevels) {
+    TestModule T;
+    kir::Function *F = T.function(
+        "f", {{"s", T.strT()}, {"p", T.strT()}, {"i", T.intT()}}, T.strT());
+    T.setEntry(F);
+    FnBuilder B(T, F);
+    kir::Type *Parts = T.M.Ctx.getArray(T.strT());
+    auto Cat = [&](Node *A, Node *Bn) {
+      return B.node(Op::StrConcat, T.strT(), {A, Bn});
+    };
+    auto Str = [&](Node *N) { return B.node(Op::StrFromInt, T.strT(), {N}); };
+    Node *S = B.get(B.param(0)), *P = B.get(B.param(1));
+    kir::Local *At = B.at(40).var(
+        "at", B.node(Op::StrFind, T.intT(), {S, P, B.cint(0)}), false);
+    kir::Local *Starts = B.at(41).var(
+        "starts",
+        B.node(Op::StrStartsWith, T.boolT(),
+               {B.get(B.param(0)), B.get(B.param(1)), B.get(B.param(2))}),
+        false);
+    kir::Local *Pieces = B.at(42).var(
+        "parts",
+        B.node(Op::StrSplit, Parts, {B.get(B.param(0)), B.get(B.param(1))}),
+        false);
+    B.at(43);
+    kir::Local *Flag = B.var("flag", B.cstr("F"));
+    B.ifElse(B.get(Starts), [&] { B.set(Flag, B.cstr("T")); });
+    Node *Joined = B.node(Op::StrJoin, T.strT(), {B.get(Pieces), B.cstr("|")});
+    Node *Res = Cat(Cat(Str(B.get(At)), B.cstr(",")), B.get(Flag));
+    Res = Cat(Cat(Res, B.cstr(",")),
+              Str(B.node(Op::ArrayLen, T.intT(), {B.get(Pieces)})));
+    Res = Cat(Cat(Res, B.cstr(",")), B.node(Op::StrLower, T.strT(), {Joined}));
+    B.ret(Res);
+    auto K = jit(T, Opt);
+    ASSERT_TRUE(K);
+    auto Run = [&](const std::string &Sv, const std::string &Pv, int64_t I,
+                   Outcome *O = nullptr) {
+      kc_str *Got = nullptr;
+      Outcome Out = invoke(*K, &Got, makeStr(Sv), makeStr(Pv), I);
+      if (O)
+        *O = Out;
+      if (Out.Trap || !Got)
+        return std::string("<trap>");
+      return std::string(Got->data, size_t(Got->len));
+    };
+    EXPECT_EQ(Run("a,B,,c", ",", 0), "1,F,4,a|b||c");
+    EXPECT_EQ(Run("a,B,,c", ",", 3), "1,T,4,a|b||c");
+    EXPECT_EQ(Run("a,B,,c", ",", 6), "1,F,4,a|b||c"); // at == len
+    EXPECT_EQ(Run("abc", "abcd", 0), "-1,F,1,abc");   // runs past the end
+    EXPECT_EQ(Run("xABC", "C", 3), "3,T,2,xab|");
+    EXPECT_EQ(Run("xABC", "BC", 2), "2,T,2,xa|");
+    EXPECT_EQ(Run("xABC", "BC", 1), "2,F,2,xa|");
+    Outcome O;
+    EXPECT_EQ(Run("a,B,,c", ",", 7, &O), "<trap>");
+    EXPECT_TRUE(O.trapped(KC_TRAP_INDEX));
+    EXPECT_EQ(O.Line, 41);
+    EXPECT_EQ(Run("a,B,,c", ",", -1, &O), "<trap>");
+    EXPECT_TRUE(O.trapped(KC_TRAP_INDEX));
+    EXPECT_EQ(O.Line, 41);
+    EXPECT_EQ(Run("abc", "", 1, &O), "<trap>"); // find and starts_with: fine
+    EXPECT_TRUE(O.trapped(KC_TRAP_EMPTY_SEPARATOR));
+    EXPECT_EQ(O.Line, 42);
+  }
+}
+
 TEST(LLVMJITTest, ControlFlow) {
   // fn f(n: int) -> int {
   //   var s = 0; var i = 0;

@@ -117,6 +117,42 @@ TEST(SemaTest, MapsAndMethods) {
                        "expected int, found str"));
 }
 
+TEST(SemaTest, StringBuiltins) {
+  Checked C = check("fn f(s: str) -> str {\n"
+                    "  let parts = s.lower().split(\",\");\n"
+                    "  if s.starts_with(\"a\", 0) && s.find(\"b\", 1) >= 0 {\n"
+                    "    return join(parts, \"\");\n"
+                    "  }\n"
+                    "  return join([\"x\", \"y\"], \"-\") + join([], \"\");\n"
+                    "}");
+  ASSERT_TRUE(C.M) << C.Errors;
+  EXPECT_FALSE(kir::verify(*C.M));
+  EXPECT_TRUE(hasError(check("fn f(s: str) -> int { return s.find(1, 0); }"),
+                       "s.k:1:37: error: type mismatch in argument 1 of "
+                       "'find': expected str, found int"));
+  EXPECT_TRUE(hasError(
+      check("fn f(s: str) -> bool { return s.starts_with(\"a\", 1.0); }"),
+      "type mismatch in argument 2 of 'starts_with': "
+      "expected int, found f64"));
+  EXPECT_TRUE(hasError(check("fn f(s: str) -> int { return s.find(\"a\"); }"),
+                       "'find' takes 2 arguments, 1 given"));
+  EXPECT_TRUE(hasError(check("fn f(s: str) -> [str] { return s.split(); }"),
+                       "'split' takes 1 argument, 0 given"));
+  EXPECT_TRUE(hasError(check("fn f(s: str) -> str { return s.lower(1); }"),
+                       "'lower' takes 0 arguments, 1 given"));
+  EXPECT_TRUE(hasError(check("fn f(b: bytes) -> bytes { return b.lower(); }"),
+                       "type bytes has no method 'lower'"));
+  EXPECT_TRUE(
+      hasError(check("fn f(xs: [int]) -> str { return join(xs, \",\"); }"),
+               "type mismatch in argument 1 of 'join': expected "
+               "[str], found [int]"));
+  EXPECT_TRUE(hasError(check("fn f() -> str { return join([1], \",\"); }"),
+                       "type mismatch in the array element: expected str, "
+                       "found int"));
+  EXPECT_TRUE(hasError(check("fn join(a: int) -> int { return a; }"),
+                       "'join' is a built-in name"));
+}
+
 TEST(SemaTest, ReservedAndDuplicateNames) {
   EXPECT_TRUE(hasError(check("fn len(x: int) -> int { return x; }"), "built-in name"));
   EXPECT_TRUE(hasError(check("fn kc_alloc() { }"), "reserved for the runtime"));

@@ -356,6 +356,167 @@ TEST_F(KcrtTest, StrFromCode) {
             KC_TRAP_CHAR_CODE + 1);
 }
 
+TEST_F(KcrtTest, StrFind) {
+  static kc_str *S;
+  S = str("abcabcab");
+  auto Find = [](const char *Sub, int64_t Start) {
+    return kc_str_find(S, str(Sub), Start, 1);
+  };
+  EXPECT_EQ(Find("a", 0), 0);
+  EXPECT_EQ(Find("a", 1), 3);
+  EXPECT_EQ(Find("cab", 0), 2);
+  EXPECT_EQ(Find("cab", 3), 5);
+  EXPECT_EQ(Find("cab", 6), -1);
+  EXPECT_EQ(Find("ab", 6), 6); // a match that ends at the end
+  EXPECT_EQ(Find("abcabcab", 0), 0);
+  EXPECT_EQ(Find("abcabcabc", 0), -1); // longer than s
+  EXPECT_EQ(Find("b", 8), -1);
+  EXPECT_EQ(Find("x", 0), -1);
+  EXPECT_EQ(Find("ac", 0), -1); // the first byte occurs, the rest never
+  // An empty sub is found at start, the end included.
+  EXPECT_EQ(Find("", 0), 0);
+  EXPECT_EQ(Find("", 5), 5);
+  EXPECT_EQ(Find("", 8), 8);
+  EXPECT_EQ(kc_str_find(str(""), str(""), 0, 1), 0);
+  EXPECT_EQ(kc_str_find(str(""), str("a"), 0, 1), -1);
+  // Not NUL-terminated, and NUL is an ordinary byte: only len counts.
+  kc_str *T = kc_str_from("xa\0bxyz", 5);
+  EXPECT_EQ(kc_str_find(T, kc_str_from("\0b", 2), 0, 1), 2);
+  EXPECT_EQ(kc_str_find(T, str("xy"), 0, 1), -1);
+  int32_t Line = 0;
+  EXPECT_EQ(invoke([] { kc_str_find(S, str("a"), 9, 41); }, &Line),
+            KC_TRAP_INDEX + 1);
+  EXPECT_EQ(Line, 41);
+  EXPECT_EQ(invoke([] { kc_str_find(S, str(""), -1, 1); }), KC_TRAP_INDEX + 1);
+  EXPECT_EQ(invoke([] { kc_str_find(S, str("a"), INT64_MIN, 1); }),
+            KC_TRAP_INDEX + 1);
+}
+
+std::vector<std::string> pieces(const kc_array *A) {
+  std::vector<std::string> V;
+  for (int64_t I = 0; I < A->len; ++I)
+    V.push_back(text(static_cast<kc_str *const *>(A->data)[I]));
+  return V;
+}
+
+TEST_F(KcrtTest, StrSplit) {
+  using V = std::vector<std::string>;
+  auto Split = [](const char *S, const char *Sep) {
+    return pieces(kc_str_split(str(S), str(Sep), 1));
+  };
+  EXPECT_EQ(Split("a,b,c", ","), (V{"a", "b", "c"}));
+  EXPECT_EQ(Split("a,,b", ","), (V{"a", "", "b"}));
+  EXPECT_EQ(Split("", ","), (V{""}));
+  EXPECT_EQ(Split(",", ","), (V{"", ""}));
+  EXPECT_EQ(Split(",a,", ","), (V{"", "a", ""}));
+  EXPECT_EQ(Split("abc", ","), (V{"abc"}));
+  EXPECT_EQ(Split("a::b:::c", "::"), (V{"a", "b", ":c"}));
+  // Occurrences do not overlap and are taken from the left.
+  EXPECT_EQ(Split("aaa", "aa"), (V{"", "a"}));
+  EXPECT_EQ(Split("aaaa", "aa"), (V{"", "", ""}));
+  EXPECT_EQ(Split("ab", "abc"), (V{"ab"}));
+  // Without a separator, the one piece is the string itself.
+  kc_str *S = str("no separator");
+  kc_array *One = kc_str_split(S, str(","), 1);
+  ASSERT_EQ(One->len, 1);
+  EXPECT_EQ(static_cast<kc_str **>(One->data)[0], S);
+  // Many pieces: the array grows past its first capacity.
+  std::string Long;
+  V Want;
+  for (int I = 0; I < 1000; ++I) {
+    Long += (I ? " " : "") + std::to_string(I);
+    Want.push_back(std::to_string(I));
+  }
+  kc_array *Many = kc_str_split(str(Long.c_str()), str(" "), 1);
+  EXPECT_EQ(pieces(Many), Want);
+  EXPECT_GE(Many->cap, Many->len);
+  // The result is an ordinary array: a push after a split works.
+  kc_array_reserve_one(Many, 8);
+  static_cast<kc_str **>(Many->data)[Many->len++] = str("x");
+  EXPECT_EQ(pieces(Many).back(), "x");
+  int32_t Line = 0;
+  EXPECT_EQ(invoke([] { kc_str_split(str("abc"), str(""), 52); }, &Line),
+            KC_TRAP_EMPTY_SEPARATOR + 1);
+  EXPECT_EQ(Line, 52);
+  EXPECT_STREQ(kc_trap_message(KC_TRAP_EMPTY_SEPARATOR),
+               "empty separator in split");
+}
+
+TEST_F(KcrtTest, SplitAndJoinCopyEveryLength) {
+  // Pieces of every length from 0 to 40 (short ones are copied without
+  // memcpy), separators of 1 to 20 bytes.
+  for (int SepLen = 1; SepLen <= 20; ++SepLen) {
+    std::string Sep(size_t(SepLen), '/'), Text;
+    std::vector<std::string> Want;
+    for (int Len = 0; Len <= 40; ++Len) {
+      std::string Piece;
+      for (int I = 0; I < Len; ++I)
+        Piece += char('a' + (I * 7 + Len) % 26);
+      Text += (Len ? Sep : "") + Piece;
+      Want.push_back(Piece);
+    }
+    kc_array *Parts = kc_str_split(str(Text.c_str()), str(Sep.c_str()), 1);
+    EXPECT_EQ(pieces(Parts), Want) << SepLen;
+    EXPECT_EQ(text(kc_str_join(Parts, str(Sep.c_str()))), Text) << SepLen;
+  }
+}
+
+TEST_F(KcrtTest, StrLower) {
+  EXPECT_EQ(text(kc_str_lower(str("Hello, World!"))), "hello, world!");
+  EXPECT_EQ(text(kc_str_lower(str(""))), "");
+  // Only A-Z change: '@' and '[' are next to them.
+  EXPECT_EQ(text(kc_str_lower(str("@AZ[`az{"))), "@az[`az{");
+  // Every position of the first upper-case letter, around the 8-byte steps.
+  for (int Len = 1; Len <= 20; ++Len)
+    for (int Pos = 0; Pos < Len; ++Pos) {
+      std::string In(size_t(Len), 'x'), Want(size_t(Len), 'x');
+      In[size_t(Pos)] = 'Q';
+      Want[size_t(Pos)] = 'q';
+      if (Pos + 2 < Len)
+        In[size_t(Pos + 2)] = 'Z', Want[size_t(Pos + 2)] = 'z';
+      EXPECT_EQ(text(kc_str_lower(str(In.c_str()))), Want) << In;
+    }
+  // Every byte value: bytes >= 0x80 are not letters.
+  std::string All, AllLower;
+  for (int C = 1; C < 256; ++C) {
+    All += char(C);
+    AllLower += char(C >= 'A' && C <= 'Z' ? C + 32 : C);
+  }
+  kc_str *A = kc_str_from(All.data(), int64_t(All.size()));
+  EXPECT_EQ(text(kc_str_lower(A)), AllLower);
+  // Nothing to change: the string itself, no allocation.
+  kc_str *S = str("already lower-case, 123");
+  int64_t Before = kc_arena_bytes();
+  EXPECT_EQ(kc_str_lower(S), S);
+  EXPECT_EQ(kc_arena_bytes(), Before);
+}
+
+TEST_F(KcrtTest, StrJoin) {
+  auto Join = [](std::vector<const char *> Parts, const char *Sep) {
+    kc_array *A = kc_array_new(int64_t(Parts.size()), 8, 1);
+    for (size_t I = 0; I < Parts.size(); ++I)
+      static_cast<kc_str **>(A->data)[I] = str(Parts[I]);
+    return text(kc_str_join(A, str(Sep)));
+  };
+  EXPECT_EQ(Join({}, ","), "");
+  EXPECT_EQ(Join({"a"}, ","), "a");
+  EXPECT_EQ(Join({"a", "b", "c"}, ","), "a,b,c");
+  EXPECT_EQ(Join({"a", "", "b"}, ", "), "a, , b");
+  EXPECT_EQ(Join({"", ""}, ""), "");
+  EXPECT_EQ(Join({"ab", "cd"}, ""), "abcd");
+  EXPECT_EQ(Join({"x", "y"}, "--"), "x--y");
+  // join undoes split.
+  kc_str *S = str("a,,b,");
+  EXPECT_EQ(text(kc_str_join(kc_str_split(S, str(","), 1), str(","))), "a,,b,");
+  // One allocation, of exactly the result.
+  kc_array *A = kc_str_split(str("one two three four"), str(" "), 1);
+  int64_t Before = kc_arena_bytes();
+  kc_str *R = kc_str_join(A, str("+"));
+  EXPECT_EQ(text(R), "one+two+three+four");
+  // "+" (8 + 1 bytes, rounded to 16) and the result (8 + 18, to 32).
+  EXPECT_EQ(kc_arena_bytes() - Before, 16 + 32);
+}
+
 //===----------------------------------------------------------------------===//
 // Arrays
 //===----------------------------------------------------------------------===//

@@ -240,6 +240,14 @@ bool ModuleFacts::mayTrapOrMutate(const kir::Function &F, const Node &N) const {
     return !isNonZeroConst(*N.operand(1));
   case Op::ArrayNew:
     return !isNonNeg(*N.operand(0));
+  case Op::StrFind:
+  case Op::StrStartsWith: // a start of 0 is always within 0..len
+    return !(N.operand(2)->Opcode == Op::IntConst &&
+             N.operand(2)->IntVal == 0) &&
+           !inBounds(F, *N.operand(0), *N.operand(2));
+  case Op::StrSplit:
+    return !(N.operand(1)->Opcode == Op::StrConst &&
+             !N.operand(1)->StrVal.empty());
   case Op::F64ToI32:
   case Op::F64ToU32:
   case Op::F64ToInt:
@@ -322,6 +330,8 @@ bool ModuleFacts::mayTrapOrMutate(const kir::Function &F, const Node &N) const {
   case Op::StrConcat:
   case Op::StrCmp:
   case Op::StrFromInt:
+  case Op::StrLower:
+  case Op::StrJoin:
   case Op::BytesLen:
   case Op::ArrayLit:
   case Op::ArrayLen:
@@ -413,7 +423,7 @@ bool ModuleFacts::mayBeNegZero(const Node &N) const {
   // parse_int helper returns +0 for "-0", Math.abs(-0) is +0.
   if (isOneOf(O, {Op::IntConst, Op::I32ToInt, Op::U32ToInt, Op::StrLen,
                   Op::BytesLen, Op::ArrayLen, Op::MapLen, Op::StrCodeAt,
-                  Op::BytesAt, Op::StrParseInt, Op::NumAbs}))
+                  Op::BytesAt, Op::StrParseInt, Op::StrFind, Op::NumAbs}))
     return false;
   if (O == Op::LocalGet)
     return NegZeroLocals.count(N.Var);

@@ -777,6 +777,60 @@ JSExpr FunctionEmitter::emitExpr(const Node &N) {
     return R;
   }
 
+  case Op::StrFind:
+  case Op::StrStartsWith: {
+    // indexOf and startsWith clamp the position; the kernel needs
+    // 0 <= start <= len. A start of 0 is the one-argument form.
+    Operands Ops(*this, N.Operands);
+    std::optional<int64_t> Start = Ops[2].IntValue;
+    std::vector<JSExpr> Args = {Ops[1]};
+    // A loop counter below len(s) is in range too.
+    bool Proven =
+        (Start && *Start == 0) || inBounds(*N.operand(0), *N.operand(2));
+    if (!Proven) {
+      bindForDup(Ops[0]);
+      bindForDup(Ops[2], "index");
+      JSExpr Fail = binary(Ops[2], ">", member(Ops[0], "length"));
+      if (!Facts.isNonNeg(*N.operand(2)))
+        Fail = binary(binary(Ops[2], "<", zero()), "||", Fail);
+      addCheck(Fail, KC_TRAP_INDEX, N);
+    }
+    if (!(Start && *Start == 0))
+      Args.push_back(Ops[2]);
+    JSExpr R = method(Ops[0],
+                      N.Opcode == Op::StrFind ? "indexOf" : "startsWith", Args);
+    R.Ty = N.Ty;
+    return R;
+  }
+  case Op::StrSplit: {
+    // "abc".split("") would give the characters: the kernel traps.
+    Operands Ops(*this, N.Operands);
+    const Node &Sep = *N.operand(1);
+    if (!(Sep.Opcode == Op::StrConst && !Sep.StrVal.empty())) {
+      bindForDup(Ops[1], "sep");
+      addCheck(binary(Ops[1], "===", atom("\"\"", nullptr)),
+               KC_TRAP_EMPTY_SEPARATOR, N);
+    }
+    JSExpr R = method(Ops[0], "split", {Ops[1]});
+    R.Ty = N.Ty;
+    R.Fresh = true;
+    return R;
+  }
+  case Op::StrLower: {
+    // The text is ASCII, where toLowerCase maps exactly A-Z.
+    Operands Ops(*this, N.Operands);
+    JSExpr R = method(Ops[0], "toLowerCase", {});
+    R.Ty = N.Ty;
+    return R;
+  }
+  case Op::StrJoin: {
+    Operands Ops(*this, N.Operands);
+    JSExpr R = method(Ops[0], "join", {Ops[1]});
+    R.Ty = N.Ty;
+    R.ReadsHeap = true; // the array's elements
+    return R;
+  }
+
   // --- arrays ---
   case Op::ArrayNew: {
     Operands Ops(*this, N.Operands);

@@ -697,6 +697,11 @@ void FunctionEmitter::emitStmt(const Node &S) {
   case Op::StrFromInt:
   case Op::StrParseInt:
   case Op::StrFromCode:
+  case Op::StrFind:
+  case Op::StrStartsWith:
+  case Op::StrSplit:
+  case Op::StrLower:
+  case Op::StrJoin:
   case Op::BytesLen:
   case Op::BytesAt:
   case Op::BytesSlice:

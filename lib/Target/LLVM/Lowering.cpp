@@ -198,6 +198,7 @@ private:
   Value *emitShortCircuit(const kir::Node &N, bool IsAnd);
   Value *emitF64ToInt(const kir::Node &N, double Lo, double Hi, bool Signed);
   Value *emitStrCmp(const kir::Node &N);
+  Value *emitStrStartsWith(const kir::Node &N);
   Value *emitArrayNew(const kir::Node &N);
   Value *emitArrayLit(const kir::Node &N);
   void emitArrayPush(const kir::Node &N);
@@ -902,6 +903,26 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     return call(RT.StrParseInt, {Op0(), line(N)});
   case Op::StrFromCode:
     return call(RT.StrFromCode, {Op0(), line(N)});
+  case Op::StrFind: {
+    Value *S = emit(*N.operand(0));
+    Value *Sub = emit(*N.operand(1));
+    Value *Start = emit(*N.operand(2));
+    return call(RT.StrFind, {S, Sub, Start, line(N)}, "found");
+  }
+  case Op::StrStartsWith:
+    return emitStrStartsWith(N);
+  case Op::StrSplit: {
+    Value *S = emit(*N.operand(0));
+    Value *Sep = emit(*N.operand(1));
+    return call(RT.StrSplit, {S, Sep, line(N)}, "pieces");
+  }
+  case Op::StrLower:
+    return call(RT.StrLower, {Op0()});
+  case Op::StrJoin: {
+    Value *Parts = emit(*N.operand(0));
+    Value *Sep = emit(*N.operand(1));
+    return call(RT.StrJoin, {Parts, Sep}, "joined");
+  }
 
   // --- arrays ---
   case Op::ArrayNew:
@@ -1204,6 +1225,36 @@ Value *FunctionLowering::emitStrCmp(const kir::Node &N) {
   }
   Value *C = call(RT.StrCompare, {L, R});
   return B.CreateICmp(intPred(N.Predicate, /*Signed=*/true), C, B.getInt32(0));
+}
+
+Value *FunctionLowering::emitStrStartsWith(const kir::Node &N) {
+  // Inline, as a C programmer writes it: a bounds check, a length test and
+  // memcmp, which LLVM turns into a few loads when p is a constant.
+  Value *S = emit(*N.operand(0));
+  Value *P = emit(*N.operand(1));
+  Value *At = emit(*N.operand(2));
+  Value *SLen = strLen(S);
+  // One unsigned compare also rejects a negative position.
+  trapUnless(B.CreateICmpULE(At, SLen), KC_TRAP_INDEX, N);
+  Value *PLen = strLen(P);
+  Value *Room = B.CreateSub(SLen, At, "room", /*HasNUW=*/true, /*HasNSW=*/true);
+  BasicBlock *Pre = B.GetInsertBlock();
+  BasicBlock *Cmp = newBlock("prefix.cmp");
+  BasicBlock *Done = newBlock("prefix.done");
+  B.CreateCondBr(B.CreateICmpULE(PLen, Room), Cmp, Done);
+  B.SetInsertPoint(Cmp);
+  Value *SData = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), S, 8, "data");
+  Value *PData = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), P, 8, "prefix");
+  Value *Diff = call(
+      RT.Memcmp, {B.CreateInBoundsGEP(B.getInt8Ty(), SData, At), PData, PLen});
+  Value *Same = B.CreateICmpEQ(Diff, B.getInt32(0));
+  BasicBlock *CmpEnd = B.GetInsertBlock();
+  B.CreateBr(Done);
+  B.SetInsertPoint(Done);
+  PHINode *R = B.CreatePHI(B.getInt1Ty(), 2, "starts");
+  R->addIncoming(B.getFalse(), Pre);
+  R->addIncoming(Same, CmpEnd);
+  return R;
 }
 
 Value *FunctionLowering::emitArrayNew(const kir::Node &N) {

@@ -139,6 +139,37 @@ RuntimeDecls declareRuntime(Module &M) {
   R.StrFromCode->setMemoryEffects(Allocates);
   D.nonNullRet(R.StrFromCode, 8, 8);
 
+  R.StrFind = D.declare("kc_str_find", I64, {Ptr, Ptr, I64, I32});
+  R.StrFind->setMemoryEffects(ReadsArgsAllocates);
+  D.readParam(R.StrFind, 0);
+  D.readParam(R.StrFind, 1);
+
+  // A fresh array header (and buffer) every time, like kc_array_new.
+  R.StrSplit = D.declare("kc_str_split", Ptr, {Ptr, Ptr, I32});
+  R.StrSplit->setMemoryEffects(ReadsArgsAllocates);
+  R.StrSplit->addRetAttr(Attribute::NoAlias);
+  D.nonNullRet(R.StrSplit, 24, 8);
+
+  // May return its operand unchanged: neither noalias nor nocapture.
+  R.StrLower = D.declare("kc_str_lower", Ptr, {Ptr});
+  R.StrLower->setMemoryEffects(ReadsArgsAllocates);
+  D.nonNullRet(R.StrLower, 8, 8);
+
+  // Reads the array's buffer and the strings in it, which are reachable
+  // through the header only: not "argmem".
+  R.StrJoin = D.declare("kc_str_join", Ptr, {Ptr, Ptr});
+  R.StrJoin->setMemoryEffects(MemoryEffects::readOnly() |
+                              MemoryEffects::inaccessibleMemOnly());
+  D.nonNullRet(R.StrJoin, 8, 8);
+
+  // int memcmp(const void *, const void *, size_t), as clang declares it;
+  // LLVM expands a comparison with a constant length into plain loads.
+  R.Memcmp = D.declare("memcmp", I32, {Ptr, Ptr, I64});
+  R.Memcmp->setMemoryEffects(MemoryEffects::argMemOnly(ModRefInfo::Ref));
+  R.Memcmp->addFnAttr(Attribute::WillReturn);
+  D.readParam(R.Memcmp, 0);
+  D.readParam(R.Memcmp, 1);
+
   // kc_array_new returns a fresh header every time: noalias is sound.
   R.ArrayNew = D.declare("kc_array_new", Ptr, {I64, I64, I32});
   R.ArrayNew->setMemoryEffects(Allocates);

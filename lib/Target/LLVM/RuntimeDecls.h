@@ -26,6 +26,8 @@ struct RuntimeDecls {
   llvm::Function *Trap;
   llvm::Function *StrConcat, *StrSlice, *StrCompare, *StrEqual;
   llvm::Function *StrFromInt, *StrParseInt, *StrFromCode;
+  llvm::Function *StrFind, *StrSplit, *StrLower, *StrJoin;
+  llvm::Function *Memcmp; // C's memcmp, for s.starts_with lowered inline
   llvm::Function *ArrayNew, *ArrayReserveOne;
   llvm::Function *MapNew, *MapLen;
   llvm::Function *MapFindInt, *MapFindStr, *MapSlotInt, *MapSlotStr;

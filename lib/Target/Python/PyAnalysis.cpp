@@ -263,7 +263,21 @@ Purity Analysis::purity(const Node *N) {
     const Node *D = N->operand(1);
     return isConstOp(D->Opcode) && D->IntVal != 0 ? P : Purity::Any;
   }
+  // Trap unless the position is 0 (always in range) or the separator a
+  // non-empty constant.
+  case Op::StrFind:
+  case Op::StrStartsWith: {
+    const Node *Start = N->operand(2);
+    return Start->Opcode == Op::IntConst && Start->IntVal == 0 ? P
+                                                               : Purity::Any;
+  }
+  case Op::StrSplit: {
+    const Node *Sep = N->operand(1);
+    return Sep->Opcode == Op::StrConst && !Sep->StrVal.empty() ? P
+                                                               : Purity::Any;
+  }
   // Read memory that statements change.
+  case Op::StrJoin: // the array's elements
   case Op::ArrayLen:
   case Op::FieldGet:
   case Op::MapGet:
@@ -291,7 +305,7 @@ Purity Analysis::purity(const Node *N) {
   case Op::IntToU32: case Op::I32ToU32: case Op::U32ToI32:
   case Op::I32ToF64: case Op::U32ToF64: case Op::IntToF64:
   case Op::StrLen: case Op::StrConcat: case Op::StrCmp:
-  case Op::StrFromInt: case Op::BytesLen:
+  case Op::StrFromInt: case Op::StrLower: case Op::BytesLen:
   case Op::ArrayLit: case Op::RecordNew: case Op::MapNew:
     return P;
   }
@@ -513,6 +527,10 @@ private:
     case Op::StrFromCode:
       Narrow(*N.operand(0), {0, 127});
       break;
+    case Op::StrFind:
+    case Op::StrStartsWith:
+      Narrow(*N.operand(2), {0, Range::PosInf});
+      break;
     case Op::I32Div:
     case Op::I32Rem:
     case Op::U32Div:
@@ -718,6 +736,12 @@ private:
       return Exact({0, 255});
     case Op::StrParseInt:
       return Exact({-(int64_t(1) << 53), int64_t(1) << 53});
+    case Op::StrFind:
+      return Exact({-1, int64_t(Big)});
+    case Op::StrStartsWith:
+    case Op::StrSplit:
+    case Op::StrLower:
+    case Op::StrJoin:
     case Op::StrSlice:
     case Op::StrConcat:
     case Op::StrFromInt:

@@ -146,6 +146,33 @@ def _kernel_trap(error):
     raise KernelTrap("slice bounds out of range", line)
 )",
      {"KernelTrap", "len"}},
+    {"_find",
+     R"(def _find(s, sub, start, line):
+    if 0 <= start <= len(s):
+        return s.find(sub, start)
+    raise KernelTrap("index out of range", line)
+)",
+     {"KernelTrap", "len"}},
+    {"_startswith",
+     R"(def _startswith(s, prefix, at, line):
+    if 0 <= at <= len(s):
+        return s.startswith(prefix, at)
+    raise KernelTrap("index out of range", line)
+)",
+     {"KernelTrap", "len"}},
+    {"_split",
+     R"(def _split(s, sep, line):
+    if sep:
+        return s.split(sep)
+    raise KernelTrap("empty separator in split", line)
+)",
+     {"KernelTrap"}},
+    {"_join",
+     R"(def _join(parts, sep):
+    """sep.join(parts), with parts evaluated before sep as the kernel does."""
+    return sep.join(parts)
+)",
+     {}},
     {"_parse_int",
      R"(def _parse_int(s, line):
     """The integer written in s as [-]digits, within +-2^53 (int() would

@@ -141,6 +141,8 @@ private:
   llvm::DenseMap<const kir::Local *, std::string> InlinedNames;
   // The name of loop variables nobody reads (`_`), once needed.
   std::string UnusedName;
+  // The for.range loop of each range variable emitted so far.
+  llvm::DenseMap<const kir::Local *, const kir::Node *> RangeLoops;
 
   //--- names and lines ---
   std::string global(llvm::StringRef Name);
@@ -211,6 +213,9 @@ private:
   Range range(const kir::Node &N) const;
   bool isChar(const kir::Node &N) const;
   bool inlineCall(const kir::Node &Call) const;
+  /// \p Idx is the counter of an enclosing `for i in lo..len(s)` and \p Str
+  /// that s, which the loop does not assign: i < len(s).
+  bool belowLength(const kir::Node &Str, const kir::Node &Idx) const;
 };
 
 /// Python source for a constant.

@@ -30,6 +30,7 @@ static const char *const TrapNegLength = "negative array length";
 static const char *const TrapEmptyPop = "pop from empty array";
 static const char *const TrapSlice = "slice bounds out of range";
 static const char *const TrapCharCode = "character code outside 0..127";
+static const char *const TrapEmptySeparator = "empty separator in split";
 
 //===----------------------------------------------------------------------===//
 // Literals
@@ -1306,6 +1307,79 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
                          atom(trapCall(TrapCharCode, N)));
     }
     return call(global("_chr"), {Op0(), atom(std::to_string(N.Loc.Line))});
+  }
+
+  case Op::StrFind:
+  case Op::StrStartsWith: {
+    // find and startswith take a start past the end (no match) or below 0
+    // (counted from the end); the kernel needs 0 <= start <= len.
+    const Node &S = *N.operand(0), &Sub = *N.operand(1), &Start = *N.operand(2);
+    llvm::StringRef Method = N.Opcode == Op::StrFind ? "find" : "startswith";
+    PyExpr SE = emit(S), SubE = emit(Sub), StartE = emit(Start);
+    if (Start.Opcode == Op::IntConst && Start.IntVal == 0)
+      return call(paren(SE, PPostfix) + "." + Method.str(), {SubE});
+    bool NonNeg = range(Start).nonNegative();
+    if (NonNeg && belowLength(S, Start))
+      return call(paren(SE, PPostfix) + "." + Method.str(), {SubE, StartE});
+    // From a start >= 0, find answers -1 when start > len: only then is the
+    // test needed, after the call (so after every operand, as the kernel
+    // checks). In a find loop that saves the len() call of all but the last.
+    if (N.Opcode == Op::StrFind && NonNeg && simple(S) && duplicable(Start)) {
+      std::string T = walrusName("found");
+      PyExpr Found = {
+          T + " := " + call(paren(SE, PPostfix) + ".find", {SubE, StartE}).Text,
+          PNamed};
+      PyExpr Ok = {paren(Found, PBitOr) + " >= 0 or " + paren(StartE, PBitOr) +
+                       " <= " + call(global("len"), {SE}).Text,
+                   POr};
+      return conditional(atom(T), Ok, atom(trapCall(TrapIndex, N)));
+    }
+    // The test runs before sub (and, bound by a walrus, start) is
+    // evaluated: neither may trap or have an effect.
+    if (simple(S) && purity(Sub) != Purity::Any &&
+        purity(Start) != Purity::Any) {
+      PyExpr StartUse = StartE, StartTest = StartE;
+      if (!simple(Start)) {
+        std::string T = walrusName("start");
+        StartTest = {T + " := " + paren(StartE, PCond), PNamed};
+        StartUse = atom(T);
+      }
+      PyExpr Call =
+          call(paren(SE, PPostfix) + "." + Method.str(), {SubE, StartUse});
+      std::string Len = call(global("len"), {SE}).Text;
+      PyExpr Ok = {"0 <= " + paren(StartTest, PBitOr) + " <= " + Len, PCmp};
+      if (range(Start).nonNegative())
+        Ok = {paren(StartTest, PBitOr) + " <= " + Len, PCmp};
+      return conditional(Call, Ok, atom(trapCall(TrapIndex, N)));
+    }
+    return call(global("_" + Method.str()),
+                {SE, SubE, StartE, atom(std::to_string(N.Loc.Line))});
+  }
+  case Op::StrSplit: {
+    // str.split("") raises ValueError: the kernel traps with its own kind.
+    const Node &S = *N.operand(0), &Sep = *N.operand(1);
+    PyExpr SE = emit(S), SepE = emit(Sep);
+    PyExpr Split = call(paren(SE, PPostfix) + ".split", {SepE});
+    if (Sep.Opcode == Op::StrConst && !Sep.StrVal.empty())
+      return Split;
+    // The test runs before s is evaluated: s must not trap.
+    if (simple(Sep) && purity(S) != Purity::Any)
+      return conditional(Split, SepE, atom(trapCall(TrapEmptySeparator, N)));
+    return call(global("_split"), {SE, SepE, atom(std::to_string(N.Loc.Line))});
+  }
+  case Op::StrLower: // ASCII text: lower() maps exactly A-Z
+    return call(paren(Op0(), PPostfix) + ".lower", {});
+  case Op::StrJoin: {
+    // sep.join(parts) evaluates sep first; the kernel, parts.
+    const Node &Parts = *N.operand(0), &Sep = *N.operand(1);
+    if (canEvaluateBefore(Sep, Parts)) {
+      PyExpr PE = emit(Parts);
+      PyExpr SepE = emit(Sep);
+      return call(paren(SepE, PPostfix) + ".join", {PE});
+    }
+    PyExpr PE = emit(Parts);
+    PyExpr SepE = emit(Sep);
+    return call(global("_join"), {PE, SepE});
   }
 
   // --- arrays ---

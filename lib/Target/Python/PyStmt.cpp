@@ -82,6 +82,30 @@ static bool usesLocal(const kir::Block &B, const kir::Local *L) {
   return false;
 }
 
+static bool assignsLocal(const kir::Block &B, const kir::Local *L) {
+  for (const Node *S : B.Stmts) {
+    if (S->Opcode == Op::LocalSet && S->Var == L)
+      return true;
+    for (const kir::Block *R : S->Regions)
+      if (assignsLocal(*R, L))
+        return true;
+  }
+  return false;
+}
+
+bool FunctionEmitter::belowLength(const Node &Str, const Node &Idx) const {
+  const Node &S = resolve(Str), &I = resolve(Idx);
+  if (S.Opcode != Op::LocalGet || I.Opcode != Op::LocalGet)
+    return false;
+  const Node *Loop = RangeLoops.lookup(I.Var);
+  if (!Loop)
+    return false;
+  // hi is evaluated once, before the first iteration.
+  const Node &Hi = *Loop->operand(1);
+  return Hi.Opcode == Op::StrLen && Hi.operand(0)->Opcode == Op::LocalGet &&
+         Hi.operand(0)->Var == S.Var && !assignsLocal(*Loop->Regions[0], S.Var);
+}
+
 /// Same location: the same local, or equal constants.
 static bool sameSimple(const Node &A, const Node &B) {
   if (A.Opcode != B.Opcode)
@@ -642,6 +666,7 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
       // range() evaluates lo and hi once, and the loop variable is a fresh
       // value each iteration: the kernel's for.
       const Node &Lo = *S.operand(0);
+      RangeLoops[S.Var] = &S;
       PyExpr LoE = emit(Lo);
       PyExpr HiE = emit(*S.operand(1));
       std::string Args = Lo.Opcode == Op::IntConst && Lo.IntVal == 0
@@ -727,7 +752,9 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
   case Op::F64ToI32: case Op::F64ToU32: case Op::F64ToInt:
   case Op::StrLen: case Op::StrCodeAt: case Op::StrSlice:
   case Op::StrConcat: case Op::StrCmp: case Op::StrFromInt:
-  case Op::StrParseInt: case Op::StrFromCode:
+  case Op::StrParseInt: case Op::StrFromCode: case Op::StrFind:
+  case Op::StrStartsWith: case Op::StrSplit: case Op::StrLower:
+  case Op::StrJoin:
   case Op::BytesLen: case Op::BytesAt: case Op::BytesSlice:
   case Op::ArrayNew: case Op::ArrayLit: case Op::ArrayLen:
   case Op::ArrayGet: case Op::ArrayPop:
