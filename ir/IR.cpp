@@ -48,6 +48,7 @@ std::string Type::str() const {
   case TypeKind::Array: return "[" + Elem->str() + "]";
   case TypeKind::Map: return "map[" + Key->str() + "]" + Elem->str();
   case TypeKind::Record: return Rec->Name;
+  case TypeKind::Nullable: return "?" + Elem->str();
   }
   llvm_unreachable("bad type kind");
 }
@@ -121,6 +122,21 @@ Type *Context::getRecord(RecordDecl *R) {
   Types.emplace_back(TypeKind::Record);
   Type *T = &Types.back();
   T->Rec = R;
+  Uniq[Key] = T;
+  return T;
+}
+
+Type *Context::getNullable(Type *Record) {
+  assert(Record && Record->Kind == TypeKind::Record &&
+         "only record types are nullable");
+  auto Key = std::make_tuple(TypeKind::Nullable, Record, (Type *)nullptr,
+                             (RecordDecl *)nullptr);
+  auto It = Uniq.find(Key);
+  if (It != Uniq.end())
+    return It->second;
+  Types.emplace_back(TypeKind::Nullable);
+  Type *T = &Types.back();
+  T->Elem = Record;
   Uniq[Key] = T;
   return T;
 }

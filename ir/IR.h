@@ -65,7 +65,8 @@ enum class TypeKind : uint8_t {
   Bytes,
   Array,
   Map,
-  Record
+  Record,
+  Nullable
 };
 
 /// Types are uniqued by the Context: compare them by pointer.
@@ -73,6 +74,7 @@ class Type {
 public:
   TypeKind Kind;
   Type *Elem = nullptr;       // Array: element type. Map: value type.
+                              // Nullable: the record type.
   Type *Key = nullptr;        // Map: key type (Int or Str).
   RecordDecl *Rec = nullptr;  // Record.
 
@@ -85,13 +87,15 @@ public:
     return Kind == TypeKind::I32 || Kind == TypeKind::U32 ||
            Kind == TypeKind::Int;
   }
-  /// Heap types are shared by reference: str, bytes, arrays, maps, records.
+  /// Heap types are shared by reference: str, bytes, arrays, maps, records
+  /// and nullable records (the only references that may be null).
   bool isReference() const {
     return Kind == TypeKind::Str || Kind == TypeKind::Bytes ||
            Kind == TypeKind::Array || Kind == TypeKind::Map ||
-           Kind == TypeKind::Record;
+           Kind == TypeKind::Record || Kind == TypeKind::Nullable;
   }
-  /// Kernel-language spelling: i32, [f64], map[str]int, Body.
+  bool isNullable() const { return Kind == TypeKind::Nullable; }
+  /// Kernel-language spelling: i32, [f64], map[str]int, Body, ?Body.
   std::string str() const;
 };
 
@@ -178,6 +182,8 @@ public:
   Type *getArray(Type *Elem);
   Type *getMap(Type *Key, Type *Value);
   Type *getRecord(RecordDecl *R);
+  /// ?R for a record type R.
+  Type *getNullable(Type *Record);
 
   Node *create(Op O, Type *T, SourceLoc L,
                llvm::ArrayRef<Node *> Operands = {});
@@ -207,6 +213,12 @@ public:
 
 /// Prints the module in KIR's textual form (what `kernelc --emit=kir` shows).
 void print(const Module &M, llvm::raw_ostream &OS);
+
+/// The for.map loops of \p M during which a map.remove may run on a map of
+/// the loop's type: in the loop's body, or in a function it calls at any
+/// depth. Every other for.map sees no removal, so a back-end may iterate the
+/// live map there (ForMap in Ops.def).
+std::vector<const Node *> forMapsWithRemoval(const Module &M);
 
 } // namespace kir
 } // namespace kc

@@ -191,6 +191,7 @@ private:
     case Op::ArrayNew:
     case Op::ArrayLit:
     case Op::MapNew:
+    case Op::RefNull:
     case Op::RecordNew:
     case Op::NumMin:
     case Op::NumMax:

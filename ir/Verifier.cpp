@@ -306,6 +306,24 @@ private:
         return sameType(N, &N, FT, "result");
       return sameType(N, N.operand(1), FT, "value");
     }
+    case Op::RefNull:
+      if (!N.Ty || N.Ty->Kind != TK::Nullable || !N.Operands.empty())
+        return fail(&N, "result is not a nullable record");
+      return;
+    case Op::RefAsNullable:
+      if (N.Operands.size() != 1 || !is(N, 0, TK::Record))
+        return fail(&N, "expects a record");
+      if (!N.Ty || N.Ty->Kind != TK::Nullable ||
+          N.Ty->Elem != N.operand(0)->Ty)
+        fail(&N, "result type is " +
+                     (N.Ty ? N.Ty->str() : std::string("<none>")) +
+                     ", expected ?" + N.operand(0)->Ty->str());
+      return;
+    case Op::RefIsNull: return sig(N, B, {TK::Nullable});
+    case Op::RefAsNonNull:
+      if (N.Operands.size() != 1 || !is(N, 0, TK::Nullable))
+        return fail(&N, "expects a nullable record");
+      return sameType(N, &N, N.operand(0)->Ty->Elem, "result");
     case Op::MapNew:
       if (!N.Ty || N.Ty->Kind != TK::Map || !N.Operands.empty())
         return fail(&N, "result is not a map");
@@ -316,13 +334,14 @@ private:
     case Op::MapGet:
     case Op::MapAt:
     case Op::MapHas:
+    case Op::MapRemove:
     case Op::MapSet: {
       unsigned Want = N.Opcode == Op::MapGet || N.Opcode == Op::MapSet ? 3 : 2;
       if (N.Operands.size() != Want || !is(N, 0, TK::Map))
         return fail(&N, "expects a map");
       const Type *MT = N.operand(0)->Ty;
       sameType(N, N.operand(1), MT->Key, "key");
-      if (N.Opcode == Op::MapHas)
+      if (N.Opcode == Op::MapHas || N.Opcode == Op::MapRemove)
         return sig(N, B, {TK::Map, MT->Key->Kind});
       if (N.Opcode == Op::MapSet)
         return sameType(N, N.operand(2), MT->Elem, "value");

@@ -19,10 +19,10 @@ namespace kc {
 namespace ast {
 
 struct TypeExpr {
-  enum Kind { Named, Array, Map } K = Named;
+  enum Kind { Named, Array, Map, Nullable } K = Named;
   llvm::SMLoc Loc;
   std::string Name;                     // Named: i32, str, a record...
-  std::unique_ptr<TypeExpr> Elem, Key;  // Array: Elem; Map: Key, Elem
+  std::unique_ptr<TypeExpr> Elem, Key;  // Array, Nullable: Elem; Map: Key, Elem
 };
 
 struct Expr;
@@ -34,6 +34,7 @@ struct Expr {
     FloatLit,   // FloatValue
     StrLit,     // Str
     BoolLit,    // IntValue 0/1
+    NullLit,    // null
     NameRef,    // Name
     Unary,      // Op, Args[0]
     Binary,     // Op, Args[0], Args[1]

@@ -111,6 +111,7 @@ Token Lexer::next() {
   case ':': return make(Tok::Colon, Start);
   case ';': return make(Tok::Semi, Start);
   case '~': return make(Tok::Tilde, Start);
+  case '?': return make(Tok::Question, Start);
   case '.': return If('.', Tok::DotDot, Tok::Dot);
   case '+': return If('=', Tok::PlusEq, Tok::Plus);
   case '*': return If('=', Tok::StarEq, Tok::Star);

@@ -147,6 +147,7 @@ void Parser::parseRecord(File &F) {
 }
 
 // type := 'bool' | 'i32' | ... | IDENT | '[' type ']' | 'map' '[' type ']' type
+//       | '?' type
 std::unique_ptr<TypeExpr> Parser::parseType() {
   auto T = std::make_unique<TypeExpr>();
   T->Loc = cur().Loc;
@@ -162,6 +163,13 @@ std::unique_ptr<TypeExpr> Parser::parseType() {
     T->K = TypeExpr::Named;
     T->Name = cur().Text.str();
     advance();
+    return T;
+  }
+  if (accept(Tok::Question)) {
+    T->K = TypeExpr::Nullable;
+    T->Elem = parseType();
+    if (!T->Elem)
+      return nullptr;
     return T;
   }
   if (accept(Tok::LBracket)) {
@@ -627,8 +635,8 @@ ExprPtr Parser::parsePostfix(bool NoRecord) {
   }
 }
 
-// primary := literal | IDENT | IDENT '{' fields '}' | '[' exprs ']' | '{' '}'
-//          | '(' expr ')'
+// primary := literal | 'null' | IDENT | IDENT '{' fields '}' | '[' exprs ']'
+//          | '{' '}' | '(' expr ')'
 ExprPtr Parser::parsePrimary(bool NoRecord) {
   const Token &T = cur();
   switch (T.Kind) {
@@ -655,6 +663,11 @@ ExprPtr Parser::parsePrimary(bool NoRecord) {
   case Tok::KwFalse: {
     auto E = std::make_unique<Expr>(Expr::BoolLit, T.Loc);
     E->IntValue = T.is(Tok::KwTrue);
+    advance();
+    return E;
+  }
+  case Tok::KwNull: {
+    auto E = std::make_unique<Expr>(Expr::NullLit, T.Loc);
     advance();
     return E;
   }

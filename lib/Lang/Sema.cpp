@@ -1,14 +1,16 @@
 //===- Sema.cpp - Names, types and lowering of the AST to KIR -------------===//
 //
-// There are no implicit conversions: both operands of a binary operator have
-// one type, and the only flexibility is that an integer literal takes the
-// type its context expects. Every error is reported where it is found and the
-// offending expression becomes null, which silences follow-on errors.
+// There are few implicit conversions: both operands of a binary operator have
+// one type; an integer literal and `null` take the type their context
+// expects; a record R goes wherever its nullable ?R is expected (never the
+// other way). Every error is reported where it is found and the offending
+// expression becomes null, which silences follow-on errors.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Lang/Sema.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -111,6 +113,16 @@ private:
       Type *E = resolveType(*T.Elem);
       return E ? Ctx.getArray(E) : nullptr;
     }
+    case ast::TypeExpr::Nullable: {
+      Type *E = resolveType(*T.Elem);
+      if (!E)
+        return nullptr;
+      if (E->Kind != TypeKind::Record) {
+        error(T.Loc, "only a record type can be nullable, not " + E->str());
+        return nullptr;
+      }
+      return Ctx.getNullable(E);
+    }
     case ast::TypeExpr::Map: {
       Type *K = resolveType(*T.Key);
       Type *V = resolveType(*T.Elem);
@@ -164,21 +176,24 @@ private:
         D->Fields.push_back({F.Name, T});
       }
     }
-    // A record holding itself by value could never be built: there is no null.
+    // A record that holds itself through non-nullable fields could never be
+    // built: the first one would need another one already.
     for (auto &D : M->Records) {
       llvm::SmallVector<RecordDecl *, 8> Path;
       if (containsRecord(D.get(), D.get(), Path)) {
         std::string Chain = D->Name;
         for (RecordDecl *P : Path)
           Chain += " -> " + P->Name;
-        error(RecordLocs[D->Name], "record '" + D->Name +
-                                       "' contains itself (" + Chain +
-                                       "); there is no null to end it, use "
-                                       "an array or map of indices instead");
+        error(RecordLocs[D->Name],
+              "record '" + D->Name + "' contains itself (" + Chain +
+                  ") and could never be built; make a field on the cycle "
+                  "nullable, as in '?" + Path.front()->Name + "'");
       }
     }
   }
 
+  /// Whether \p Root is reachable from \p R through fields of record type
+  /// (a ?R field, an array or a map may be empty, and ends a chain).
   bool containsRecord(RecordDecl *Root, RecordDecl *R,
                       llvm::SmallVectorImpl<RecordDecl *> &Path) {
     if (Path.size() > M->Records.size())
@@ -345,14 +360,30 @@ private:
     return New;
   }
 
-  bool expectType(Node *N, Type *Want, llvm::SMLoc L,
+  /// \p N as a value of type \p Want where the language converts it
+  /// implicitly (a record R to ?R), else \p N itself.
+  Node *coerce(Node *N, Type *Want) {
+    if (N && Want && Want->isNullable() && N->Ty == Want->Elem)
+      return Ctx.create(Op::RefAsNullable, Want, N->Loc, {N});
+    return N;
+  }
+
+  /// Whether \p N has type \p Want, after the implicit conversion to it
+  /// (which replaces \p N); reports the mismatch otherwise.
+  bool expectType(Node *&N, Type *Want, llvm::SMLoc L,
                   const llvm::Twine &Where) {
     if (!N || !Want)
       return false;
+    N = coerce(N, Want);
     if (N->Ty == Want)
       return true;
-    error(L, "type mismatch " + Where + ": expected " + Want->str() +
-                 ", found " + N->Ty->str());
+    if (N->Ty->isNullable() && N->Ty->Elem == Want)
+      error(L, "type mismatch " + Where + ": expected " + Want->str() +
+                   ", found " + N->Ty->str() + " (a " + N->Ty->str() +
+                   " may be null and never converts to " + Want->str() + ")");
+    else
+      error(L, "type mismatch " + Where + ": expected " + Want->str() +
+                   ", found " + N->Ty->str());
     return false;
   }
 
@@ -614,6 +645,7 @@ private:
       Node *Obj = lowerExpr(*T.Args[0], nullptr);
       if (!Obj)
         return;
+      Obj = throughNullable(Obj, T);
       int Idx = fieldIndex(Obj, T);
       if (Idx < 0)
         return;
@@ -677,6 +709,14 @@ private:
       error(T.Loc, "cannot assign to this expression");
       return;
     }
+  }
+
+  /// The record a field access \p E goes through: a ?R is checked for null
+  /// there (and traps on it).
+  Node *throughNullable(Node *Obj, const ast::Expr &E) {
+    if (!Obj->Ty->isNullable())
+      return Obj;
+    return make(Op::RefAsNonNull, Obj->Ty->Elem, E.Loc, {Obj});
   }
 
   int fieldIndex(Node *Obj, const ast::Expr &E) {
@@ -808,6 +848,8 @@ private:
       N->IntVal = E.IntValue;
       return N;
     }
+    case ast::Expr::NullLit:
+      return nullOf(Hint, E.Loc);
     case ast::Expr::NameRef: {
       Local *V = lookup(E.Name);
       if (!V) {
@@ -861,6 +903,7 @@ private:
       Node *Obj = lowerExpr(*E.Args[0], nullptr);
       if (!Obj)
         return nullptr;
+      Obj = throughNullable(Obj, E);
       int Idx = fieldIndex(Obj, E);
       if (Idx < 0)
         return nullptr;
@@ -909,6 +952,54 @@ private:
       return make(Op::MapNew, Hint, E.Loc);
     }
     return nullptr;
+  }
+
+  /// `null` where a value of type \p Hint is expected.
+  Node *nullOf(Type *Hint, llvm::SMLoc L) {
+    if (Hint && Hint->isNullable())
+      return make(Op::RefNull, Hint, L);
+    if (Hint && Hint->Kind == TypeKind::Record)
+      error(L, "null is not a value of type " + Hint->str() + "; a ?" +
+                   Hint->str() + " may be null");
+    else if (Hint && Hint->Kind != TypeKind::Void)
+      error(L, "null is not a value of type " + Hint->str() +
+                   "; only a nullable record type (?R) has null");
+    else
+      error(L, "cannot infer the type of null; declare it, as in: "
+               "let x: ?Node = null");
+    return nullptr;
+  }
+
+  static bool isNullLit(const ast::Expr &E) {
+    if (E.K == ast::Expr::Paren)
+      return isNullLit(*E.Args[0]);
+    return E.K == ast::Expr::NullLit;
+  }
+
+  /// `x == null`, `x != null` (either side), for x a ?R.
+  Node *lowerNullCompare(const ast::Expr &E) {
+    bool NullLeft = isNullLit(*E.Args[0]);
+    const ast::Expr &XE = NullLeft ? *E.Args[1] : *E.Args[0];
+    if (isNullLit(XE)) {
+      error(E.Loc, "comparing null with null; compare a ?R value with null");
+      return nullptr;
+    }
+    Node *X = lowerExpr(XE, nullptr);
+    if (!X)
+      return nullptr;
+    if (!X->Ty->isNullable()) {
+      if (X->Ty->Kind == TypeKind::Record)
+        error(E.Loc, "a " + X->Ty->str() + " is never null; only a ?" +
+                         X->Ty->str() + " is compared with null");
+      else
+        error(E.Loc, "only a nullable record (?R) is compared with null, "
+                     "not " + X->Ty->str());
+      return nullptr;
+    }
+    Node *N = make(Op::RefIsNull, Ctx.getBool(), E.Loc, {X});
+    if (E.Op == Tok::NotEq)
+      N = make(Op::BoolNot, Ctx.getBool(), E.Loc, {N});
+    return N;
   }
 
   Node *lowerRecordLit(const ast::Expr &E) {
@@ -1012,6 +1103,9 @@ private:
       return make(E.Op == Tok::AmpAmp ? Op::BoolAnd : Op::BoolOr,
                   Ctx.getBool(), E.Loc, {L, R});
     }
+    if ((E.Op == Tok::EqEq || E.Op == Tok::NotEq) &&
+        (isNullLit(LE) || isNullLit(RE)))
+      return lowerNullCompare(E);
     bool IsCmp = precedenceIsCmp(E.Op);
     Type *OperandHint = IsCmp ? nullptr : Hint;
     Node *L, *R;
@@ -1075,8 +1169,12 @@ private:
         O = Op::BoolCmp;
         break;
       default:
-        error(Loc, "values of type " + T->str() + " cannot be compared with " +
-                       Sp);
+        if (T->isNullable() && (OpTok == Tok::EqEq || OpTok == Tok::NotEq))
+          error(Loc, "values of type " + T->str() + " are only compared with "
+                     "null");
+        else
+          error(Loc, "values of type " + T->str() +
+                         " cannot be compared with " + Sp);
         return nullptr;
       }
       Node *N = make(O, Ctx.getBool(), Loc, {L, R});
@@ -1309,7 +1407,7 @@ private:
       Node *N = lowerExpr(*E.Args[0], Ctx.getInt());
       Type *ElemHint =
           Hint && Hint->Kind == TypeKind::Array ? Hint->Elem : nullptr;
-      Node *V = lowerExpr(*E.Args[1], ElemHint);
+      Node *V = coerce(lowerExpr(*E.Args[1], ElemHint), ElemHint);
       if (!expectType(N, Ctx.getInt(), startOf(*E.Args[0]), "in the array length") ||
           !V)
         return nullptr;
@@ -1443,13 +1541,14 @@ private:
           return nullptr;
         return make(Op::MapGet, T->Elem, E.Loc, {Obj, K, D});
       }
-      if (Name == "contains") {
+      if (Name == "contains" || Name == "remove") {
         if (!argCount(E, 1, Name))
           return nullptr;
         Node *K = lowerExpr(*E.Args[1], T->Key);
         if (!expectType(K, T->Key, startOf(*E.Args[1]), "in the map key"))
           return nullptr;
-        return make(Op::MapHas, Ctx.getBool(), E.Loc, {Obj, K});
+        return make(Name == "remove" ? Op::MapRemove : Op::MapHas,
+                    Ctx.getBool(), E.Loc, {Obj, K});
       }
       return Bad();
     default:
@@ -1476,6 +1575,22 @@ private:
       error(B.EntryLoc, "entry kernel '" + Entry->Name +
                             "' must return a value (its result is compared "
                             "across runtimes)");
+    // Runners exchange values, not references: a ?R could be null or form a
+    // cycle, which no runtime can pass in or print.
+    llvm::DenseSet<const RecordDecl *> Seen;
+    for (Local *P : Entry->Params)
+      if (holdsNullable(P->Ty, Seen))
+        error(LocalDeclLocs[P], "parameter '" + P->Name + "' of entry kernel '" +
+                                    Entry->Name + "' has type " +
+                                    P->Ty->str() +
+                                    ", which holds a nullable record; a "
+                                    "kernel's inputs and result cannot");
+    Seen.clear();
+    if (holdsNullable(Entry->RetTy, Seen))
+      error(B.EntryLoc, "entry kernel '" + Entry->Name + "' returns " +
+                            Entry->RetTy->str() +
+                            ", which holds a nullable record; a kernel's "
+                            "inputs and result cannot");
     llvm::StringSet<> Names;
     for (size_t W = 0; W < B.Spec.Workloads.size(); ++W) {
       bench::WorkloadSpec &WS = B.Spec.Workloads[W];
@@ -1510,6 +1625,28 @@ private:
       WS.Args = std::move(Ordered);
     }
     M->Bench = B.Spec;
+  }
+
+  /// Whether a value of type \p T may hold a ?R: is one, or has one in an
+  /// element, a map value or (at any depth) a field.
+  static bool holdsNullable(const Type *T,
+                            llvm::DenseSet<const RecordDecl *> &Seen) {
+    switch (T->Kind) {
+    case TypeKind::Nullable:
+      return true;
+    case TypeKind::Array:
+    case TypeKind::Map:
+      return holdsNullable(T->Elem, Seen);
+    case TypeKind::Record:
+      if (!Seen.insert(T->Rec).second)
+        return false;
+      for (const Field &F : T->Rec->Fields)
+        if (holdsNullable(F.Ty, Seen))
+          return true;
+      return false;
+    default:
+      return false;
+    }
   }
 
   void checkBinding(const bench::ArgSpec &A, Type *PT, llvm::SMLoc L) {

@@ -33,6 +33,7 @@ namespace kc {
   KEYWORD(KwReturn, "return")                                                  \
   KEYWORD(KwTrue, "true")                                                      \
   KEYWORD(KwFalse, "false")                                                    \
+  KEYWORD(KwNull, "null")                                                      \
   KEYWORD(KwMap, "map")                                                        \
   KEYWORD(KwBench, "bench")                                                    \
   KEYWORD(KwWorkload, "workload")                                              \
@@ -57,6 +58,7 @@ namespace kc {
   TOK(Pipe, "|")                                                               \
   TOK(Caret, "^")                                                              \
   TOK(Tilde, "~")                                                              \
+  TOK(Question, "?")                                                           \
   TOK(Bang, "!")                                                               \
   TOK(Shl, "<<")                                                               \
   TOK(Shr, ">>")                                                               \

@@ -42,6 +42,7 @@ uint64_t cSizeOf(const Type *Ty) {
   case TypeKind::Array:
   case TypeKind::Map:
   case TypeKind::Record:
+  case TypeKind::Nullable:
     return 8;
   }
   llvm_unreachable("unknown type kind");
@@ -357,10 +358,12 @@ void formatValue(const Type *Ty, const void *P, raw_ostream &OS,
   case TypeKind::Array:
   case TypeKind::Map:
   case TypeKind::Record:
+  case TypeKind::Nullable:
     break;
   }
-  // Reference types: P holds a pointer. The language has no null, but a
-  // runtime bug must print something rather than crash the runner.
+  // Reference types: P holds a pointer, null only for a ?R (entry kernels
+  // cannot return one), but a runtime bug must print something rather than
+  // crash the runner.
   const void *Obj = load<const void *>(P);
   if (!Obj) {
     OS << "null";
@@ -395,7 +398,12 @@ void formatValue(const Type *Ty, const void *P, raw_ostream &OS,
     OS << ']';
     return;
   }
+  case TypeKind::Nullable:
+    formatValue(Ty->Elem, P, OS, Canonical);
+    return;
   case TypeKind::Map: {
+    // Holes that removals left go first: the *_at functions index entries.
+    kc_map_pack(static_cast<kc_map *>(const_cast<void *>(Obj)));
     auto *M = static_cast<const kc_map *>(Obj);
     bool StrKeys = Ty->Key->Kind == TypeKind::Str;
     OS << '{';

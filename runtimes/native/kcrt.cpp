@@ -322,7 +322,18 @@ inline const char *search(const char *P, const char *Last, const char *Needle,
 // tag that rejects most mismatches without touching Entries), the low 32
 // bits are the entry's position + 1, and 0 marks an empty slot. A key's home
 // slot is hash & mask, so growing the index only re-places slots: neither
-// keys nor hashes are read again. There is no deletion, hence no tombstones.
+// keys nor hashes are read again.
+//
+// Removal takes the key's slot out of the index by backward shifting (the
+// slots after it in its probe run move up to where a probe still finds
+// them), so the index has no tombstones and lookups never slow down. Its
+// entry becomes a hole (marked in Moves) unless it is the last one. Holes
+// leave when the entries are packed: when the entries are full and at least
+// a quarter are holes (instead of growing), when they grow (the copy skips
+// them), and before iteration (kc_map_pack). Packing moves the live entries
+// down in order, noting each one's new position in Moves, and renumbers the
+// index's slots from it in place: the tags and so the slots stay, no key is
+// hashed again.
 struct MapEntry {
   uint64_t Key; // int64_t, or a kc_str *
   uint64_t Value;
@@ -334,9 +345,13 @@ struct kc_map {
   uint64_t *Index;
   MapEntry *Entries;
   uint64_t Mask; // index size - 1
-  int64_t Len;
-  int64_t Cap; // entries capacity
+  int64_t Len;   // live entries
+  int64_t Cap;   // entries capacity
   int32_t KeyKind;
+  int64_t End;   // positions in use, holes included: Len <= End <= Cap
+  // One per position below Cap: Hole for a hole, else 0 (and, while
+  // packing, the entry's new position). Null until the first hole.
+  uint32_t *Moves;
 };
 
 namespace {
@@ -428,15 +443,59 @@ KC_NOINLINE void growIndex(kc_map *M) {
   M->Mask = NewMask;
 }
 
+constexpr uint32_t Hole = 0xffffffffu;
+
+inline bool isHole(const kc_map *M, int64_t P) { return M->Moves[P] == Hole; }
+
+// Moves the live entries into Dest (M->Entries itself, or a bigger array)
+// in order, renumbers the index, and forgets the holes.
+void packInto(kc_map *M, MapEntry *Dest) {
+  // Holes lie anywhere, so both loops are branch-free: a hole is copied
+  // too, and overwritten by the next live entry (J <= P: only positions
+  // already read are written); its Moves is never read.
+  uint32_t *Moves = M->Moves;
+  MapEntry *Entries = M->Entries;
+  uint32_t J = 0;
+  for (int64_t P = 0, End = M->End; P < End; ++P) {
+    uint32_t Live = Moves[P] != Hole;
+    Dest[J] = Entries[P];
+    Moves[P] = J;
+    J += Live;
+  }
+  uint64_t *Index = M->Index;
+  for (uint64_t I = 0, Mask = M->Mask; I <= Mask; ++I) {
+    uint64_t Slot = Index[I];
+    uint32_t Low = uint32_t(Slot);
+    uint64_t Moved = (Slot & ~uint64_t(0xffffffffu)) |
+                     (uint64_t(Moves[Low ? Low - 1 : 0]) + 1);
+    Index[I] = Slot ? Moved : 0;
+  }
+  std::memset(Moves, 0, size_t(M->End) * 4);
+  M->Entries = Dest;
+  M->End = M->Len;
+}
+
 KC_NOINLINE void growEntries(kc_map *M) {
-  if (M->Len >= MaxEntries)
+  int64_t Holes = M->End - M->Len;
+  if (Holes && (Holes * 4 >= M->End || M->Cap >= MaxEntries)) {
+    // Packing frees a quarter of the entries at least: growth can wait, and
+    // a cache that inserts and removes as often never grows.
+    packInto(M, M->Entries);
+    return;
+  }
+  if (M->Cap >= MaxEntries)
     outOfMemory();
   int64_t NewCap = M->Cap < MaxEntries / 2 ? M->Cap * 2 : MaxEntries;
   auto *NewEntries =
       static_cast<MapEntry *>(allocate(NewCap * int64_t(sizeof(MapEntry))));
-  std::memcpy(NewEntries, M->Entries, size_t(M->Len) * sizeof(MapEntry));
-  M->Entries = NewEntries;
+  if (Holes) {
+    packInto(M, NewEntries);
+  } else {
+    std::memcpy(NewEntries, M->Entries, size_t(M->End) * sizeof(MapEntry));
+    M->Entries = NewEntries;
+  }
   M->Cap = NewCap;
+  M->Moves = nullptr; // sized for the old capacity; a new hole makes more
 }
 
 // Appends a new entry whose key is absent, given its tag (the low 32 bits of
@@ -449,13 +508,50 @@ inline uint64_t *insertAt(kc_map *M, uint64_t Tag, uint64_t Pos, uint64_t Key) {
     while (M->Index[Pos])
       Pos = (Pos + 1) & M->Mask;
   }
-  if (KC_UNLIKELY(M->Len == M->Cap))
+  // Packing renumbers index slots but moves none: Pos stays empty.
+  if (KC_UNLIKELY(M->End == M->Cap))
     growEntries(M);
-  int64_t I = M->Len++;
+  int64_t I = M->End++;
+  ++M->Len;
   M->Entries[I].Key = Key;
   M->Entries[I].Value = 0;
   M->Index[Pos] = (Tag << 32) | uint64_t(I + 1);
   return &M->Entries[I].Value;
+}
+
+// Takes the index slot at Pos out of the table and turns its entry into a
+// hole (or drops it, at the end).
+void removeAt(kc_map *M, uint64_t Pos) {
+  uint64_t *Index = M->Index;
+  uint64_t Mask = M->Mask;
+  uint64_t P = uint32_t(Index[Pos]) - 1;
+  // Backward shift: a later slot of the probe run moves into the gap unless
+  // its home lies cyclically in (gap, its place], where a probe for it
+  // would stop at the gap before reaching it: it moves when it is at least
+  // as far from its home as from the gap.
+  uint64_t Gap = Pos;
+  for (uint64_t J = (Gap + 1) & Mask;; J = (J + 1) & Mask) {
+    uint64_t Slot = Index[J];
+    if (!Slot)
+      break;
+    uint64_t Home = (Slot >> 32) & Mask;
+    if (((J - Home) & Mask) >= ((J - Gap) & Mask)) {
+      Index[Gap] = Slot;
+      Gap = J;
+    }
+  }
+  Index[Gap] = 0;
+  --M->Len;
+  if (int64_t(P) == M->End - 1) {
+    // The last entry: no hole, and holes it leaves at the end go too.
+    --M->End;
+    while (M->End > M->Len && isHole(M, M->End - 1))
+      M->Moves[--M->End] = 0;
+    return;
+  }
+  if (!M->Moves) // zeroed by the arena
+    M->Moves = static_cast<uint32_t *>(allocate(M->Cap * 4));
+  M->Moves[P] = Hole;
 }
 
 } // namespace
@@ -833,6 +929,8 @@ kc_map *kc_map_new(int32_t key_kind) {
   M->Len = 0;
   M->Cap = InitialEntries;
   M->KeyKind = key_kind;
+  M->End = 0;
+  M->Moves = nullptr;
   return M;
 }
 
@@ -903,6 +1001,51 @@ uint64_t *kc_map_slot_str(kc_map *m, const kc_str *key) {
   return insertAt(m, Tag, Pos, reinterpret_cast<uint64_t>(key));
 }
 
+bool kc_map_remove_int(kc_map *m, int64_t key) {
+  uint64_t H = hashInt(key);
+  uint64_t Tag = H & 0xffffffffu;
+  for (uint64_t Pos = H & m->Mask;; Pos = (Pos + 1) & m->Mask) {
+    uint64_t Slot = m->Index[Pos];
+    if (!Slot)
+      return false;
+    if ((Slot >> 32) == Tag &&
+        int64_t(m->Entries[uint32_t(Slot) - 1].Key) == key) {
+      removeAt(m, Pos);
+      return true;
+    }
+  }
+}
+
+bool kc_map_remove_str(kc_map *m, const kc_str *key) {
+  uint64_t H = hashStr(key);
+  uint64_t Tag = H & 0xffffffffu;
+  for (uint64_t Pos = H & m->Mask;; Pos = (Pos + 1) & m->Mask) {
+    uint64_t Slot = m->Index[Pos];
+    if (!Slot)
+      return false;
+    if ((Slot >> 32) == Tag &&
+        sameStr(reinterpret_cast<const kc_str *>(
+                    m->Entries[uint32_t(Slot) - 1].Key),
+                key)) {
+      removeAt(m, Pos);
+      return true;
+    }
+  }
+}
+
+void kc_map_pack(kc_map *m) {
+  if (KC_UNLIKELY(m->End != m->Len))
+    packInto(m, m->Entries);
+}
+
+kc_array *kc_map_keys(kc_map *m) {
+  kc_map_pack(m);
+  kc_array *A = kc_array_new(m->Len, 8, 0);
+  for (int64_t I = 0; I < m->Len; ++I)
+    static_cast<uint64_t *>(A->data)[I] = m->Entries[I].Key;
+  return A;
+}
+
 int64_t kc_map_key_int_at(const kc_map *m, int64_t i) {
   return int64_t(m->Entries[i].Key);
 }
@@ -957,6 +1100,10 @@ const kc_runtime_symbol *kc_runtime_symbols(void) {
       KC_SYMBOL(kc_map_key_int_at),
       KC_SYMBOL(kc_map_key_str_at),
       KC_SYMBOL(kc_map_value_at),
+      KC_SYMBOL(kc_map_remove_int),
+      KC_SYMBOL(kc_map_remove_str),
+      KC_SYMBOL(kc_map_pack),
+      KC_SYMBOL(kc_map_keys),
       KC_SYMBOL(kc_runtime_symbols),
       {nullptr, nullptr}};
 #undef KC_SYMBOL

@@ -36,7 +36,8 @@ extern "C" {
   X(KC_TRAP_CHAR_CODE, "character code outside 0..127")                        \
   X(KC_TRAP_MAP_MODIFIED, "map modified during iteration")                     \
   X(KC_TRAP_OUT_OF_MEMORY, "out of memory")                                    \
-  X(KC_TRAP_EMPTY_SEPARATOR, "empty separator in split")
+  X(KC_TRAP_EMPTY_SEPARATOR, "empty separator in split")                       \
+  X(KC_TRAP_NULL, "null reference")
 
 enum kc_trap_kind {
 #define KC_TRAP_ENUM(E, M) E,
@@ -135,13 +136,25 @@ int64_t kc_map_len(const kc_map *m);
 uint64_t *kc_map_find_int(kc_map *m, int64_t key);
 uint64_t *kc_map_find_str(kc_map *m, const kc_str *key);
 /* Slot of the key's value, inserted (zero) at the end of the order when
- * absent. */
+ * absent. A slot stays valid until the next insertion or removal. */
 uint64_t *kc_map_slot_int(kc_map *m, int64_t key);
 uint64_t *kc_map_slot_str(kc_map *m, const kc_str *key);
-/* The i-th entry in insertion order, 0 <= i < kc_map_len(m). */
+/* Removes the key's entry: true if it was there. The other entries keep
+ * their order. */
+bool kc_map_remove_int(kc_map *m, int64_t key);
+bool kc_map_remove_str(kc_map *m, const kc_str *key);
+/* Makes the positions 0 .. kc_map_len(m) - 1 the entries in insertion
+ * order again after removals (which leave holes); cheap when there were
+ * none. Call it before the *_at functions below. */
+void kc_map_pack(kc_map *m);
+/* The i-th entry in insertion order, 0 <= i < kc_map_len(m), of a map
+ * packed since its last removal. */
 int64_t kc_map_key_int_at(const kc_map *m, int64_t i);
 kc_str *kc_map_key_str_at(const kc_map *m, int64_t i);
 uint64_t kc_map_value_at(const kc_map *m, int64_t i);
+/* A new array of the keys (int64_t or kc_str *, 8 bytes each) in insertion
+ * order; packs the map. */
+kc_array *kc_map_keys(kc_map *m);
 
 /* --- symbols for a JIT: every function above, by name --- */
 typedef struct kc_runtime_symbol {

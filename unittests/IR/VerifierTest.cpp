@@ -131,3 +131,53 @@ TEST(VerifierTest, EveryOpHasANameAndClass) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(VerifierTest, NullableRecords) {
+  // A field access needs the record itself, not its nullable form: a
+  // producer must check for null first (ref.as_non_null).
+  Fixture X(&Context::getInt);
+  auto R = std::make_unique<RecordDecl>();
+  R->Name = "Node";
+  Type *NodeTy = X.M.Ctx.getRecord(R.get());
+  Type *Nullable = X.M.Ctx.getNullable(NodeTy);
+  R->Fields.push_back({"key", X.M.Ctx.getInt()});
+  R->Fields.push_back({"next", Nullable});
+  X.M.Records.push_back(std::move(R));
+  EXPECT_EQ(Nullable->str(), "?Node");
+  EXPECT_EQ(X.M.Ctx.getNullable(NodeTy), Nullable); // uniqued
+  Local *P = X.F->addLocal("n", Nullable, true, {});
+  X.F->Params.push_back(P);
+  auto Get = [&] {
+    Node *G = X.M.Ctx.create(Op::LocalGet, Nullable, {});
+    G->Var = P;
+    return G;
+  };
+  Node *Bad = X.M.Ctx.create(Op::FieldGet, X.M.Ctx.getInt(), {}, {Get()});
+  X.ret(Bad);
+  EXPECT_NE(X.verifyMessage().find("field.get at line 0: expects a record"),
+            std::string::npos)
+      << X.verifyMessage();
+  Node *Checked = X.M.Ctx.create(Op::RefAsNonNull, NodeTy, {}, {Get()});
+  Bad->Operands[0] = Checked;
+  EXPECT_EQ(X.verifyMessage(), "");
+  // ref.as_non_null yields the record, ref.as_nullable takes one.
+  Checked->Ty = Nullable;
+  EXPECT_NE(X.verifyMessage().find("ref.as_non_null at line 0: result has "
+                                   "type ?Node, expected Node"),
+            std::string::npos)
+      << X.verifyMessage();
+  Checked->Ty = NodeTy;
+  Node *Wrapped =
+      X.M.Ctx.create(Op::RefAsNullable, Nullable, {}, {Get()});
+  X.F->Body->Stmts.insert(
+      X.F->Body->Stmts.begin(),
+      X.M.Ctx.create(Op::Eval, X.M.Ctx.getVoid(), {}, {Wrapped}));
+  EXPECT_NE(X.verifyMessage().find("ref.as_nullable at line 0: expects a "
+                                   "record"),
+            std::string::npos)
+      << X.verifyMessage();
+}
+
+} // namespace

@@ -3,6 +3,7 @@
 #include "runtimes/native/kcrt.h"
 
 #include "gtest/gtest.h"
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -650,6 +651,134 @@ TEST_F(KcrtTest, MapSlotStableUntilInsertion) {
   for (int64_t I = 1000; I < 5000; ++I)
     *kc_map_slot_int(M, I) = 1;
   EXPECT_EQ(*kc_map_find_int(M, 500), 4242u);
+}
+
+TEST_F(KcrtTest, MapRemoveKeepsOrder) {
+  kc_map *M = kc_map_new(KC_MAP_INT_KEYS);
+  for (int64_t I = 0; I < 10; ++I)
+    *kc_map_slot_int(M, I) = uint64_t(I) * 10;
+  for (int64_t I = 0; I < 10; I += 2)
+    EXPECT_TRUE(kc_map_remove_int(M, I)) << I;
+  EXPECT_FALSE(kc_map_remove_int(M, 4)); // already gone
+  EXPECT_FALSE(kc_map_remove_int(M, 42));
+  EXPECT_EQ(kc_map_len(M), 5);
+  for (int64_t I = 0; I < 10; ++I) {
+    uint64_t *V = kc_map_find_int(M, I);
+    if (I % 2) {
+      ASSERT_NE(V, nullptr) << I;
+      EXPECT_EQ(*V, uint64_t(I) * 10);
+    } else {
+      EXPECT_EQ(V, nullptr) << I;
+    }
+  }
+  // A removed key comes back at the end of the order.
+  *kc_map_slot_int(M, 4) = 44;
+  kc_map_pack(M);
+  ASSERT_EQ(kc_map_len(M), 6);
+  const int64_t Order[] = {1, 3, 5, 7, 9, 4};
+  for (int64_t I = 0; I < 6; ++I) {
+    EXPECT_EQ(kc_map_key_int_at(M, I), Order[I]);
+    EXPECT_EQ(kc_map_value_at(M, I), Order[I] == 4 ? 44u : uint64_t(Order[I]) * 10);
+  }
+  kc_array *Keys = kc_map_keys(M);
+  ASSERT_EQ(Keys->len, 6);
+  for (int64_t I = 0; I < 6; ++I)
+    EXPECT_EQ(static_cast<int64_t *>(Keys->data)[I], Order[I]);
+  // Removing everything, from the end too, leaves an empty map that works.
+  for (int64_t K : {4, 9, 1, 7, 5, 3})
+    EXPECT_TRUE(kc_map_remove_int(M, K));
+  EXPECT_EQ(kc_map_len(M), 0);
+  kc_map_pack(M);
+  *kc_map_slot_int(M, 8) = 80;
+  kc_map_pack(M);
+  EXPECT_EQ(kc_map_len(M), 1);
+  EXPECT_EQ(kc_map_key_int_at(M, 0), 8);
+  EXPECT_EQ(kc_map_value_at(M, 0), 80u);
+}
+
+TEST_F(KcrtTest, MapRemoveStrKeys) {
+  kc_map *M = kc_map_new(KC_MAP_STR_KEYS);
+  for (const char *K : {"a", "bb", "", "ccc"})
+    *kc_map_slot_str(M, str(K)) = std::strlen(K) + 1;
+  // Fresh strings with the same bytes remove the same entries.
+  EXPECT_TRUE(kc_map_remove_str(M, kc_str_slice(str("xbbx"), 1, 3, 1)));
+  EXPECT_FALSE(kc_map_remove_str(M, str("bb")));
+  EXPECT_TRUE(kc_map_remove_str(M, str("")));
+  EXPECT_FALSE(kc_map_remove_str(M, str("c")));
+  EXPECT_EQ(kc_map_find_str(M, str("bb")), nullptr);
+  EXPECT_EQ(*kc_map_find_str(M, str("ccc")), 4u);
+  kc_map_pack(M);
+  ASSERT_EQ(kc_map_len(M), 2);
+  EXPECT_EQ(text(kc_map_key_str_at(M, 0)), "a");
+  EXPECT_EQ(text(kc_map_key_str_at(M, 1)), "ccc");
+  EXPECT_EQ(kc_map_value_at(M, 1), 4u);
+}
+
+TEST_F(KcrtTest, MapRemoveMatchesAModel) {
+  // Random insertions, overwrites and removals checked against an ordered
+  // model. Small key sets keep the index small, so probe runs often wrap
+  // around its end and removal's backward shift must move slots across it;
+  // keys that share their low bits make long runs in the large one.
+  for (int64_t Space : {5, 12, 40, 3000}) {
+    kc_map *M = kc_map_new(KC_MAP_INT_KEYS);
+    std::vector<int64_t> Order;        // keys in insertion order
+    std::map<int64_t, uint64_t> Model; // key -> value
+    uint64_t Seed = 12345 + uint64_t(Space);
+    auto Next = [&] {
+      Seed = Seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      return Seed >> 33;
+    };
+    size_t Half = size_t(Space) / 2;
+    int Steps = Space < 100 ? 20000 : 200000;
+    for (int Step = 0; Step < Steps; ++Step) {
+      int64_t R = int64_t(Next() % uint64_t(Space));
+      int64_t Key = R % 3 == 0 ? R << 32 : R % 3 == 1 ? -R : R * 977;
+      bool Remove = Next() % 100 < (Model.size() > Half ? 60 : 40);
+      if (Remove) {
+        bool Had = Model.erase(Key);
+        ASSERT_EQ(kc_map_remove_int(M, Key), Had) << Space << " " << Step;
+        if (Had)
+          Order.erase(std::find(Order.begin(), Order.end(), Key));
+      } else {
+        uint64_t V = Next();
+        if (!Model.count(Key))
+          Order.push_back(Key);
+        Model[Key] = V;
+        *kc_map_slot_int(M, Key) = V;
+      }
+      ASSERT_EQ(kc_map_len(M), int64_t(Model.size())) << Step;
+      if (Space < 100 || Step % 5000 == 0 || Step == Steps - 1) {
+        for (const auto &[K, V] : Model) {
+          uint64_t *Slot = kc_map_find_int(M, K);
+          ASSERT_NE(Slot, nullptr) << Space << " " << Step << " " << K;
+          ASSERT_EQ(*Slot, V);
+        }
+        kc_map_pack(M);
+        for (size_t I = 0; I < Order.size(); ++I) {
+          ASSERT_EQ(kc_map_key_int_at(M, int64_t(I)), Order[I]) << Step;
+          ASSERT_EQ(kc_map_value_at(M, int64_t(I)), Model[Order[I]]);
+        }
+      }
+    }
+  }
+}
+
+TEST_F(KcrtTest, MapChurnStaysSmall) {
+  // A cache's pattern: as many removals as insertions. Holes are packed
+  // away instead of growing the entries, so memory stays bounded.
+  kc_map *M = kc_map_new(KC_MAP_INT_KEYS);
+  for (int64_t I = 0; I < 1000; ++I)
+    *kc_map_slot_int(M, I) = uint64_t(I);
+  int64_t Before = kc_arena_bytes();
+  for (int64_t I = 1000; I < 1000000; ++I) {
+    ASSERT_TRUE(kc_map_remove_int(M, I - 1000));
+    *kc_map_slot_int(M, I) = uint64_t(I);
+  }
+  EXPECT_LT(kc_arena_bytes() - Before, int64_t(1) << 20);
+  kc_map_pack(M);
+  ASSERT_EQ(kc_map_len(M), 1000);
+  for (int64_t I = 0; I < 1000; ++I)
+    ASSERT_EQ(kc_map_key_int_at(M, I), 999000 + I);
 }
 
 TEST_F(KcrtTest, MapStrKeysCompareByContent) {

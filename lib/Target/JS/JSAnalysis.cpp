@@ -52,6 +52,8 @@ ModuleFacts::ModuleFacts(const kir::Module &M) : M(M) {
   collectPops();
   solveNegZero();
   solvePure();
+  for (const Node *L : kir::forMapsWithRemoval(M))
+    ForMapsWithRemoval.insert(L);
 }
 
 bool ModuleFacts::isExported(const kir::Function &F) const {
@@ -91,6 +93,9 @@ void ModuleFacts::collectTypes() {
       for (const kir::Field &Fld : T->Rec->Fields)
         Work.push_back(Fld.Ty);
       break;
+    case TypeKind::Nullable:
+      Work.push_back(T->Elem);
+      break;
     case TypeKind::Void:
     case TypeKind::Bool:
     case TypeKind::I32:
@@ -122,6 +127,7 @@ StringRef ModuleFacts::arrayClass(const kir::Type *ArrayTy) const {
   case TypeKind::Array:
   case TypeKind::Map:
   case TypeKind::Record:
+  case TypeKind::Nullable:
     break;
   }
   return "Array";
@@ -262,6 +268,8 @@ bool ModuleFacts::mayTrapOrMutate(const kir::Function &F, const Node &N) const {
   case Op::MapAt:
   case Op::MapSet:
   case Op::IntCheckSafe:
+  case Op::RefAsNonNull:
+  case Op::MapRemove:
   case Op::ForMap: // traps when the map grows
     return true;
   // Values, and flow. Calls are the caller's business.
@@ -337,6 +345,9 @@ bool ModuleFacts::mayTrapOrMutate(const kir::Function &F, const Node &N) const {
   case Op::ArrayLen:
   case Op::RecordNew:
   case Op::FieldGet:
+  case Op::RefNull:
+  case Op::RefAsNullable:
+  case Op::RefIsNull:
   case Op::MapNew:
   case Op::MapLen:
   case Op::MapGet:

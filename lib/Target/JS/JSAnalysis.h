@@ -63,6 +63,11 @@ public:
   /// A function that cannot trap, change the heap or loop: a call to it may
   /// be evaluated again, or after a check, with the same result.
   bool isPure(const kir::Function &F) const { return Pure.count(&F); }
+  /// A for.map during which the map may lose a key (kir::forMapsWithRemoval):
+  /// it iterates a copy of the keys.
+  bool mayRemoveDuring(const kir::Node &ForMap) const {
+    return ForMapsWithRemoval.count(&ForMap);
+  }
 
 private:
   const kir::Module &M;
@@ -72,6 +77,7 @@ private:
   llvm::DenseMap<const kir::Local *, const kir::Node *> RangeLoops;
   llvm::DenseSet<const kir::Local *> Assigned;
   llvm::DenseSet<const kir::Function *> Pure;
+  llvm::DenseSet<const kir::Node *> ForMapsWithRemoval;
   // -0 facts, solved to a fixpoint.
   llvm::DenseSet<const kir::Local *> NegZeroLocals;
   llvm::DenseSet<const kir::Function *> NegZeroReturns;

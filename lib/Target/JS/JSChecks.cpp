@@ -221,6 +221,8 @@ static bool readsAssigned(const Node &N, const Node &S) {
 void FunctionEmitter::forgetAssignedIn(const Node &S) {
   llvm::erase_if(KnownConds,
                  [&](const Node *C) { return readsAssigned(*C, S); });
+  llvm::erase_if(NonNullLocals,
+                 [&](const kir::Local *L) { return assigns(S, L); });
   for (auto &Level : Proven)
     llvm::erase_if(Level, [&](const Fact &Fc) {
       return llvm::any_of(Fc.Reads,
@@ -251,7 +253,7 @@ bool FunctionEmitter::isEffect(const Node &N) const {
   if (N.Opcode == Op::Call)
     return !Facts.isPure(*N.Callee);
   return N.Opcode == Op::ArrayPop || N.Opcode == Op::StrParseInt ||
-         N.Opcode == Op::IntCheckSafe;
+         N.Opcode == Op::IntCheckSafe || N.Opcode == Op::MapRemove;
 }
 
 bool FunctionEmitter::hasEffect(const Node &N) const {
@@ -277,6 +279,46 @@ bool FunctionEmitter::scanHoist(const Node &N, bool &Effect) const {
 bool FunctionEmitter::effectBeforeHoist(const Node &N) const {
   bool Effect = false;
   return scanHoist(N, Effect);
+}
+
+/// Whether \p C, holding, says that local \p L is not null.
+static bool impliesNonNull(const Node &C, const kir::Local *L) {
+  if (C.Opcode == Op::BoolAnd)
+    return impliesNonNull(*C.operand(0), L) ||
+           impliesNonNull(*C.operand(1), L);
+  if (C.Opcode != Op::BoolNot)
+    return false;
+  const Node &X = *C.operand(0);
+  return X.Opcode == Op::RefIsNull && X.operand(0)->Opcode == Op::LocalGet &&
+         X.operand(0)->Var == L;
+}
+
+bool FunctionEmitter::knownNonNull(const Node &Ref) const {
+  // `while x != null { ... x.f ... }`, `if x != null && x.f > 0`: the
+  // conditions that hold here, until x is assigned.
+  if (Ref.Opcode != Op::LocalGet)
+    return false;
+  const kir::Local *L = Ref.Var;
+  if (llvm::is_contained(NonNullLocals, L))
+    return true;
+  for (const Guard &G : St.Guards) {
+    if (!G.Cond)
+      continue;
+    if (G.WhenTrue && impliesNonNull(*G.Cond, L))
+      return true;
+    // The right side of `x == null || ...`.
+    if (!G.WhenTrue && G.Cond->Opcode == Op::RefIsNull &&
+        G.Cond->operand(0)->Opcode == Op::LocalGet &&
+        G.Cond->operand(0)->Var == L)
+      return true;
+  }
+  for (const Node *K : St.Known)
+    if (impliesNonNull(*K, L))
+      return true;
+  for (const Node *K : KnownConds)
+    if (impliesNonNull(*K, L))
+      return true;
+  return false;
 }
 
 void FunctionEmitter::checkIndex(JSExpr &Coll, JSExpr &Idx, const Node &N) {

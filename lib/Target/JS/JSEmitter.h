@@ -150,6 +150,17 @@ private:
   /// Conditions that hold at the current statement: the condition of the
   /// enclosing if or while, until a local it reads is assigned.
   std::vector<const Node *> KnownConds;
+  /// ?R locals known not to be null here: after `if x == null { ...; return }`
+  /// in the same block, until x is assigned.
+  std::vector<const kir::Local *> NonNullLocals;
+  /// Whether a check with \p Key holds here, made in an earlier statement
+  /// or earlier in this one.
+  bool provenHere(llvm::StringRef Key) const {
+    for (const Fact &Fc : St.NewProven)
+      if (Fc.Key == Key)
+        return true;
+    return isProven(Key);
+  }
   void forgetAssignedIn(const Node &S);
   void forgetAssignedInLoop(const Node &Loop);
 
@@ -213,6 +224,7 @@ private:
   bool boundedByLength(const Node &Cond, const Node &Coll,
                        const Node &Idx) const;
   bool knownBelowLength(const Node &Coll, const Node &Idx) const;
+  bool knownNonNull(const Node &Ref) const;
   bool mayHoist(const Node &N) const;
   bool effectBeforeHoist(const Node &N) const;
   bool scanHoist(const Node &N, bool &Effect) const;
@@ -278,6 +290,7 @@ private:
   void emitForRange(const Node &N);
   void emitForEach(const Node &N);
   void emitForMap(const Node &N);
+  void emitForMapKeys(const Node &N, const std::string &Map);
   std::string stableCollection(JSExpr &E, const Node &Coll, const Node &Loop,
                                llvm::StringRef Base);
 };

@@ -133,6 +133,7 @@ JSExpr FunctionEmitter::constant(const Node &N) const {
   case TypeKind::Array:
   case TypeKind::Map:
   case TypeKind::Record:
+  case TypeKind::Nullable:
     break;
   }
   llvm_unreachable("constant of a type without literals (KIR verifier)");
@@ -913,6 +914,40 @@ JSExpr FunctionEmitter::emitExpr(const Node &N) {
   case Op::FieldSet:
     break;
 
+  // --- nullable records: null ---
+  case Op::RefNull: {
+    JSExpr R = atom("null", N.Ty);
+    return R;
+  }
+  case Op::RefAsNullable: {
+    Operands Ops(*this, N.Operands);
+    JSExpr R = Ops[0];
+    R.Ty = N.Ty;
+    return R;
+  }
+  case Op::RefIsNull: {
+    Operands Ops(*this, N.Operands);
+    JSExpr R = compare(Ops[0], atom("null", nullptr), kir::Pred::Eq,
+                       N.operand(0)->Ty);
+    R.Ty = N.Ty;
+    return R;
+  }
+  case Op::RefAsNonNull: {
+    // Checked before the field access it serves (which would throw a
+    // TypeError of its own); a local once checked stays checked until it
+    // is assigned, and an enclosing `x != null` proves it.
+    Operands Ops(*this, N.Operands);
+    JSExpr R = Ops[0];
+    if (!knownNonNull(*N.operand(0))) {
+      bindForDup(R);
+      JSExpr Fail = binary(R, "===", atom("null", nullptr));
+      if (!provenHere(Fail.Text))
+        addCheck(Fail, KC_TRAP_NULL, N);
+    }
+    R.Ty = N.Ty;
+    return R;
+  }
+
   // --- maps ---
   case Op::MapNew: {
     JSExpr R = atom("new Map()", N.Ty);
@@ -960,6 +995,14 @@ JSExpr FunctionEmitter::emitExpr(const Node &N) {
   }
   case Op::MapSet:
     break;
+  case Op::MapRemove: {
+    Operands Ops(*this, N.Operands);
+    JSExpr R = method(Ops[0], "delete", {Ops[1]});
+    R.Ty = N.Ty;
+    R.Pure = false;
+    R.ReadsHeap = true;
+    return R;
+  }
 
   // --- calls ---
   case Op::Call: {

@@ -184,6 +184,8 @@ void FunctionEmitter::walkStmt(const Node &S) {
       LoopLengthIds[&S] = Namer.declare({"n", "len"}, /*Hidden=*/true);
     LocalIds[S.Var] = Namer.declare({S.Var->Name});
   } else if (O == Op::ForMap) {
+    if (Facts.mayRemoveDuring(S))
+      LoopIndexIds[&S] = Namer.declare({"i", "j", "k"}, /*Hidden=*/true);
     LocalIds[S.Var] = Namer.declare({S.Var->Name});
     LocalIds[S.Var2] = Namer.declare({S.Var2->Name});
   }
@@ -213,15 +215,34 @@ std::string FunctionEmitter::freshTemp(StringRef Base) {
 // Statements
 //===----------------------------------------------------------------------===//
 
+/// The ?R local that `if x == null { ...; return; }` (no else) proves not
+/// null after it, or null.
+static const kir::Local *nullExit(const Node &S) {
+  if (S.Opcode != Op::If || !S.Regions[1]->Stmts.empty() ||
+      S.Regions[0]->Stmts.empty() || !isTerminator(*S.Regions[0]->Stmts.back()))
+    return nullptr;
+  // `x == null || c` leaves when x is null too.
+  const Node *C = S.operand(0);
+  while (C->Opcode == Op::BoolOr)
+    C = C->operand(0);
+  if (C->Opcode != Op::RefIsNull || C->operand(0)->Opcode != Op::LocalGet)
+    return nullptr;
+  return C->operand(0)->Var;
+}
+
 void FunctionEmitter::emitBlock(const kir::Block &B) {
   std::vector<const Node *> SavedKnown = KnownConds;
+  std::vector<const kir::Local *> SavedNonNull = NonNullLocals;
   for (const Node *S : B.Stmts) {
     emitStmt(*S);
     forgetAssignedIn(*S);
     if (isTerminator(*S))
       break; // what follows is dead
+    if (const kir::Local *L = nullExit(*S))
+      NonNullLocals.push_back(L);
   }
   KnownConds = SavedKnown;
+  NonNullLocals = SavedNonNull;
 }
 
 /// The JS compound assignment operator for `x = x op v`, when x op= v means
@@ -524,6 +545,10 @@ void FunctionEmitter::emitForMap(const Node &N) {
   beginStmt();
   Operands Ops(*this, N.Operands);
   std::string Map = stableCollection(Ops[0], *N.operand(0), N, "map");
+  if (Facts.mayRemoveDuring(N)) {
+    emitForMapKeys(N, Map);
+    return;
+  }
   std::string Size = freshTemp("size");
   flushPre();
   forgetAssignedInLoop(N);
@@ -536,6 +561,37 @@ void FunctionEmitter::emitForMap(const Node &N) {
   line("if (" + Map + ".size !== " + Size + ") throw new KernelTrap(" +
        quoteString(trapMessage(KC_TRAP_MAP_MODIFIED)) + ", " +
        std::to_string(N.Loc.Line) + ");");
+  Proven.emplace_back();
+  emitBlock(*N.Regions[0]);
+  Proven.pop_back();
+  --Depth;
+  line("}");
+}
+
+void FunctionEmitter::emitForMapKeys(const Node &N, const std::string &Map) {
+  // The body may remove keys: a copy of the keys taken at the start is
+  // walked, each looked up at its step (a Map's values are never
+  // undefined), and the size is checked before every step, the last one
+  // included.
+  std::string Keys = freshTemp("keys");
+  std::string Size = freshTemp("size");
+  flushPre();
+  forgetAssignedInLoop(N);
+  const std::string &I = Namer.name(LoopIndexIds.find(&N)->second);
+  std::string Trap = "throw new KernelTrap(" +
+                     quoteString(trapMessage(KC_TRAP_MAP_MODIFIED)) + ", " +
+                     std::to_string(N.Loc.Line) + ");";
+  line("const " + Keys + " = [..." + Map + ".keys()];");
+  line("const " + Size + " = " + Keys + ".length;");
+  line("for (let " + I + " = 0; ; " + I + "++) {");
+  ++Depth;
+  line("if (" + Map + ".size !== " + Size + ") " + Trap);
+  line("if (" + I + " === " + Size + ") break;");
+  const std::string &K = localName(N.Var);
+  const std::string &V = localName(N.Var2);
+  line("const " + K + " = " + Keys + "[" + I + "];");
+  line("const " + V + " = " + Map + ".get(" + K + ");");
+  line("if (" + V + " === undefined) " + Trap);
   Proven.emplace_back();
   emitBlock(*N.Regions[0]);
   Proven.pop_back();
@@ -717,6 +773,11 @@ void FunctionEmitter::emitStmt(const Node &S) {
   case Op::MapGet:
   case Op::MapAt:
   case Op::MapHas:
+  case Op::MapRemove:
+  case Op::RefNull:
+  case Op::RefAsNullable:
+  case Op::RefIsNull:
+  case Op::RefAsNonNull:
   case Op::Call:
     break;
   }

@@ -24,6 +24,7 @@
 #include "ir/IR.h"
 #include "ir/Verifier.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Analysis/TargetLibraryInfo.h"
@@ -94,6 +95,8 @@ public:
   StringMap<Constant *> Strings;
   DenseMap<const kir::RecordDecl *, StructType *> Records;
   DenseMap<const kir::Function *, Function *> Functions;
+  /// for.map loops that may see a removal (kir::forMapsWithRemoval).
+  DenseSet<const kir::Node *> ForMapsWithRemoval;
 
 private:
   Error declareFunctions(Function *&EntryWrapper);
@@ -209,6 +212,7 @@ private:
   void emitForRange(const kir::Node &N);
   void emitForEach(const kir::Node &N);
   void emitForMap(const kir::Node &N);
+  void emitForMapKeys(const kir::Node &N, Value *Map);
   /// Emits a counted loop skeleton shared by the for.* ops: \p Head emits
   /// the condition (true: run the body), \p Body the iteration's prologue and
   /// body. The counter starts at 0 and the latch adds 1 (the continue target).
@@ -239,6 +243,7 @@ Type *ModuleLowering::valueType(const kir::Type *T) {
   case TypeKind::Array:
   case TypeKind::Map:
   case TypeKind::Record:
+  case TypeKind::Nullable:
     return PointerType::getUnqual(Ctx);
   }
   llvm_unreachable("bad KIR type kind");
@@ -312,7 +317,7 @@ void ModuleLowering::setFunctionAttrs(Function *F) {
 
 AttrBuilder ModuleLowering::valueAttrs(const kir::Type *T) {
   // Every KIR value is defined (no poison or undef is ever produced) and
-  // references are never null: the language has no null.
+  // references are never null, except a ?R's.
   AttrBuilder AB(Ctx);
   AB.addAttribute(Attribute::NoUndef);
   switch (T->Kind) {
@@ -341,6 +346,13 @@ AttrBuilder ModuleLowering::valueAttrs(const kir::Type *T) {
   case TypeKind::Map:
     AB.addAttribute(Attribute::NonNull);
     break;
+  case TypeKind::Nullable: {
+    StructType *ST = recordType(T->Elem->Rec);
+    if (uint64_t Size = allocSize(ST))
+      AB.addDereferenceableOrNullAttr(Size);
+    AB.addAlignmentAttr(abiAlign(ST));
+    break;
+  }
   case TypeKind::Void:
   case TypeKind::I32:
   case TypeKind::U32:
@@ -450,6 +462,8 @@ Error ModuleLowering::run() {
   // Runtime first: a kernel function named like a runtime function is then
   // the one LLVM renames.
   RT = declareRuntime(M);
+  for (const kir::Node *L : kir::forMapsWithRemoval(KM))
+    ForMapsWithRemoval.insert(L);
   Function *EntryWrapper = nullptr;
   if (Error E = declareFunctions(EntryWrapper))
     return E;
@@ -543,9 +557,9 @@ Value *FunctionLowering::fromMem(Value *V, const kir::Type *T) {
 
 void FunctionLowering::annotateRefLoad(LoadInst *L, const kir::Type *T) {
   // Every reference stored in a field, element or slot was a value of the
-  // language, and there is no null: `!nonnull` lets LLVM hoist loads
-  // through it.
-  if (T->isReference())
+  // language, never null unless it is a ?R: `!nonnull` lets LLVM hoist
+  // loads through it.
+  if (T->isReference() && !T->isNullable())
     L->setMetadata(LLVMContext::MD_nonnull, MDNode::get(Ctx, {}));
 }
 
@@ -618,6 +632,7 @@ Value *FunctionLowering::toBits(Value *V, const kir::Type *T) {
   case TypeKind::Array:
   case TypeKind::Map:
   case TypeKind::Record:
+  case TypeKind::Nullable:
     return B.CreatePtrToInt(V, B.getInt64Ty());
   case TypeKind::Void:
     break;
@@ -640,6 +655,7 @@ Value *FunctionLowering::fromBits(Value *V, const kir::Type *T) {
   case TypeKind::Array:
   case TypeKind::Map:
   case TypeKind::Record:
+  case TypeKind::Nullable:
     return B.CreateIntToPtr(V, B.getPtrTy());
   case TypeKind::Void:
     break;
@@ -990,6 +1006,19 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     return nullptr;
   }
 
+  // --- nullable records: a null pointer is null ---
+  case Op::RefNull:
+    return ConstantPointerNull::get(B.getPtrTy());
+  case Op::RefAsNullable:
+    return Op0();
+  case Op::RefIsNull:
+    return B.CreateIsNull(Op0(), "is.null");
+  case Op::RefAsNonNull: {
+    Value *R = Op0();
+    trapUnless(B.CreateIsNotNull(R), KC_TRAP_NULL, N);
+    return R;
+  }
+
   // --- maps ---
   case Op::MapNew:
     return call(RT.MapNew, {B.getInt32(isStrKeyed(N.Ty) ? KC_MAP_STR_KEYS
@@ -1009,6 +1038,13 @@ Value *FunctionLowering::emit(const kir::Node &N) {
                        {Map, Key}, "slot");
     storeSlot(Slot, V, MT->Elem);
     return nullptr;
+  }
+  case Op::MapRemove: {
+    const kir::Type *MT = N.operand(0)->Ty;
+    Value *Map = emit(*N.operand(0));
+    Value *Key = emit(*N.operand(1));
+    return call(isStrKeyed(MT) ? RT.MapRemoveStr : RT.MapRemoveInt,
+                {Map, Key}, "removed");
   }
 
   // --- calls ---
@@ -1141,6 +1177,7 @@ Value *FunctionLowering::emitMinMax(const kir::Node &N, bool Max) {
   case TypeKind::Array:
   case TypeKind::Map:
   case TypeKind::Record:
+  case TypeKind::Nullable:
     llvm_unreachable("num.min/max on a non-numeric type (KIR verifier)");
   }
   return B.CreateSelect(Cond, Bv, A);
@@ -1170,6 +1207,7 @@ Value *FunctionLowering::emitAbs(const kir::Node &N) {
   case TypeKind::Array:
   case TypeKind::Map:
   case TypeKind::Record:
+  case TypeKind::Nullable:
     break;
   }
   llvm_unreachable("num.abs on a non-numeric type (KIR verifier)");
@@ -1486,6 +1524,14 @@ void FunctionLowering::emitForEach(const kir::Node &N) {
 void FunctionLowering::emitForMap(const kir::Node &N) {
   const kir::Type *MT = N.operand(0)->Ty;
   Value *Map = emitOperand(N, 0);
+  if (ML.ForMapsWithRemoval.count(&N)) {
+    emitForMapKeys(N, Map);
+    return;
+  }
+  // Nothing removes from the map while the loop runs: its positions are
+  // the entries in order from the start (once packed), and an insertion
+  // shows as a new length.
+  call(RT.MapPack, {Map});
   Value *Len0 = call(RT.MapLen, {Map}, "len0");
   AllocaInst *Counter = hiddenSlot(B.getInt64Ty(), "map.i");
   B.CreateStore(B.getInt64(0), Counter);
@@ -1504,6 +1550,36 @@ void FunctionLowering::emitForMap(const kir::Node &N) {
         B.CreateStore(Key, slot(N.Var));
         Value *Bits = call(RT.MapValueAt, {Map, I}, "value");
         B.CreateStore(fromBits(Bits, MT->Elem), slot(N.Var2));
+        emitBlock(*N.Regions[0]);
+      });
+}
+
+void FunctionLowering::emitForMapKeys(const kir::Node &N, Value *Map) {
+  // The loop may remove from the map: it walks a copy of the keys taken at
+  // the start, and looks each one up at its step.
+  const kir::Type *MT = N.operand(0)->Ty;
+  Value *Keys = call(RT.MapKeys, {Map}, "keys");
+  Value *Len0 = arrayLen(Keys);
+  Value *Data = arrayData(Keys);
+  Type *KeyTy = ML.valueType(MT->Key);
+  AllocaInst *Counter = hiddenSlot(B.getInt64Ty(), "map.i");
+  B.CreateStore(B.getInt64(0), Counter);
+  emitCountedLoop(
+      N, Counter,
+      [&](Value *I) {
+        Value *Len = call(RT.MapLen, {Map}, "len");
+        trapUnless(B.CreateICmpEQ(Len, Len0), KC_TRAP_MAP_MODIFIED, N);
+        return B.CreateICmpSLT(I, Len0);
+      },
+      [&](Value *I) {
+        LoadInst *Key = load(KeyTy, B.CreateInBoundsGEP(KeyTy, Data, I),
+                             ML.tbaa("map keys"), "key");
+        annotateRefLoad(Key, MT->Key);
+        Value *Slot = call(isStrKeyed(MT) ? RT.MapFindStr : RT.MapFindInt,
+                           {Map, Key}, "slot");
+        trapUnless(B.CreateIsNotNull(Slot), KC_TRAP_MAP_MODIFIED, N);
+        B.CreateStore(Key, slot(N.Var));
+        B.CreateStore(loadSlot(Slot, MT->Elem), slot(N.Var2));
         emitBlock(*N.Regions[0]);
       });
 }

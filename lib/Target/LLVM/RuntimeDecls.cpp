@@ -213,6 +213,16 @@ RuntimeDecls declareRuntime(Module &M) {
   R.MapSlotStr = D.declare("kc_map_slot_str", Ptr, {Ptr, Ptr});
   D.nonNullRet(R.MapSlotInt, 8, 8);
   D.nonNullRet(R.MapSlotStr, 8, 8);
+
+  // Removal, packing and the keys' copy rewrite the map's internals.
+  R.MapRemoveInt = D.declare("kc_map_remove_int", I1, {Ptr, I64});
+  R.MapRemoveStr = D.declare("kc_map_remove_str", I1, {Ptr, Ptr});
+  R.MapRemoveInt->addRetAttr(Attribute::ZExt);
+  R.MapRemoveStr->addRetAttr(Attribute::ZExt);
+  R.MapRemoveStr->addParamAttr(1, Attribute::NoCapture);
+  R.MapPack = D.declare("kc_map_pack", Void, {Ptr});
+  R.MapKeys = D.declare("kc_map_keys", Ptr, {Ptr});
+  D.nonNullRet(R.MapKeys, 24, 8);
   return R;
 }
 

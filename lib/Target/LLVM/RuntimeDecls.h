@@ -32,6 +32,7 @@ struct RuntimeDecls {
   llvm::Function *MapNew, *MapLen;
   llvm::Function *MapFindInt, *MapFindStr, *MapSlotInt, *MapSlotStr;
   llvm::Function *MapKeyIntAt, *MapKeyStrAt, *MapValueAt;
+  llvm::Function *MapRemoveInt, *MapRemoveStr, *MapPack, *MapKeys;
 };
 
 /// Declares the runtime in \p M. Call it before any kernel function exists so

@@ -241,6 +241,8 @@ Purity Analysis::purity(const Node *N) {
   case Op::StrFromCode:
   case Op::ArrayNew:
   case Op::IntCheckSafe:
+  case Op::RefAsNonNull:
+  case Op::MapRemove:
   case Op::LocalDecl:
   case Op::LocalSet:
   case Op::Eval:
@@ -307,6 +309,7 @@ Purity Analysis::purity(const Node *N) {
   case Op::StrLen: case Op::StrConcat: case Op::StrCmp:
   case Op::StrFromInt: case Op::StrLower: case Op::BytesLen:
   case Op::ArrayLit: case Op::RecordNew: case Op::MapNew:
+  case Op::RefNull: case Op::RefAsNullable: case Op::RefIsNull:
     return P;
   }
   llvm_unreachable("bad KIR op");
@@ -647,6 +650,8 @@ private:
     case Op::BoolAnd:
     case Op::BoolOr:
     case Op::MapHas:
+    case Op::MapRemove:
+    case Op::RefIsNull:
       return Val::top(T);
     case Op::IntAdd:
       return Exact(add(R(0), R(1)));
@@ -751,6 +756,9 @@ private:
     case Op::ArrayLit:
     case Op::RecordNew:
     case Op::MapNew:
+    case Op::RefNull:
+    case Op::RefAsNullable:
+    case Op::RefAsNonNull:
       return Val::top(T);
 
     case Op::ArrayGet:

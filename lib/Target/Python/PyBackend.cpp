@@ -55,6 +55,7 @@ const Helper Helpers[] = {
     KeyError: "key not in map",
     ZeroDivisionError: "integer division by zero",
     RuntimeError: "map modified during iteration",
+    AttributeError: "null reference",
 }
 
 
@@ -67,7 +68,8 @@ def _kernel_trap(error):
     return KernelTrap(kind, _KERNEL_LINES[error.__traceback__.tb_lineno])
 )",
      {"KernelTrap", "IndexError", "KeyError", "ZeroDivisionError",
-      "RuntimeError", "type", "_TRAP_KINDS", "_KERNEL_LINES"}},
+      "RuntimeError", "AttributeError", "type", "_TRAP_KINDS",
+      "_KERNEL_LINES"}},
     {"_idiv",
      R"(def _idiv(a, b, line):
     """a / b truncated toward zero."""
@@ -216,6 +218,17 @@ def _kernel_trap(error):
         raise KernelTrap("key not in map", line) from None
 )",
      {"KernelTrap", "KeyError"}},
+    {"_nonnull",
+     R"(def _nonnull(x, line):
+    if x is None:
+        raise KernelTrap("null reference", line)
+    return x
+)",
+     {"KernelTrap"}},
+    {"_ABSENT",
+     R"(_ABSENT = object()  # a default no map value is
+)",
+     {"object"}},
     {"_safe",
      R"(def _safe(value, line):
     """value, if within the safe integer range +-2^53 (checked mode)."""
@@ -244,8 +257,9 @@ llvm::StringSet<> allGlobalNames() {
   llvm::StringSet<> S;
   for (const char *N :
        {"abs", "chr", "float", "int", "len", "max", "min", "ord", "range",
-        "str", "type", "setattr", "super", "Exception", "IndexError",
-        "KeyError", "RuntimeError", "ValueError", "ZeroDivisionError",
+        "str", "type", "setattr", "super", "object", "Exception",
+        "IndexError", "KeyError", "RuntimeError", "ValueError",
+        "ZeroDivisionError", "AttributeError",
         "KernelTrap", "_TRAP_KINDS", "_KERNEL_LINES"})
     S.insert(N);
   for (const Helper &H : Helpers) {

@@ -7,7 +7,7 @@
 // Traps. Python raises on its own where a kernel traps in most hot spots:
 // IndexError for an index past the end, KeyError for map.at, ZeroDivision-
 // Error for an integer division, RuntimeError for a dict that grew while
-// iterated. Such an operation is written as plain Python, and the function
+// iterated, AttributeError for a field of None (a null ?R). Such an operation is written as plain Python, and the function
 // turns the exception into a KernelTrap in one `except` clause; the kernel
 // line comes from the Python line the error was raised on (a module-wide
 // table when a function has several). CPython 3.11's try blocks cost nothing
@@ -26,6 +26,7 @@
 #include "Target/Python/PyBackend.h"
 #include "ir/IR.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include <set>
@@ -65,6 +66,7 @@ enum ImplicitKind : unsigned {
   ImplicitKey = 2,      ///< KeyError
   ImplicitDivZero = 4,  ///< ZeroDivisionError
   ImplicitModified = 8, ///< RuntimeError: dict changed size during iteration
+  ImplicitNull = 16,    ///< AttributeError: a field of None
 };
 
 /// One line of a function's text.
@@ -78,10 +80,15 @@ struct PyLine {
 /// Names and facts shared by every function of the module.
 struct ModuleContext {
   ModuleContext(const kir::Module &M, const Analysis &A, const PyOptions &Opts)
-      : M(M), A(A), Opts(Opts) {}
+      : M(M), A(A), Opts(Opts) {
+    for (const kir::Node *L : kir::forMapsWithRemoval(M))
+      ForMapsWithRemoval.insert(L);
+  }
   const kir::Module &M;
   const Analysis &A;
   const PyOptions &Opts;
+  /// for.map loops that walk a copy of the keys (kir::forMapsWithRemoval).
+  llvm::DenseSet<const kir::Node *> ForMapsWithRemoval;
   llvm::DenseMap<const kir::Function *, std::string> FunctionNames;
   llvm::DenseMap<const kir::RecordDecl *, std::string> ClassNames;
   llvm::DenseMap<const kir::RecordDecl *, std::vector<std::string>>
@@ -176,6 +183,7 @@ private:
   bool emitAugmented(const kir::Node &S);
   bool emitInlinedCall(const kir::Node &S);
   bool emitMinMaxUpdate(const kir::Node &S);
+  void emitForMapKeys(const kir::Node &S);
   void wrapInTry(std::vector<PyLine> &Body, size_t First, size_t Last,
                  const std::vector<size_t> &StmtStarts);
 
@@ -184,6 +192,8 @@ private:
   PyExpr emitOp(const kir::Node &N);
   PyExpr emitChar(const kir::Node &N);
   PyExpr emitCall(const kir::Node &N);
+  PyExpr emitFieldRecord(const kir::Node &R);
+  PyExpr emitRemove(const kir::Node &N, bool Removed);
   PyExpr emitConst(const kir::Node &N);
   PyExpr emitIntArith(const kir::Node &N);
   PyExpr emitRing(const kir::Node &N, bool &Deferred);

@@ -31,6 +31,7 @@ static const char *const TrapEmptyPop = "pop from empty array";
 static const char *const TrapSlice = "slice bounds out of range";
 static const char *const TrapCharCode = "character code outside 0..127";
 static const char *const TrapEmptySeparator = "empty separator in split";
+static const char *const TrapNull = "null reference";
 
 //===----------------------------------------------------------------------===//
 // Literals
@@ -351,6 +352,27 @@ PyExpr FunctionEmitter::shiftCount(const Node &N) {
 std::string FunctionEmitter::trapCall(llvm::StringRef Kind, const Node &N) {
   return global("_trap") + "(" + pyStringLiteral(Kind) + ", " +
          std::to_string(N.Loc.Line) + ")";
+}
+
+/// map.remove, or its negation: pop with a default is one lookup. A map's
+/// values are never None unless they are ?R, which needs a default no value
+/// can be.
+PyExpr FunctionEmitter::emitRemove(const Node &N, bool Removed) {
+  PyExpr M = emit(*N.operand(0));
+  PyExpr K = emit(*N.operand(1));
+  std::string Absent =
+      N.operand(0)->Ty->Elem->isNullable() ? global("_ABSENT") : "None";
+  return {paren(M, PPostfix) + ".pop(" + paren(K, PCond) + ", " + Absent +
+              (Removed ? ") is not " : ") is ") + Absent,
+          PCmp};
+}
+
+/// The record operand of a field access: a null check of a ?R is left to
+/// the access itself, whose AttributeError on None is the trap.
+PyExpr FunctionEmitter::emitFieldRecord(const Node &R) {
+  if (R.Opcode == Op::RefAsNonNull && implicit(ImplicitNull, R.Loc.Line))
+    return emit(*R.operand(0));
+  return emit(R);
 }
 
 PyExpr FunctionEmitter::emitConst(const Node &N) {
@@ -1195,6 +1217,12 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
                       (X.Opcode == Op::F64Cmp &&
                        (X.Predicate == kir::Pred::Eq ||
                         X.Predicate == kir::Pred::Ne));
+    if (X.Opcode == Op::RefIsNull) {
+      PyExpr R = emit(*X.operand(0));
+      return {paren(R, PBitOr) + " is not None", PCmp};
+    }
+    if (X.Opcode == Op::MapRemove)
+      return emitRemove(X, /*Removed=*/false);
     if (X.Opcode == Op::MapHas && canEvaluateBefore(*X.operand(1),
                                                     *X.operand(0))) {
       PyExpr KE = emit(*X.operand(1));
@@ -1434,9 +1462,28 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
   }
   case Op::FieldGet: {
     const kir::RecordDecl *Rec = N.operand(0)->Ty->Rec;
-    PyExpr R = Op0();
+    PyExpr R = emitFieldRecord(*N.operand(0));
     return {paren(R, PPostfix) + "." + MC.fieldName(Rec, N.IntVal),
             PPostfix};
+  }
+
+  // --- nullable records: None ---
+  case Op::RefNull:
+    return atom("None");
+  case Op::RefAsNullable:
+    return Op0();
+  case Op::RefIsNull:
+    return {paren(Op0(), PBitOr) + " is None", PCmp};
+  case Op::RefAsNonNull: {
+    // Not under a field access (which raises AttributeError itself).
+    const Node &R = *N.operand(0);
+    if (duplicable(R)) {
+      PyExpr RE = Op0();
+      return conditional(RE, {paren(RE, PBitOr) + " is not None", PCmp},
+                         atom(trapCall(TrapNull, N)));
+    }
+    return call(global("_nonnull"),
+                {Op0(), atom(std::to_string(N.Loc.Line))});
   }
 
   // --- maps ---
@@ -1456,6 +1503,8 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
       return {paren(M, PPostfix) + "[" + paren(K, PCond) + "]", PPostfix};
     return call(global("_map_at"), {M, K, atom(std::to_string(N.Loc.Line))});
   }
+  case Op::MapRemove:
+    return emitRemove(N, /*Removed=*/true);
   case Op::MapHas: {
     // `k in m` evaluates k first.
     const Node &M = *N.operand(0), &K = *N.operand(1);

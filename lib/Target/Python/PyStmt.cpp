@@ -487,6 +487,49 @@ void FunctionEmitter::emitLoopAliases(const Node &Loop) {
   }
 }
 
+/// A for.map whose body may remove keys: a dict iterator would not say so
+/// when a step also inserts one, so the loop walks a copy of the keys, and
+/// checks the length before every step, the one that ends it included
+/// (`else`, which a break skips).
+void FunctionEmitter::emitForMapKeys(const Node &S) {
+  const Node &MN = *S.operand(0);
+  const kir::Block &Body = *S.Regions[0];
+  PyExpr ME = emit(MN);
+  std::string M = paren(ME, PPostfix);
+  if (!(MN.Opcode == Op::LocalGet && !Foreign.count(MN.Var) &&
+        !assignsLocal(Body, MN.Var))) {
+    M = Names.fresh("items");
+    endLine(M + " = " + paren(ME, PCond));
+  }
+  std::string Size = Names.fresh("size");
+  std::string Trap = "raise " + global("KernelTrap") +
+                     "(\"map modified during iteration\", " +
+                     std::to_string(S.Loc.Line) + ")";
+  std::string K = local(S.Var);
+  beginLine();
+  endLine(Size + " = " + global("len") + "(" + M + ")");
+  endLine("for " + K + " in [*" + M + "]:");
+  ++Indent;
+  endLine("if " + global("len") + "(" + M + ") != " + Size + " or " + K +
+          " not in " + M + ":");
+  ++Indent;
+  endLine(Trap);
+  --Indent;
+  if (usesLocal(Body, S.Var2))
+    endLine(local(S.Var2) + " = " + M + "[" + K + "]");
+  ++LoopDepth;
+  emitBlock(Body);
+  --LoopDepth;
+  --Indent;
+  beginLine();
+  endLine("else:");
+  ++Indent;
+  endLine("if " + global("len") + "(" + M + ") != " + Size + ":");
+  ++Indent;
+  endLine(Trap);
+  Indent -= 2;
+}
+
 void FunctionEmitter::emitIf(const Node &S, bool Elif) {
   beginLine();
   PyExpr C = emitCond(*S.operand(0));
@@ -599,6 +642,15 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
     const kir::RecordDecl *Rec = S.operand(0)->Ty->Rec;
     std::string Field = MC.fieldName(Rec, S.IntVal);
     const Node &R = *S.operand(0), &V = *S.operand(1);
+    if (R.Opcode == Op::RefAsNonNull && purity(V) != Purity::Any &&
+        purity(*R.operand(0)) != Purity::Any &&
+        implicit(ImplicitNull, R.Loc.Line)) {
+      // Python evaluates the value first and then finds the record None:
+      // the same trap, as the value can neither trap nor change anything.
+      PyExpr RE = emit(*R.operand(0)), VE = emit(V);
+      endLine(paren(RE, PPostfix) + "." + Field + " = " + paren(VE, PCond));
+      return;
+    }
     PyExpr RE = emit(R), VE = emit(V);
     if (canEvaluateBefore(V, R))
       endLine(paren(RE, PPostfix) + "." + Field + " = " + paren(VE, PCond));
@@ -634,6 +686,12 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
               ")");
       --Indent;
       endLine(paren(AE, PPostfix) + ".pop()");
+      return;
+    }
+    if (E.Opcode == Op::MapRemove) {
+      PyExpr ME = emit(*E.operand(0));
+      PyExpr KE = emit(*E.operand(1));
+      endLine(paren(ME, PPostfix) + ".pop(" + paren(KE, PCond) + ", None)");
       return;
     }
     if (E.Opcode == Op::Call) {
@@ -692,6 +750,10 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
     });
     return;
   case Op::ForMap:
+    if (MC.ForMapsWithRemoval.count(&S)) {
+      WithAliases([&] { emitForMapKeys(S); });
+      return;
+    }
     WithAliases([&] {
       // A dict that grows while iterated raises RuntimeError at the next
       // step (the except clause's trap), as the kernel checks before each.
@@ -760,7 +822,9 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
   case Op::ArrayGet: case Op::ArrayPop:
   case Op::RecordNew: case Op::FieldGet:
   case Op::MapNew: case Op::MapLen: case Op::MapGet: case Op::MapAt:
-  case Op::MapHas:
+  case Op::MapHas: case Op::MapRemove:
+  case Op::RefNull: case Op::RefAsNullable: case Op::RefIsNull:
+  case Op::RefAsNonNull:
   case Op::Call:
     break;
   }
@@ -849,6 +913,7 @@ void FunctionEmitter::wrapInTry(std::vector<PyLine> &Out, size_t First,
       {ImplicitKey, "KeyError", "key not in map"},
       {ImplicitDivZero, "ZeroDivisionError", "integer division by zero"},
       {ImplicitModified, "RuntimeError", "map modified during iteration"},
+      {ImplicitNull, "AttributeError", "null reference"},
   };
   if (KernelLines.size() == 1 && !(Kinds & ImplicitModified)) {
     // One kernel line: say it here. (RuntimeError also covers
