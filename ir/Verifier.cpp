@@ -248,6 +248,9 @@ private:
           N.operand(0)->Ty->Elem->Kind != S)
         return fail(&N, "expects a [str] and a str");
       return sig(N, S, {TK::Array, S});
+    case Op::StrTrim: return sig(N, S, {S});
+    case Op::StrReplace: return sig(N, S, {S, S, S});
+    case Op::StrContains: return sig(N, B, {S, S});
     case Op::BytesLen: return sig(N, Int, {By});
     case Op::BytesAt: return sig(N, Int, {By, Int});
     case Op::BytesSlice: return sig(N, By, {By, Int, Int});

@@ -1514,6 +1514,33 @@ private:
           return nullptr;
         return make(Op::StrLower, T, E.Loc, {Obj});
       }
+      if (Name == "trim") {
+        if (!argCount(E, 0, Name))
+          return nullptr;
+        return make(Op::StrTrim, T, E.Loc, {Obj});
+      }
+      if (Name == "contains") {
+        if (!argCount(E, 1, Name))
+          return nullptr;
+        Node *Sub = lowerExpr(*E.Args[1], Ctx.getStr());
+        if (!expectType(Sub, Ctx.getStr(), startOf(*E.Args[1]),
+                        "in the argument of 'contains'"))
+          return nullptr;
+        return make(Op::StrContains, Ctx.getBool(), E.Loc, {Obj, Sub});
+      }
+      if (Name == "replace") {
+        if (!argCount(E, 2, Name))
+          return nullptr;
+        Node *Old = lowerExpr(*E.Args[1], Ctx.getStr());
+        Node *New = lowerExpr(*E.Args[2], Ctx.getStr());
+        bool Ok = expectType(Old, Ctx.getStr(), startOf(*E.Args[1]),
+                             "in argument 1 of 'replace'");
+        Ok &= expectType(New, Ctx.getStr(), startOf(*E.Args[2]),
+                         "in argument 2 of 'replace'");
+        if (!Ok)
+          return nullptr;
+        return make(Op::StrReplace, T, E.Loc, {Obj, Old, New});
+      }
       [[fallthrough]];
     case TypeKind::Bytes: {
       if (Name != "slice")

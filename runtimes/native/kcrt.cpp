@@ -878,6 +878,76 @@ kc_str *kc_str_join(const kc_array *parts, const kc_str *sep) {
   return R;
 }
 
+kc_str *kc_str_trim(const kc_str *s) {
+  // ' ' and '\t' '\n' '\v' '\f' '\r' (9..13): Python's str.strip() set
+  // for ASCII, and JS's trim().
+  auto IsSpace = [](unsigned char C) { return C == ' ' || C - 9u <= 4u; };
+  const char *B = s->data, *E = s->data + s->len;
+  while (B != E && IsSpace((unsigned char)*B))
+    ++B;
+  while (E != B && IsSpace((unsigned char)E[-1]))
+    --E;
+  if (E - B == s->len)
+    return const_cast<kc_str *>(s); // nothing to strip
+  return piece(B, E);
+}
+
+kc_str *kc_str_replace(const kc_str *s, const kc_str *old_, const kc_str *new_,
+                       int32_t line) {
+  const int64_t OldLen = old_->len, NewLen = new_->len;
+  if (KC_UNLIKELY(OldLen == 0))
+    kc_trap(KC_TRAP_EMPTY_PATTERN, line);
+  if (s->len < OldLen)
+    return const_cast<kc_str *>(s);
+  const char *Begin = s->data, *End = s->data + s->len;
+  const char *Last = End - OldLen;
+  // One search pass counts the occurrences (for the one allocation of the
+  // exact result) and remembers the first few, which is all of them in
+  // most strings; past those, the copy loop searches again.
+  constexpr int64_t Remembered = 32;
+  const char *Hits[Remembered];
+  int64_t Count = 0;
+  for (const char *P = Begin, *Hit; (Hit = search(P, Last, old_->data, OldLen));
+       P = Hit + OldLen) {
+    if (Count < Remembered)
+      Hits[Count] = Hit;
+    ++Count;
+  }
+  if (Count == 0)
+    return const_cast<kc_str *>(s);
+  int64_t Growth, Total;
+  if (__builtin_mul_overflow(Count, NewLen - OldLen, &Growth) ||
+      __builtin_add_overflow(s->len, Growth, &Total))
+    outOfMemory();
+  kc_str *R = newStr(Total);
+  char *Out = R->data;
+  const char *P = Begin;
+  for (int64_t I = 0; I < Count; ++I) {
+    const char *Hit = I < Remembered ? Hits[I]
+                                     : search(P, Last, old_->data, OldLen);
+    copyBytes(Out, P, size_t(Hit - P));
+    Out += Hit - P;
+    if (NewLen == 1)
+      *Out++ = new_->data[0]; // the common case
+    else {
+      copyBytes(Out, new_->data, size_t(NewLen));
+      Out += NewLen;
+    }
+    P = Hit + OldLen;
+  }
+  copyBytes(Out, P, size_t(End - P));
+  return R;
+}
+
+bool kc_str_contains(const kc_str *s, const kc_str *sub) {
+  const int64_t N = sub->len;
+  if (N == 0)
+    return true;
+  if (N > s->len)
+    return false;
+  return search(s->data, s->data + (s->len - N), sub->data, N) != nullptr;
+}
+
 //===----------------------------------------------------------------------===//
 // Arrays
 //===----------------------------------------------------------------------===//
@@ -1089,6 +1159,9 @@ const kc_runtime_symbol *kc_runtime_symbols(void) {
       KC_SYMBOL(kc_str_split),
       KC_SYMBOL(kc_str_lower),
       KC_SYMBOL(kc_str_join),
+      KC_SYMBOL(kc_str_trim),
+      KC_SYMBOL(kc_str_replace),
+      KC_SYMBOL(kc_str_contains),
       KC_SYMBOL(kc_array_new),
       KC_SYMBOL(kc_array_reserve_one),
       KC_SYMBOL(kc_map_new),

@@ -37,7 +37,8 @@ extern "C" {
   X(KC_TRAP_MAP_MODIFIED, "map modified during iteration")                     \
   X(KC_TRAP_OUT_OF_MEMORY, "out of memory")                                    \
   X(KC_TRAP_EMPTY_SEPARATOR, "empty separator in split")                       \
-  X(KC_TRAP_NULL, "null reference")
+  X(KC_TRAP_NULL, "null reference")                                            \
+  X(KC_TRAP_EMPTY_PATTERN, "empty pattern in replace")
 
 enum kc_trap_kind {
 #define KC_TRAP_ENUM(E, M) E,
@@ -123,6 +124,16 @@ kc_str *kc_str_lower(const kc_str *s);
 /* The elements of parts (kc_str *) with sep between them; a one-element
  * array gives its element itself. */
 kc_str *kc_str_join(const kc_array *parts, const kc_str *sep);
+/* s without its leading and trailing ' ', '\t', '\n', '\r', '\v' and '\f';
+ * s itself when there are none. */
+kc_str *kc_str_trim(const kc_str *s);
+/* s with every non-overlapping occurrence of old, left to right, replaced
+ * by new; s itself when old does not occur. Traps (KC_TRAP_EMPTY_PATTERN)
+ * when old is empty. */
+kc_str *kc_str_replace(const kc_str *s, const kc_str *old_, const kc_str *new_,
+                       int32_t line);
+/* Whether sub occurs in s (an empty sub always does). */
+bool kc_str_contains(const kc_str *s, const kc_str *sub);
 
 /* --- arrays --- */
 kc_array *kc_array_new(int64_t len, int64_t elem_size, int32_t line);

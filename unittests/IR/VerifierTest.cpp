@@ -122,6 +122,30 @@ TEST(VerifierTest, StringBuiltinTypes) {
       << Msg;
 }
 
+TEST(VerifierTest, TrimReplaceContainsTypes) {
+  Fixture X(&Context::getStr);
+  Context &C = X.M.Ctx;
+  Node *S = C.create(Op::StrConst, C.getStr(), {});
+  // replace with two operands, contains typed as int, trim of an int.
+  X.ret(C.create(Op::StrReplace, C.getStr(), {}, {S, S}));
+  X.F->Body->Stmts.push_back(
+      C.create(Op::Eval, C.getVoid(), {},
+               {C.create(Op::StrContains, C.getInt(), {}, {S, S})}));
+  X.F->Body->Stmts.push_back(
+      C.create(Op::Eval, C.getVoid(), {},
+               {C.create(Op::StrTrim, C.getStr(), {}, {X.intc(1)})}));
+  std::string Msg = X.verifyMessage();
+  EXPECT_NE(Msg.find("str.replace at line 0: expected 3 operands, got 2"),
+            std::string::npos)
+      << Msg;
+  EXPECT_NE(Msg.find("str.contains at line 0: result type is int"),
+            std::string::npos)
+      << Msg;
+  EXPECT_NE(Msg.find("str.trim at line 0: operand 0 has type int"),
+            std::string::npos)
+      << Msg;
+}
+
 TEST(VerifierTest, EveryOpHasANameAndClass) {
   for (unsigned I = 0; I < numOps(); ++I) {
     Op O = static_cast<Op>(I);

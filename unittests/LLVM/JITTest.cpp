@@ -954,6 +954,56 @@ TEST(LLVMJITTest, FindStartsWithSplitLowerJoin) {
   }
 }
 
+TEST(LLVMJITTest, TrimReplaceContains) {
+  // fn f(s: str, old: str, new: str) -> str {
+  //   let t = s.trim();                          -- line 50
+  //   let r = t.replace(old, new);               -- line 51
+  //   return r + (r.contains(new) ? "T" : "F");  -- line 52
+  // }
+  for (unsigned Opt : OptLevels) {
+    TestModule T;
+    kir::Function *F = T.function(
+        "f", {{"s", T.strT()}, {"old", T.strT()}, {"new", T.strT()}},
+        T.strT());
+    T.setEntry(F);
+    FnBuilder B(T, F);
+    kir::Local *Trimmed = B.at(50).var(
+        "t", B.node(Op::StrTrim, T.strT(), {B.get(B.param(0))}), false);
+    kir::Local *R = B.at(51).var(
+        "r",
+        B.node(Op::StrReplace, T.strT(),
+               {B.get(Trimmed), B.get(B.param(1)), B.get(B.param(2))}),
+        false);
+    B.at(52);
+    kir::Local *Flag = B.var("flag", B.cstr("F"));
+    B.ifElse(B.node(Op::StrContains, T.boolT(),
+                    {B.get(R), B.get(B.param(2))}),
+             [&] { B.set(Flag, B.cstr("T")); });
+    B.ret(B.node(Op::StrConcat, T.strT(), {B.get(R), B.get(Flag)}));
+    auto K = jit(T, Opt);
+    ASSERT_TRUE(K);
+    auto Run = [&](const std::string &Sv, const std::string &Ov,
+                   const std::string &Nv, Outcome *O = nullptr) {
+      kc_str *Got = nullptr;
+      Outcome Out = invoke(*K, &Got, makeStr(Sv), makeStr(Ov), makeStr(Nv));
+      if (O)
+        *O = Out;
+      if (Out.Trap || !Got)
+        return std::string("<trap>");
+      return std::string(Got->data, size_t(Got->len));
+    };
+    EXPECT_EQ(Run(" a-b-c\r\n", "-", "$&"), "a$&b$&cT");
+    EXPECT_EQ(Run("\taaa\t", "aa", "b"), "baT");
+    EXPECT_EQ(Run("abc", "x", "y"), "abcF");
+    EXPECT_EQ(Run("  ", "a", ""), "T"); // "" contains ""
+    EXPECT_EQ(Run("\x1cx ", "x", "yy"), "\x1cyyT");
+    Outcome O;
+    EXPECT_EQ(Run(" abc ", "", "x", &O), "<trap>");
+    EXPECT_TRUE(O.trapped(KC_TRAP_EMPTY_PATTERN));
+    EXPECT_EQ(O.Line, 51);
+  }
+}
+
 TEST(LLVMJITTest, ControlFlow) {
   // fn f(n: int) -> int {
   //   var s = 0; var i = 0;

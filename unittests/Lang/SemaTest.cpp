@@ -153,6 +153,40 @@ TEST(SemaTest, StringBuiltins) {
                        "'join' is a built-in name"));
 }
 
+TEST(SemaTest, TrimReplaceContains) {
+  Checked C = check("fn f(s: str, m: map[str]int) -> str {\n"
+                    "  let t = s.trim().replace(\"a\", \"b\");\n"
+                    "  if t.contains(\"x\") && m.contains(t) {\n"
+                    "    return t;\n"
+                    "  }\n"
+                    "  return s.replace(t, \"\").trim();\n"
+                    "}");
+  ASSERT_TRUE(C.M) << C.Errors;
+  EXPECT_FALSE(kir::verify(*C.M));
+  EXPECT_TRUE(hasError(check("fn f(s: str) -> str { return s.trim(1); }"),
+                       "'trim' takes 0 arguments, 1 given"));
+  EXPECT_TRUE(
+      hasError(check("fn f(s: str) -> str { return s.replace(\"a\"); }"),
+               "'replace' takes 2 arguments, 1 given"));
+  EXPECT_TRUE(hasError(
+      check("fn f(s: str) -> str { return s.replace('a', \"b\"); }"),
+      "s.k:1:40: error: type mismatch in argument 1 of 'replace': "
+      "expected str, found int"));
+  EXPECT_TRUE(hasError(
+      check("fn f(s: str) -> str { return s.replace(\"a\", 1); }"),
+      "type mismatch in argument 2 of 'replace': expected str, found int"));
+  EXPECT_TRUE(hasError(check("fn f(s: str) -> bool { return s.contains(1); }"),
+                       "type mismatch in the argument of 'contains': "
+                       "expected str, found int"));
+  EXPECT_TRUE(hasError(check("fn f(b: bytes) -> bool { return "
+                             "b.contains(\"a\"); }"),
+                       "type bytes has no method 'contains'"));
+  // A map's contains still takes the map's key type.
+  EXPECT_TRUE(hasError(
+      check("fn f(m: map[int]int) -> bool { return m.contains(\"a\"); }"),
+      "type mismatch in the map key: expected int, found str"));
+}
+
 TEST(SemaTest, ReservedAndDuplicateNames) {
   EXPECT_TRUE(hasError(check("fn len(x: int) -> int { return x; }"), "built-in name"));
   EXPECT_TRUE(hasError(check("fn kc_alloc() { }"), "reserved for the runtime"));

@@ -518,6 +518,117 @@ TEST_F(KcrtTest, StrJoin) {
   EXPECT_EQ(kc_arena_bytes() - Before, 16 + 32);
 }
 
+TEST_F(KcrtTest, StrTrim) {
+  auto Trim = [](const char *S) { return text(kc_str_trim(str(S))); };
+  EXPECT_EQ(Trim("  a b  "), "a b");
+  EXPECT_EQ(Trim(" \t\n\r\v\fx\f\v\r\n\t "), "x");
+  EXPECT_EQ(Trim("\t"), "");
+  EXPECT_EQ(Trim(" \r\n "), "");
+  EXPECT_EQ(Trim(""), "");
+  EXPECT_EQ(Trim("a \t b"), "a \t b"); // inside: kept
+  // Only the six: '\x1c'..'\x1f' (whitespace to Python's str.strip()),
+  // '\x08', '\x0e' and bytes >= 0x80 stay.
+  EXPECT_EQ(Trim("\x1c x \x1f"), "\x1c x \x1f");
+  EXPECT_EQ(Trim(" \x08x\x0e "), "\x08x\x0e");
+  EXPECT_EQ(Trim("\xa0x\x85"), "\xa0x\x85");
+  kc_str *N = kc_str_from(" \0x\0 ", 5); // NUL is an ordinary byte
+  EXPECT_EQ(text(kc_str_trim(N)), std::string("\0x\0", 3));
+  // Nothing to strip: the string itself, no allocation.
+  kc_str *S = str("already trimmed");
+  int64_t Before = kc_arena_bytes();
+  EXPECT_EQ(kc_str_trim(S), S);
+  EXPECT_EQ(kc_arena_bytes(), Before);
+  // Else one allocation of exactly the result: 8 + 3 bytes, rounded to 16.
+  kc_str *T = str("\tabc\n");
+  Before = kc_arena_bytes();
+  EXPECT_EQ(text(kc_str_trim(T)), "abc");
+  EXPECT_EQ(kc_arena_bytes() - Before, 16);
+}
+
+TEST_F(KcrtTest, StrReplace) {
+  auto Replace = [](const char *S, const char *Old, const char *New) {
+    return text(kc_str_replace(str(S), str(Old), str(New), 1));
+  };
+  EXPECT_EQ(Replace("a-b-c", "-", "+"), "a+b+c");
+  EXPECT_EQ(Replace("a-b-c", "-", ""), "abc");
+  EXPECT_EQ(Replace("a-b-c", "-", "<=>"), "a<=>b<=>c");
+  EXPECT_EQ(Replace("-a-", "-", "--"), "--a--");
+  EXPECT_EQ(Replace("abc", "abc", "x"), "x");
+  EXPECT_EQ(Replace("abc", "abcd", "x"), "abc"); // longer than s
+  EXPECT_EQ(Replace("", "a", "x"), "");
+  EXPECT_EQ(Replace("a-b", "-", "$&$1$$"), "a$&$1$$b"); // no patterns
+  // Occurrences do not overlap and are taken from the left.
+  EXPECT_EQ(Replace("aaa", "aa", "b"), "ba");
+  EXPECT_EQ(Replace("aaaa", "aa", "b"), "bb");
+  EXPECT_EQ(Replace("abab", "ab", "ab"), "abab");
+  EXPECT_EQ(Replace("ac ab", "ab", "X"), "ac X"); // first byte occurs before
+  // Absent: the string itself, no allocation.
+  kc_str *S = str("no dash here"), *Dash = str("-"), *Plus = str("+");
+  kc_str *Longer = str("no dash here!"), *Empty = str("");
+  int64_t Before = kc_arena_bytes();
+  EXPECT_EQ(kc_str_replace(S, Dash, Plus, 1), S);
+  EXPECT_EQ(kc_str_replace(S, Longer, Empty, 1), S);
+  EXPECT_EQ(kc_arena_bytes(), Before);
+  // Else one allocation, of exactly the result: 8 + 11 bytes, to 32.
+  kc_str *T = str("a,b,c,d"), *Comma = str(","), *Sep = str(" | ");
+  Before = kc_arena_bytes();
+  EXPECT_EQ(text(kc_str_replace(T, Comma, Sep, 1)), "a | b | c | d");
+  EXPECT_EQ(kc_arena_bytes() - Before, 32);
+  int32_t Line = 0;
+  EXPECT_EQ(invoke([] { kc_str_replace(str("abc"), str(""), str("x"), 63); },
+                   &Line),
+            KC_TRAP_EMPTY_PATTERN + 1);
+  EXPECT_EQ(Line, 63);
+  EXPECT_EQ(invoke([] { kc_str_replace(str(""), str(""), str(""), 1); }),
+            KC_TRAP_EMPTY_PATTERN + 1);
+  EXPECT_STREQ(kc_trap_message(KC_TRAP_EMPTY_PATTERN),
+               "empty pattern in replace");
+}
+
+TEST_F(KcrtTest, StrReplaceManyAgainstModel) {
+  // Past the occurrences the first pass remembers (32), pieces and
+  // replacements of every short length, around copyBytes' steps.
+  auto Model = [](std::string S, const std::string &Old,
+                  const std::string &New) {
+    std::string R;
+    size_t P = 0;
+    for (size_t Hit; (Hit = S.find(Old, P)) != std::string::npos;
+         P = Hit + Old.size())
+      R += S.substr(P, Hit - P) + New;
+    return R + S.substr(P);
+  };
+  for (int Count : {1, 31, 32, 33, 100})
+    for (const char *Old : {"/", "//", "/x/"})
+      for (const char *New : {"", "#", "##", "0123456789abcdefXYZ"}) {
+        std::string S;
+        for (int I = 0; I < Count; ++I)
+          S += std::string(size_t(I % 19), char('a' + I % 26)) + Old;
+        S += "tail";
+        std::string Got =
+            text(kc_str_replace(str(S.c_str()), str(Old), str(New), 1));
+        EXPECT_EQ(Got, Model(S, Old, New)) << Count << " " << Old << " " << New;
+      }
+}
+
+TEST_F(KcrtTest, StrContains) {
+  auto Has = [](const char *S, const char *Sub) {
+    return kc_str_contains(str(S), str(Sub));
+  };
+  EXPECT_TRUE(Has("hello", "ll"));
+  EXPECT_TRUE(Has("hello", "hello"));
+  EXPECT_TRUE(Has("hello", "o")); // at the end
+  EXPECT_TRUE(Has("hello", ""));
+  EXPECT_TRUE(Has("", ""));
+  EXPECT_FALSE(Has("", "a"));
+  EXPECT_FALSE(Has("hello", "hello!")); // longer than s
+  EXPECT_FALSE(Has("hello", "lo!"));    // runs past the end
+  EXPECT_FALSE(Has("abc", "bd"));       // the first byte occurs, the rest not
+  // Not NUL-terminated, and NUL is an ordinary byte: only len counts.
+  kc_str *T = kc_str_from("xa\0bxyz", 5);
+  EXPECT_TRUE(kc_str_contains(T, kc_str_from("\0b", 2)));
+  EXPECT_FALSE(kc_str_contains(T, str("xy")));
+}
+
 //===----------------------------------------------------------------------===//
 // Arrays
 //===----------------------------------------------------------------------===//

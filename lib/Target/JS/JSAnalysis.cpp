@@ -252,6 +252,7 @@ bool ModuleFacts::mayTrapOrMutate(const kir::Function &F, const Node &N) const {
              N.operand(2)->IntVal == 0) &&
            !inBounds(F, *N.operand(0), *N.operand(2));
   case Op::StrSplit:
+  case Op::StrReplace:
     return !(N.operand(1)->Opcode == Op::StrConst &&
              !N.operand(1)->StrVal.empty());
   case Op::F64ToI32:
@@ -340,6 +341,8 @@ bool ModuleFacts::mayTrapOrMutate(const kir::Function &F, const Node &N) const {
   case Op::StrFromInt:
   case Op::StrLower:
   case Op::StrJoin:
+  case Op::StrTrim:
+  case Op::StrContains:
   case Op::BytesLen:
   case Op::ArrayLit:
   case Op::ArrayLen:

@@ -831,6 +831,34 @@ JSExpr FunctionEmitter::emitExpr(const Node &N) {
     R.ReadsHeap = true; // the array's elements
     return R;
   }
+  case Op::StrTrim: {
+    // For ASCII text, trim() strips exactly ' ' and '\t' '\n' '\v' '\f' '\r'.
+    Operands Ops(*this, N.Operands);
+    JSExpr R = method(Ops[0], "trim", {});
+    R.Ty = N.Ty;
+    return R;
+  }
+  case Op::StrReplace: {
+    // "abc".replaceAll("", x) inserts x around every character: the kernel
+    // traps. The helper is not replaceAll (see JSBackend.cpp).
+    Operands Ops(*this, N.Operands);
+    const Node &Old = *N.operand(1);
+    if (!(Old.Opcode == Op::StrConst && !Old.StrVal.empty())) {
+      bindForDup(Ops[1], "old");
+      addCheck(binary(Ops[1], "===", atom("\"\"", nullptr)),
+               KC_TRAP_EMPTY_PATTERN, N);
+    }
+    MC.UsedHelpers |= HelperReplace;
+    JSExpr R = call("replaceText", {Ops[0], Ops[1], Ops[2]});
+    R.Ty = N.Ty;
+    return R;
+  }
+  case Op::StrContains: {
+    Operands Ops(*this, N.Operands);
+    JSExpr R = method(Ops[0], "includes", {Ops[1]});
+    R.Ty = N.Ty;
+    return R;
+  }
 
   // --- arrays ---
   case Op::ArrayNew: {

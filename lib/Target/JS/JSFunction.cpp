@@ -758,6 +758,9 @@ void FunctionEmitter::emitStmt(const Node &S) {
   case Op::StrSplit:
   case Op::StrLower:
   case Op::StrJoin:
+  case Op::StrTrim:
+  case Op::StrReplace:
+  case Op::StrContains:
   case Op::BytesLen:
   case Op::BytesAt:
   case Op::BytesSlice:

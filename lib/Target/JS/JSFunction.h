@@ -20,6 +20,7 @@ enum Helper : unsigned {
   HelperCheckedMul = 1u << 2,
   HelperCheckedInt = 1u << 3,
   HelperParseInt = 1u << 4,
+  HelperReplace = 1u << 5,
 };
 
 /// What every function's emitter shares.

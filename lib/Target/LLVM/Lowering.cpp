@@ -939,6 +939,19 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     Value *Sep = emit(*N.operand(1));
     return call(RT.StrJoin, {Parts, Sep}, "joined");
   }
+  case Op::StrTrim:
+    return call(RT.StrTrim, {Op0()}, "trimmed");
+  case Op::StrReplace: {
+    Value *S = emit(*N.operand(0));
+    Value *Old = emit(*N.operand(1));
+    Value *New = emit(*N.operand(2));
+    return call(RT.StrReplace, {S, Old, New, line(N)}, "replaced");
+  }
+  case Op::StrContains: {
+    Value *S = emit(*N.operand(0));
+    Value *Sub = emit(*N.operand(1));
+    return call(RT.StrContains, {S, Sub}, "contains");
+  }
 
   // --- arrays ---
   case Op::ArrayNew:

@@ -162,6 +162,23 @@ RuntimeDecls declareRuntime(Module &M) {
                               MemoryEffects::inaccessibleMemOnly());
   D.nonNullRet(R.StrJoin, 8, 8);
 
+  // Like kc_str_lower, both may return s itself.
+  R.StrTrim = D.declare("kc_str_trim", Ptr, {Ptr});
+  R.StrTrim->setMemoryEffects(ReadsArgsAllocates);
+  D.nonNullRet(R.StrTrim, 8, 8);
+  R.StrReplace = D.declare("kc_str_replace", Ptr, {Ptr, Ptr, Ptr, I32});
+  R.StrReplace->setMemoryEffects(ReadsArgsAllocates);
+  D.nonNullRet(R.StrReplace, 8, 8);
+
+  // Never traps nor allocates: a pure read of its operands, like
+  // kc_str_equal.
+  R.StrContains = D.declare("kc_str_contains", I1, {Ptr, Ptr});
+  R.StrContains->addRetAttr(Attribute::ZExt);
+  R.StrContains->setMemoryEffects(MemoryEffects::argMemOnly(ModRefInfo::Ref));
+  R.StrContains->addFnAttr(Attribute::WillReturn);
+  D.readParam(R.StrContains, 0);
+  D.readParam(R.StrContains, 1);
+
   // int memcmp(const void *, const void *, size_t), as clang declares it;
   // LLVM expands a comparison with a constant length into plain loads.
   R.Memcmp = D.declare("memcmp", I32, {Ptr, Ptr, I64});

@@ -265,15 +265,16 @@ Purity Analysis::purity(const Node *N) {
     const Node *D = N->operand(1);
     return isConstOp(D->Opcode) && D->IntVal != 0 ? P : Purity::Any;
   }
-  // Trap unless the position is 0 (always in range) or the separator a
-  // non-empty constant.
+  // Trap unless the position is 0 (always in range) or the separator (the
+  // pattern to replace) a non-empty constant.
   case Op::StrFind:
   case Op::StrStartsWith: {
     const Node *Start = N->operand(2);
     return Start->Opcode == Op::IntConst && Start->IntVal == 0 ? P
                                                                : Purity::Any;
   }
-  case Op::StrSplit: {
+  case Op::StrSplit:
+  case Op::StrReplace: {
     const Node *Sep = N->operand(1);
     return Sep->Opcode == Op::StrConst && !Sep->StrVal.empty() ? P
                                                                : Purity::Any;
@@ -307,7 +308,8 @@ Purity Analysis::purity(const Node *N) {
   case Op::IntToU32: case Op::I32ToU32: case Op::U32ToI32:
   case Op::I32ToF64: case Op::U32ToF64: case Op::IntToF64:
   case Op::StrLen: case Op::StrConcat: case Op::StrCmp:
-  case Op::StrFromInt: case Op::StrLower: case Op::BytesLen:
+  case Op::StrFromInt: case Op::StrLower: case Op::StrTrim:
+  case Op::StrContains: case Op::BytesLen:
   case Op::ArrayLit: case Op::RecordNew: case Op::MapNew:
   case Op::RefNull: case Op::RefAsNullable: case Op::RefIsNull:
     return P;
@@ -747,6 +749,9 @@ private:
     case Op::StrSplit:
     case Op::StrLower:
     case Op::StrJoin:
+    case Op::StrTrim:
+    case Op::StrReplace:
+    case Op::StrContains:
     case Op::StrSlice:
     case Op::StrConcat:
     case Op::StrFromInt:

@@ -169,6 +169,13 @@ def _kernel_trap(error):
     raise KernelTrap("empty separator in split", line)
 )",
      {"KernelTrap"}},
+    {"_replace",
+     R"(def _replace(s, old, new, line):
+    if old:
+        return s.replace(old, new)
+    raise KernelTrap("empty pattern in replace", line)
+)",
+     {"KernelTrap"}},
     {"_join",
      R"(def _join(parts, sep):
     """sep.join(parts), with parts evaluated before sep as the kernel does."""

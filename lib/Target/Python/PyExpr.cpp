@@ -32,6 +32,7 @@ static const char *const TrapSlice = "slice bounds out of range";
 static const char *const TrapCharCode = "character code outside 0..127";
 static const char *const TrapEmptySeparator = "empty separator in split";
 static const char *const TrapNull = "null reference";
+static const char *const TrapEmptyPattern = "empty pattern in replace";
 
 //===----------------------------------------------------------------------===//
 // Literals
@@ -1223,8 +1224,8 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     }
     if (X.Opcode == Op::MapRemove)
       return emitRemove(X, /*Removed=*/false);
-    if (X.Opcode == Op::MapHas && canEvaluateBefore(*X.operand(1),
-                                                    *X.operand(0))) {
+    if ((X.Opcode == Op::MapHas || X.Opcode == Op::StrContains) &&
+        canEvaluateBefore(*X.operand(1), *X.operand(0))) {
       PyExpr KE = emit(*X.operand(1));
       PyExpr ME = emit(*X.operand(0));
       return {paren(KE, PBitOr) + " not in " + paren(ME, PBitOr), PCmp};
@@ -1397,6 +1398,37 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
   }
   case Op::StrLower: // ASCII text: lower() maps exactly A-Z
     return call(paren(Op0(), PPostfix) + ".lower", {});
+  case Op::StrTrim:
+    // strip() with no argument also strips '\x1c'..'\x1f' (str.isspace()
+    // holds for them): name the six characters.
+    return call(paren(Op0(), PPostfix) + ".strip",
+                {atom("\" \\t\\n\\r\\x0b\\x0c\"")});
+  case Op::StrReplace: {
+    // s.replace("", new) inserts new between every two characters: the
+    // kernel traps with its own kind.
+    const Node &S = *N.operand(0), &Old = *N.operand(1), &New = *N.operand(2);
+    PyExpr SE = emit(S), OldE = emit(Old), NewE = emit(New);
+    PyExpr Replace = call(paren(SE, PPostfix) + ".replace", {OldE, NewE});
+    if (Old.Opcode == Op::StrConst && !Old.StrVal.empty())
+      return Replace;
+    // The test runs before s and new are evaluated: neither may trap.
+    if (simple(Old) && purity(S) != Purity::Any && purity(New) != Purity::Any)
+      return conditional(Replace, OldE, atom(trapCall(TrapEmptyPattern, N)));
+    return call(global("_replace"),
+                {SE, OldE, NewE, atom(std::to_string(N.Loc.Line))});
+  }
+  case Op::StrContains: {
+    // `sub in s` evaluates sub first, as `k in m` does (map.has).
+    const Node &S = *N.operand(0), &Sub = *N.operand(1);
+    if (canEvaluateBefore(Sub, S)) {
+      PyExpr SubE = emit(Sub);
+      PyExpr SE = emit(S);
+      return comparison(SubE, "in", SE);
+    }
+    PyExpr SE = emit(S);
+    PyExpr SubE = emit(Sub);
+    return call(paren(SE, PPostfix) + ".__contains__", {SubE});
+  }
   case Op::StrJoin: {
     // sep.join(parts) evaluates sep first; the kernel, parts.
     const Node &Parts = *N.operand(0), &Sep = *N.operand(1);
