@@ -878,11 +878,10 @@ kc_str *kc_str_join(const kc_array *parts, const kc_str *sep) {
   return R;
 }
 
-kc_str *kc_str_trim(const kc_str *s) {
-  // ' ' and '\t' '\n' '\v' '\f' '\r' (9..13): Python's str.strip() set
-  // for ASCII, and JS's trim().
+// [B, E) of s without its leading and trailing ' ' and '\t' '\n' '\v' '\f'
+// '\r' (9..13), JS's trim() set for ASCII; s itself when that is all of s.
+inline kc_str *trimmed(const kc_str *s, const char *B, const char *E) {
   auto IsSpace = [](unsigned char C) { return C == ' ' || C - 9u <= 4u; };
-  const char *B = s->data, *E = s->data + s->len;
   while (B != E && IsSpace((unsigned char)*B))
     ++B;
   while (E != B && IsSpace((unsigned char)E[-1]))
@@ -890,6 +889,17 @@ kc_str *kc_str_trim(const kc_str *s) {
   if (E - B == s->len)
     return const_cast<kc_str *>(s); // nothing to strip
   return piece(B, E);
+}
+
+kc_str *kc_str_trim(const kc_str *s) {
+  return trimmed(s, s->data, s->data + s->len);
+}
+
+kc_str *kc_str_slice_trim(const kc_str *s, int64_t begin, int64_t end,
+                          int32_t line) {
+  if (KC_UNLIKELY(begin < 0 || begin > end || end > s->len))
+    kc_trap(KC_TRAP_SLICE, line);
+  return trimmed(s, s->data + begin, s->data + end);
 }
 
 kc_str *kc_str_replace(const kc_str *s, const kc_str *old_, const kc_str *new_,
@@ -1160,6 +1170,7 @@ const kc_runtime_symbol *kc_runtime_symbols(void) {
       KC_SYMBOL(kc_str_lower),
       KC_SYMBOL(kc_str_join),
       KC_SYMBOL(kc_str_trim),
+      KC_SYMBOL(kc_str_slice_trim),
       KC_SYMBOL(kc_str_replace),
       KC_SYMBOL(kc_str_contains),
       KC_SYMBOL(kc_array_new),

@@ -127,6 +127,10 @@ kc_str *kc_str_join(const kc_array *parts, const kc_str *sep);
 /* s without its leading and trailing ' ', '\t', '\n', '\r', '\v' and '\f';
  * s itself when there are none. */
 kc_str *kc_str_trim(const kc_str *s);
+/* kc_str_trim(kc_str_slice(s, begin, end, line)) without the intermediate
+ * string: one allocation at most. */
+kc_str *kc_str_slice_trim(const kc_str *s, int64_t begin, int64_t end,
+                          int32_t line);
 /* s with every non-overlapping occurrence of old, left to right, replaced
  * by new; s itself when old does not occur. Traps (KC_TRAP_EMPTY_PATTERN)
  * when old is empty. */

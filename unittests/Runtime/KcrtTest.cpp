@@ -545,6 +545,35 @@ TEST_F(KcrtTest, StrTrim) {
   EXPECT_EQ(kc_arena_bytes() - Before, 16);
 }
 
+TEST_F(KcrtTest, StrSliceTrim) {
+  kc_str *S = str("Host:  example.org \r\n");
+  auto SliceTrim = [&](int64_t B, int64_t E) {
+    return text(kc_str_slice_trim(S, B, E, 1));
+  };
+  EXPECT_EQ(SliceTrim(5, 21), "example.org");
+  EXPECT_EQ(SliceTrim(0, 4), "Host");
+  EXPECT_EQ(SliceTrim(5, 7), "");
+  EXPECT_EQ(SliceTrim(21, 21), "");
+  // The whole of an untrimmed string is the string itself: no allocation.
+  kc_str *T = str("abc");
+  int64_t Before = kc_arena_bytes();
+  EXPECT_EQ(kc_str_slice_trim(T, 0, 3, 1), T);
+  EXPECT_EQ(kc_arena_bytes(), Before);
+  // Else one allocation, of the trimmed piece only: 8 + 14 bytes, to 32.
+  Before = kc_arena_bytes();
+  EXPECT_EQ(text(kc_str_slice_trim(S, 4, 21, 1)), ":  example.org");
+  EXPECT_EQ(kc_arena_bytes() - Before, 32);
+  // The slice's bounds are checked first, with its trap.
+  static kc_str *U;
+  U = str(" ab ");
+  int32_t Line = 0;
+  EXPECT_EQ(invoke([] { kc_str_slice_trim(U, 1, 5, 71); }, &Line),
+            KC_TRAP_SLICE + 1);
+  EXPECT_EQ(Line, 71);
+  EXPECT_EQ(invoke([] { kc_str_slice_trim(U, 3, 2, 1); }), KC_TRAP_SLICE + 1);
+  EXPECT_EQ(invoke([] { kc_str_slice_trim(U, -1, 2, 1); }), KC_TRAP_SLICE + 1);
+}
+
 TEST_F(KcrtTest, StrReplace) {
   auto Replace = [](const char *S, const char *Old, const char *New) {
     return text(kc_str_replace(str(S), str(Old), str(New), 1));

@@ -939,8 +939,18 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     Value *Sep = emit(*N.operand(1));
     return call(RT.StrJoin, {Parts, Sep}, "joined");
   }
-  case Op::StrTrim:
+  case Op::StrTrim: {
+    // s.slice(a, b).trim() trims the range in s: the slice's bounds check,
+    // then one allocation at most instead of two.
+    const kir::Node &Arg = *N.operand(0);
+    if (Arg.Opcode == Op::StrSlice) {
+      Value *S = emit(*Arg.operand(0));
+      Value *Lo = emit(*Arg.operand(1));
+      Value *Hi = emit(*Arg.operand(2));
+      return call(RT.StrSliceTrim, {S, Lo, Hi, line(Arg)}, "trimmed");
+    }
     return call(RT.StrTrim, {Op0()}, "trimmed");
+  }
   case Op::StrReplace: {
     Value *S = emit(*N.operand(0));
     Value *Old = emit(*N.operand(1));

@@ -166,6 +166,9 @@ RuntimeDecls declareRuntime(Module &M) {
   R.StrTrim = D.declare("kc_str_trim", Ptr, {Ptr});
   R.StrTrim->setMemoryEffects(ReadsArgsAllocates);
   D.nonNullRet(R.StrTrim, 8, 8);
+  R.StrSliceTrim = D.declare("kc_str_slice_trim", Ptr, {Ptr, I64, I64, I32});
+  R.StrSliceTrim->setMemoryEffects(ReadsArgsAllocates);
+  D.nonNullRet(R.StrSliceTrim, 8, 8);
   R.StrReplace = D.declare("kc_str_replace", Ptr, {Ptr, Ptr, Ptr, I32});
   R.StrReplace->setMemoryEffects(ReadsArgsAllocates);
   D.nonNullRet(R.StrReplace, 8, 8);

@@ -27,7 +27,7 @@ struct RuntimeDecls {
   llvm::Function *StrConcat, *StrSlice, *StrCompare, *StrEqual;
   llvm::Function *StrFromInt, *StrParseInt, *StrFromCode;
   llvm::Function *StrFind, *StrSplit, *StrLower, *StrJoin;
-  llvm::Function *StrTrim, *StrReplace, *StrContains;
+  llvm::Function *StrTrim, *StrSliceTrim, *StrReplace, *StrContains;
   llvm::Function *Memcmp; // C's memcmp, for s.starts_with lowered inline
   llvm::Function *ArrayNew, *ArrayReserveOne;
   llvm::Function *MapNew, *MapLen;
