@@ -54,6 +54,45 @@ ModuleFacts::ModuleFacts(const kir::Module &M) : M(M) {
   solvePure();
   for (const Node *L : kir::forMapsWithRemoval(M))
     ForMapsWithRemoval.insert(L);
+  solveNonNeg();
+}
+
+void ModuleFacts::solveNonNeg() {
+  // The greatest set of int locals whose every assigned value is >= 0 when
+  // theirs are: `var m = p * p; ... m += p;`. (Parameters and loop
+  // variables over elements take values from outside.)
+  DenseMap<const kir::Local *, std::vector<const Node *>> Values;
+  DenseSet<const kir::Local *> Outside;
+  for (const auto &F : M.Functions) {
+    for (const kir::Local *P : F->Params)
+      Outside.insert(P);
+    visitFunction(*F, [&](const Node &N) {
+      if ((N.Opcode == Op::LocalDecl || N.Opcode == Op::LocalSet) &&
+          N.Var->Ty->Kind == TypeKind::Int)
+        Values[N.Var].push_back(N.operand(0));
+      if (N.Opcode == Op::ForEach || N.Opcode == Op::ForMap) {
+        Outside.insert(N.Var);
+        if (N.Var2)
+          Outside.insert(N.Var2);
+      }
+    });
+  }
+  for (const auto &[L, Vs] : Values)
+    if (!Outside.count(L) && !rangeLoopOf(L))
+      NonNegVars.insert(L);
+  for (bool Changed = true; Changed;) {
+    Changed = false;
+    std::vector<const kir::Local *> Drop;
+    for (const kir::Local *L : NonNegVars)
+      for (const Node *V : Values[L])
+        if (!isNonNeg(*V)) {
+          Drop.push_back(L);
+          break;
+        }
+    for (const kir::Local *L : Drop)
+      NonNegVars.erase(L);
+    Changed = !Drop.empty();
+  }
 }
 
 bool ModuleFacts::isExported(const kir::Function &F) const {
@@ -68,33 +107,39 @@ void ModuleFacts::collectTypes() {
       if (N.Opcode == Op::ArrayPush || N.Opcode == Op::ArrayPop)
         NotTyped.insert(N.operand(0)->Ty);
     });
-  // So do arrays that come from outside, at any depth of a parameter.
+  // So do arrays that come from outside, at any depth of a parameter, and
+  // arrays of bools that go outside (a Uint8Array would show 0 and 1).
   DenseSet<const kir::Type *> Seen;
-  std::vector<const kir::Type *> Work;
+  std::vector<std::pair<const kir::Type *, bool>> Work;
   for (const auto &F : M.Functions)
-    if (isExported(*F))
+    if (isExported(*F)) {
       for (const kir::Local *P : F->Params)
-        Work.push_back(P->Ty);
+        Work.push_back({P->Ty, true});
+      Work.push_back({F->RetTy, false});
+    }
+  DenseSet<const kir::Type *> SeenOut;
   while (!Work.empty()) {
-    const kir::Type *T = Work.back();
+    auto [T, In] = Work.back();
     Work.pop_back();
-    if (!Seen.insert(T).second)
+    if (!(In ? Seen : SeenOut).insert(T).second)
       continue;
+    auto Push = [&, In = In](const kir::Type *E) { Work.push_back({E, In}); };
     switch (T->Kind) {
     case TypeKind::Array:
-      NotTyped.insert(T);
-      Work.push_back(T->Elem);
+      if (In || T->Elem->Kind == TypeKind::Bool)
+        NotTyped.insert(T);
+      Push(T->Elem);
       break;
     case TypeKind::Map:
-      Work.push_back(T->Key);
-      Work.push_back(T->Elem);
+      Push(T->Key);
+      Push(T->Elem);
       break;
     case TypeKind::Record:
       for (const kir::Field &Fld : T->Rec->Fields)
-        Work.push_back(Fld.Ty);
+        Push(Fld.Ty);
       break;
     case TypeKind::Nullable:
-      Work.push_back(T->Elem);
+      Push(T->Elem);
       break;
     case TypeKind::Void:
     case TypeKind::Bool:
@@ -119,8 +164,9 @@ StringRef ModuleFacts::arrayClass(const kir::Type *ArrayTy) const {
     return "Uint32Array";
   case TypeKind::F64:
     return "Float64Array";
+  case TypeKind::Bool: // 0 and 1; loads are tested or made booleans
+    return "Uint8Array";
   case TypeKind::Void:
-  case TypeKind::Bool:
   case TypeKind::Int: // up to 2^53: no typed array holds it as an integer
   case TypeKind::Str:
   case TypeKind::Bytes:
@@ -415,7 +461,7 @@ bool ModuleFacts::isNonNeg(const Node &N) const {
       return isNonNeg(*Init);
     if (const Node *Loop = rangeLoopOf(N.Var))
       return isNonNeg(*Loop->operand(0));
-    return false;
+    return NonNegVars.count(N.Var);
   }
   if (isOneOf(O, {Op::IntAdd, Op::IntMul, Op::NumMin}))
     return isNonNeg(*N.operand(0)) && isNonNeg(*N.operand(1));

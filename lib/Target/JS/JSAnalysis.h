@@ -2,14 +2,16 @@
 //
 // Small whole-module analyses, each conservative, that let the emitted JS
 // drop work a JS engineer would not write:
-//  - typed arrays: [i32], [u32] and [f64] values become Int32Array,
-//    Uint32Array and Float64Array when no array of that type is ever pushed
+//  - typed arrays: [i32], [u32], [f64] and [bool] values become Int32Array,
+//    Uint32Array, Float64Array and Uint8Array (0 and 1) when no array of
+//    that type is ever pushed
 //    or popped and none comes from outside (an exported function's
 //    parameters: the harness hands in plain Arrays);
 //  - -0: JS produces -0 where int arithmetic has 0 (0 * -5, Math.trunc(-0.5),
 //    -x, x % y). It is the same int everywhere but in a conversion to f64,
 //    which therefore adds `+ 0` only when its operand may be -0;
-//  - non-negative ints and array lengths that only grow, so an index loop
+//  - non-negative ints (int vars whose every assigned value is, found by a
+//    fixpoint) and array lengths that only grow, so an index loop
 //    `for i in 0..len(a)` needs no bounds check on a[i];
 //  - pure functions (no trap, no heap change, no loop), whose calls need not
 //    be bound to a name to keep them in front of a later check.
@@ -82,11 +84,14 @@ private:
   llvm::DenseSet<const kir::Local *> NegZeroLocals;
   llvm::DenseSet<const kir::Function *> NegZeroReturns;
   bool NegZeroInContainers = false;
+  /// int `var`s every value of which is >= 0 (and not -0).
+  llvm::DenseSet<const kir::Local *> NonNegVars;
 
   void collectTypes();
   void collectPops();
   void solveNegZero();
   void solvePure();
+  void solveNonNeg();
 };
 
 } // namespace jsgen

@@ -76,10 +76,15 @@ void FunctionEmitter::hoistPrep() {
 }
 
 void FunctionEmitter::spill(JSExpr &E, StringRef Base) {
+  // A bool loaded from a Uint8Array stays the number (the load's own check
+  // tests it against undefined).
+  auto NumBool = E.NumBool;
+  E.NumBool = JSExpr::NotNumBool;
   canon(E);
   std::string Name = freshTemp(Base);
   addLine("const " + Name + " = " + E.Text + ";");
   JSExpr A = atom(Name, E.Ty);
+  A.NumBool = NumBool;
   A.Bound = E.Bound;
   A.InI32 = E.InI32;
   A.InU32 = E.InU32;
@@ -190,8 +195,15 @@ bool FunctionEmitter::boundedByLength(const Node &Cond, const Node &Coll,
            X->operand(0)->Opcode == Op::LocalGet && X->operand(0)->Var == A;
   };
   const Node *Hi = Cond.operand(1);
-  return LenOfA(Hi) ||
-         (Hi->Opcode == Op::LocalGet && LenOfA(Facts.initOf(Hi->Var)));
+  if (LenOfA(Hi) ||
+      (Hi->Opcode == Op::LocalGet && LenOfA(Facts.initOf(Hi->Var))))
+    return true;
+  // Or a is array(n, v), n never assigned: a's length is n or more.
+  const Node *Init = Facts.initOf(A);
+  return Hi->Opcode == Op::LocalGet && Facts.isStable(Hi->Var) && Init &&
+         Init->Opcode == Op::ArrayNew &&
+         Init->operand(0)->Opcode == Op::LocalGet &&
+         Init->operand(0)->Var == Hi->Var;
 }
 
 bool FunctionEmitter::knownBelowLength(const Node &Coll,
@@ -361,6 +373,8 @@ JSExpr FunctionEmitter::emitRead(const Node &N) {
     R = typed(R, N.Ty);
     if (N.Opcode != Op::ArrayGet)
       R.NonNeg = true;
+    else if (N.Ty->Kind == TypeKind::Bool && Facts.isTypedArray(CollNode.Ty))
+      R.NumBool = JSExpr::Bit;
     R.ReadsHeap = R.ReadsHeap || N.Opcode == Op::ArrayGet;
     return R;
   };
@@ -390,7 +404,8 @@ JSExpr FunctionEmitter::emitRead(const Node &N) {
   Reads.append(Idx.Reads.begin(), Idx.Reads.end());
   JSExpr V = Load();
   std::string Name;
-  if (St.DeclInit == &N && !Int32Locals.count(St.DeclVar)) {
+  if (St.DeclInit == &N && !Int32Locals.count(St.DeclVar) &&
+      V.NumBool == JSExpr::NotNumBool) {
     // `const t = a[i];` is the binding: the check follows it.
     Name = localName(St.DeclVar);
     addLine((St.DeclVar->Mutable ? "let " : "const ") + Name + " = " + V.Text +

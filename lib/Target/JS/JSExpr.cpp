@@ -41,6 +41,15 @@ JSExpr FunctionEmitter::typed(JSExpr E, const Type *T) const {
 }
 
 void FunctionEmitter::canon(JSExpr &E) const {
+  if (E.NumBool != JSExpr::NotNumBool) {
+    // A real boolean where one is observable: stored, returned, passed,
+    // compared.
+    JSExpr R = E.NumBool == JSExpr::Bit ? binary(E, "===", atom("1", nullptr))
+                                        : unary("!", unary("!", E));
+    R.Ty = E.Ty;
+    E = R;
+    return;
+  }
   if (!isInt32Type(E.Ty))
     return;
   if (E.Ty->Kind == TypeKind::I32 && !E.InI32) {
@@ -79,6 +88,13 @@ void FunctionEmitter::canonForElem(JSExpr &E, const Type *ArrayTy) const {
   StringRef Class = Facts.arrayClass(ArrayTy);
   if (Class == "Int32Array" || Class == "Uint32Array")
     return;
+  if (Class == "Uint8Array") {
+    // A Uint8Array stores true and 0/1 as 1, false as 0: every form of a
+    // bool stores as it is; constants are written as the numbers.
+    if (E.Text == "true" || E.Text == "false")
+      E = atom(E.Text == "true" ? "1" : "0", E.Ty);
+    return;
+  }
   canon(E);
 }
 
@@ -250,8 +266,11 @@ static kir::Pred invertPred(kir::Pred P) {
 
 JSExpr FunctionEmitter::compare(JSExpr A, JSExpr B, kir::Pred P,
                                 const Type *T) const {
-  canon(A);
-  canon(B);
+  // Two loads of bools compare as the numbers they are.
+  if (!(A.NumBool == JSExpr::Bit && B.NumBool == JSExpr::Bit)) {
+    canon(A);
+    canon(B);
+  }
   JSExpr R = binary(A, predText(P), B);
   // Inverting an ordered comparison is wrong for NaN; === and !== are
   // exact complements for every type.
@@ -442,12 +461,19 @@ JSExpr FunctionEmitter::shortCircuit(JSExpr &L, const Node *LHS,
     std::swap(SavedPending, St.Pending);
     std::swap(SavedGuards, St.Guards);
     addLine("}");
-    return atom(T, RHS.Ty);
+    JSExpr A = atom(T, RHS.Ty);
+    if (L.NumBool != JSExpr::NotNumBool || R.NumBool != JSExpr::NotNumBool)
+      A.NumBool = JSExpr::Truthy;
+    return A;
   }
   St.Guards.push_back({&L, IsAnd, LHS});
   JSExpr R = emitExpr(RHS);
   St.Guards.pop_back();
-  return binary(L, IsAnd ? "&&" : "||", R);
+  JSExpr E = binary(L, IsAnd ? "&&" : "||", R);
+  // `a[i] && b` is 0 when a[i] is: only its truthiness is the bool.
+  if (L.NumBool != JSExpr::NotNumBool || R.NumBool != JSExpr::NotNumBool)
+    E.NumBool = JSExpr::Truthy;
+  return E;
 }
 
 JSExpr FunctionEmitter::emitShortCircuit(const Node &N, bool IsAnd) {
@@ -873,7 +899,8 @@ JSExpr FunctionEmitter::emitExpr(const Node &N) {
     bool ZeroFill =
         (Fill.Opcode == Op::F64Const && Fill.F64Val == 0 &&
          !std::signbit(Fill.F64Val)) ||
-        ((Fill.Opcode == Op::I32Const || Fill.Opcode == Op::U32Const) &&
+        ((Fill.Opcode == Op::I32Const || Fill.Opcode == Op::U32Const ||
+          Fill.Opcode == Op::BoolConst) &&
          Fill.IntVal == 0);
     // Every element is the one fill value: for a record or an array, the
     // same reference, as in the native runtime.

@@ -533,6 +533,9 @@ void FunctionEmitter::emitForEach(const Node &N) {
   ++Depth;
   std::string Elem = K == TypeKind::Str ? Coll + ".charCodeAt(" + I + ")"
                                         : Coll + "[" + I + "]";
+  if (K == TypeKind::Array && CollNode.Ty->Elem->Kind == TypeKind::Bool &&
+      Facts.isTypedArray(CollNode.Ty))
+    Elem += " === 1"; // a bool local holds a boolean
   line("const " + localName(N.Var) + " = " + Elem + ";");
   Proven.emplace_back();
   emitBlock(*N.Regions[0]);

@@ -87,6 +87,11 @@ struct JSExpr {
   std::string NegText;
   Prec NegP = Prec::Primary;
   std::string NegBinOp;
+  /// bool: the value read from a Uint8Array of bools, a 0/1 Number
+  /// (Bit), or a value whose truthiness is the bool but that may be 0/1 or
+  /// a boolean (Truthy: `a[i] && b`). Conditions use it as it is; canon()
+  /// makes it a real boolean wherever one is observable.
+  enum : uint8_t { NotNumBool, Bit, Truthy } NumBool = NotNumBool;
 };
 
 /// A name or a literal.
