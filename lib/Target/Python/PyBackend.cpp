@@ -56,6 +56,7 @@ const Helper Helpers[] = {
     ZeroDivisionError: "integer division by zero",
     RuntimeError: "map modified during iteration",
     AttributeError: "null reference",
+    TypeError: "null reference",
 }
 
 
@@ -68,7 +69,7 @@ def _kernel_trap(error):
     return KernelTrap(kind, _KERNEL_LINES[error.__traceback__.tb_lineno])
 )",
      {"KernelTrap", "IndexError", "KeyError", "ZeroDivisionError",
-      "RuntimeError", "AttributeError", "type", "_TRAP_KINDS",
+      "RuntimeError", "AttributeError", "TypeError", "type", "_TRAP_KINDS",
       "_KERNEL_LINES"}},
     {"_idiv",
      R"(def _idiv(a, b, line):
@@ -217,14 +218,11 @@ def _kernel_trap(error):
     raise KernelTrap("pop from empty array", line)
 )",
      {"KernelTrap"}},
-    {"_map_at",
-     R"(def _map_at(m, key, line):
-    try:
-        return m[key]
-    except KeyError:
-        raise KernelTrap("key not in map", line) from None
+    {"_FLIP",
+     R"(# flags.translate(_FLIP) is the flag array with every bool negated.
+_FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")
 )",
-     {"KernelTrap", "KeyError"}},
+     {"bytes"}},
     {"_nonnull",
      R"(def _nonnull(x, line):
     if x is None:
@@ -263,10 +261,10 @@ const char *const KernelTrapClass =
 llvm::StringSet<> allGlobalNames() {
   llvm::StringSet<> S;
   for (const char *N :
-       {"abs", "chr", "float", "int", "len", "max", "min", "ord", "range",
-        "str", "type", "setattr", "super", "object", "Exception",
-        "IndexError", "KeyError", "RuntimeError", "ValueError",
-        "ZeroDivisionError", "AttributeError",
+       {"abs", "bool", "bytearray", "bytes", "chr", "float", "int", "len",
+        "max", "min", "ord", "range", "str", "type", "setattr", "super",
+        "object", "Exception", "IndexError", "KeyError", "RuntimeError",
+        "ValueError", "ZeroDivisionError", "AttributeError", "TypeError",
         "KernelTrap", "_TRAP_KINDS", "_KERNEL_LINES"})
     S.insert(N);
   for (const Helper &H : Helpers) {
@@ -276,6 +274,7 @@ llvm::StringSet<> allGlobalNames() {
   }
   for (const char *N : MathNames)
     S.insert(N);
+  S.insert("compress");
   return S;
 }
 
@@ -431,7 +430,7 @@ void kernelNamesUsed(const kir::Function &F, const ModuleContext &MC,
   std::function<void(const kir::Node &)> Walk = [&](const kir::Node &N) {
     if (N.Opcode == kir::Op::Call)
       Out.insert(MC.FunctionNames.lookup(N.Callee));
-    if (N.Opcode == kir::Op::RecordNew)
+    if (N.Opcode == kir::Op::RecordNew && !MC.TupleRecords.count(N.Ty->Rec))
       Out.insert(MC.ClassNames.lookup(N.Ty->Rec));
     for (const kir::Node *O : N.Operands)
       Walk(*O);
@@ -443,7 +442,64 @@ void kernelNamesUsed(const kir::Function &F, const ModuleContext &MC,
     Walk(*S);
 }
 
+/// Types a value may have when it comes from or goes to outside the
+/// module: every type reachable from an exported function's parameters and
+/// result. The harness (and a test) makes and sees lists and classes.
+static llvm::DenseSet<const kir::Type *> outsideTypes(const kir::Module &M,
+                                                      const ModuleContext &MC) {
+  llvm::DenseSet<const kir::Type *> Outside;
+  std::vector<const kir::Type *> Work;
+  for (const auto &F : M.Functions)
+    if (MC.isExported(*F)) {
+      for (const kir::Local *P : F->Params)
+        Work.push_back(P->Ty);
+      Work.push_back(F->RetTy);
+    }
+  while (!Work.empty()) {
+    const kir::Type *T = Work.back();
+    Work.pop_back();
+    if (!T || !Outside.insert(T).second)
+      continue;
+    Work.push_back(T->Elem);
+    if (T->Kind == kir::TypeKind::Map)
+      Work.push_back(T->Key);
+    if (T->Kind == kir::TypeKind::Record)
+      for (const kir::Field &Fld : T->Rec->Fields)
+        Work.push_back(Fld.Ty);
+  }
+  return Outside;
+}
+
+/// Records that are tuples (no statement assigns a field, none is seen
+/// outside) and [bool] types that are bytearrays (none is seen outside).
+static void chooseRepresentations(const kir::Module &M, ModuleContext &MC) {
+  llvm::DenseSet<const kir::Type *> Outside = outsideTypes(M, MC);
+  llvm::DenseSet<const kir::RecordDecl *> Classes;
+  for (const kir::Type *T : Outside)
+    if (T->Kind == kir::TypeKind::Record)
+      Classes.insert(T->Rec);
+  std::function<void(const kir::Node &)> Walk = [&](const kir::Node &N) {
+    if (N.Opcode == kir::Op::FieldSet)
+      Classes.insert(N.operand(0)->Ty->Rec);
+    if (N.Ty && N.Ty->Kind == kir::TypeKind::Array && N.Ty->Elem &&
+        N.Ty->Elem->Kind == kir::TypeKind::Bool && !Outside.count(N.Ty))
+      MC.FlagArrays.insert(N.Ty);
+    for (const kir::Node *O : N.Operands)
+      Walk(*O);
+    for (const kir::Block *R : N.Regions)
+      for (const kir::Node *S : R->Stmts)
+        Walk(*S);
+  };
+  for (const auto &F : M.Functions)
+    for (const kir::Node *S : F->Body->Stmts)
+      Walk(*S);
+  for (const auto &R : M.Records)
+    if (!Classes.count(R.get()))
+      MC.TupleRecords.insert(R.get());
+}
+
 llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
+  chooseRepresentations(M, MC);
   // Pass 1: which globals does each function's code use? Kernel names are
   // provisional here, and locals avoid every name the back-end may use.
   llvm::StringSet<> Conservative = allGlobalNames();
@@ -474,6 +530,9 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
         ModuleUsed.insert(G);
       }
   }
+  // TypeError is a trap only where a tuple record's field is read through
+  // a ?R.
+  bool TypeErrorTraps = ModuleUsed.count("TypeError");
   // Helpers use more names.
   for (const Helper &H : Helpers)
     if (ModuleUsed.count(H.Name))
@@ -528,21 +587,44 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
                         "sqrt"})
     if (ModuleUsed.count(N))
       Imports += (Imports.empty() ? "" : ", ") + std::string(N);
-  if (!Imports.empty()) {
+  std::vector<std::string> ImportLines;
+  if (ModuleUsed.count("compress"))
+    ImportLines.push_back("from itertools import compress");
+  if (!Imports.empty())
+    ImportLines.push_back("from math import " + Imports);
+  if (!ImportLines.empty()) {
     Line("");
-    Line("from math import " + Imports);
+    for (const std::string &I : ImportLines)
+      Line(I);
   }
   TopLevelGap();
   Block(KernelTrapClass);
   for (const Helper &H : Helpers)
     if (ModuleUsed.count(H.Name)) {
       TopLevelGap();
-      Block(H.Text);
+      std::string Text = H.Text;
+      llvm::StringRef TypeErrorKind = "    TypeError: \"null reference\",\n";
+      size_t At = Text.find(TypeErrorKind.str());
+      if (At != std::string::npos && !TypeErrorTraps)
+        Text.erase(At, TypeErrorKind.size());
+      Block(Text);
     }
 
   for (const auto &R : M.Records) {
-    TopLevelGap();
     const auto &Fields = MC.FieldNames[R.get()];
+    if (MC.TupleRecords.count(R.get())) {
+      // Documented where its class would be.
+      std::string Items;
+      for (const std::string &F : Fields)
+        Items += (Items.empty() ? "" : ", ") + F;
+      if (Fields.size() == 1)
+        Items += ",";
+      TopLevelGap();
+      Line("# record " + R->Name + ": the tuple (" + Items +
+           "); no field is ever assigned.");
+      continue;
+    }
+    TopLevelGap();
     Line("class " + MC.ClassNames[R.get()] + ":");
     std::string Slots;
     for (const std::string &F : Fields)
@@ -568,11 +650,13 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
   for (size_t I = 0; I < Bodies.size(); ++I) {
     TopLevelGap();
     for (const PyLine &L : Bodies[I]) {
-      if (L.Implicit) {
-        // Its errors must come from this one line: never wrapped.
-        Line(std::string(L.Indent * 4, ' ') + L.Text);
-        if (UsesTable[I])
-          Table.push_back({LineNo, L.KernelLine});
+      if (L.Implicit || L.Text.find('\x01') != std::string::npos) {
+        // Broken only where its errors change kernel lines.
+        for (const auto &[Text, KLine] : splitAtMarkers(L.Indent, L.Text)) {
+          Line(Text);
+          if (UsesTable[I] && KLine)
+            Table.push_back({LineNo, KLine});
+        }
         continue;
       }
       std::vector<std::string> Physical;

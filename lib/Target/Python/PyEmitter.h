@@ -7,10 +7,11 @@
 // Traps. Python raises on its own where a kernel traps in most hot spots:
 // IndexError for an index past the end, KeyError for map.at, ZeroDivision-
 // Error for an integer division, RuntimeError for a dict that grew while
-// iterated, AttributeError for a field of None (a null ?R). Such an operation is written as plain Python, and the function
-// turns the exception into a KernelTrap in one `except` clause; the kernel
-// line comes from the Python line the error was raised on (a module-wide
-// table when a function has several). CPython 3.11's try blocks cost nothing
+// iterated, AttributeError for a field of None (a null ?R; TypeError when
+// the record is a tuple). Such an operation is written as plain Python, and
+// the function turns the exception into a KernelTrap in one `except`
+// clause; the kernel line comes from the Python line the error was raised
+// on (a module-wide table when a function has several). CPython 3.11's try blocks cost nothing
 // until something is raised, so the hot path is exactly what a Python
 // programmer writes. Everything Python would not catch (a negative index, a
 // float division by zero, math domain errors) is checked explicitly, unless
@@ -67,15 +68,27 @@ enum ImplicitKind : unsigned {
   ImplicitDivZero = 4,  ///< ZeroDivisionError
   ImplicitModified = 8, ///< RuntimeError: dict changed size during iteration
   ImplicitNull = 16,    ///< AttributeError: a field of None
+  ImplicitNullItem = 32, ///< TypeError: an item of None (a tuple record's)
 };
 
-/// One line of a function's text.
+/// One logical line of a function's text. Where its errors may come from
+/// several kernel lines, the text has a marker (lineMarker) in front of
+/// each node that raises one, and is printed as several physical lines.
 struct PyLine {
   unsigned Indent = 0;
   std::string Text;
   unsigned Implicit = 0;   ///< ImplicitKind bits raised on this line
-  uint32_t KernelLine = 0; ///< their kernel source line
+  uint32_t KernelLine = 0; ///< the kernel line of its first raising node
 };
+
+/// The marker put in front of the text of a node whose error is a trap at
+/// kernel line \p Line.
+std::string lineMarker(uint32_t Line);
+/// A logical line with markers as physical lines (indented), each with
+/// the kernel line its errors belong to (0: none), broken before each
+/// marker of another kernel line than the one before.
+std::vector<std::pair<std::string, uint32_t>>
+splitAtMarkers(unsigned Indent, llvm::StringRef Text);
 
 /// Names and facts shared by every function of the module.
 struct ModuleContext {
@@ -93,6 +106,20 @@ struct ModuleContext {
   llvm::DenseMap<const kir::RecordDecl *, std::string> ClassNames;
   llvm::DenseMap<const kir::RecordDecl *, std::vector<std::string>>
       FieldNames;
+  /// Records no statement of the module assigns a field of and that are
+  /// never seen outside: tuples (a display builds one far faster than a
+  /// class's __init__).
+  llvm::DenseSet<const kir::RecordDecl *> TupleRecords;
+  /// [bool] types held as bytearrays of 0 and 1 (none comes from outside:
+  /// the harness passes lists): memset-speed fills, C-speed scans.
+  llvm::DenseSet<const kir::Type *> FlagArrays;
+  bool isFlagArray(const kir::Type *T) const { return FlagArrays.count(T); }
+  /// Whether \p F is called from outside (the entry, or every function of
+  /// a module without a bench section): its bools must be bools.
+  bool isExported(const kir::Function &F) const {
+    const kir::Function *Entry = M.getEntry();
+    return !Entry || Entry == &F;
+  }
 
   std::string fieldName(const kir::RecordDecl *R, int64_t Index) const {
     auto It = FieldNames.find(R);
@@ -159,9 +186,14 @@ private:
   }
   void beginLine();
   void endLine(std::string Text);
-  /// Whether the current line may leave a trap of \p Kind at \p Line to the
-  /// function's except clause (no other kernel line claimed it).
-  bool implicit(ImplicitKind Kind, uint32_t Line);
+  /// Leaves a trap of \p Kind at \p Line to the function's except clause;
+  /// returns the marker to put right before the text of the node that
+  /// raises it.
+  std::string claim(ImplicitKind Kind, uint32_t Line);
+  /// \p E, parenthesized if its text starts with a node whose errors
+  /// belong to another line than \p Line (a node starting where E starts
+  /// could not be told apart).
+  PyExpr separate(PyExpr E, uint32_t Line);
   std::string walrusName(llvm::StringRef Base = "d");
   std::string trapCall(llvm::StringRef Kind, const kir::Node &N);
 
@@ -169,6 +201,8 @@ private:
   void emitBlock(const kir::Block &B);
   void emitStmt(const kir::Node &S, bool Idioms = true);
   bool emitCopyLoop(const kir::Node &S);
+  bool emitStridedFill(const kir::Node &S);
+  bool emitSelectLoop(const kir::Node &S);
   size_t emitReverseLoop(const kir::Block &Block, size_t Index);
   size_t emitRotateGroup(const kir::Block &Block, size_t Index);
   size_t emitGroupIdiom(const kir::Block &Block, size_t Index) {
@@ -192,7 +226,7 @@ private:
   PyExpr emitOp(const kir::Node &N);
   PyExpr emitChar(const kir::Node &N);
   PyExpr emitCall(const kir::Node &N);
-  PyExpr emitFieldRecord(const kir::Node &R);
+  PyExpr emitFieldRecord(const kir::Node &R, std::string &Marker);
   PyExpr emitRemove(const kir::Node &N, bool Removed);
   PyExpr emitConst(const kir::Node &N);
   PyExpr emitIntArith(const kir::Node &N);
@@ -208,8 +242,12 @@ private:
   PyExpr emitCond(const kir::Node &N);
   PyExpr emitIndex(const kir::Node &N, bool Char);
   PyExpr emitMinMax(const kir::Node &N, bool Max);
+  /// A value stored into an array of type \p ArrayTy.
+  PyExpr emitElem(const kir::Node &V, const kir::Type *ArrayTy);
   PyExpr emitF64ToInt(const kir::Node &N, llvm::StringRef Lo,
                       llvm::StringRef Hi);
+  bool congruentForm(const kir::Node &N) const;
+  PyExpr emitCongruent(const kir::Node &N);
   PyExpr wrapI32(const PyExpr &Raw);
   PyExpr maskU32(const PyExpr &Raw);
   PyExpr shiftCount(const kir::Node &N);

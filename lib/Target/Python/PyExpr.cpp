@@ -344,9 +344,10 @@ PyExpr FunctionEmitter::shiftCount(const Node &N) {
   if (isIntConst(N))
     return atom(std::to_string(N.IntVal & 31));
   Range R = range(N);
-  PyExpr C = emit(N);
   if (R.within({0, 31}))
-    return C;
+    return emit(N);
+  // Only the low 5 bits count: any value congruent mod 2^32 will do.
+  PyExpr C = congruentForm(N) ? emitCongruent(N) : emit(N);
   return binary(C, "&", atom("31"), PBitAnd);
 }
 
@@ -369,11 +370,14 @@ PyExpr FunctionEmitter::emitRemove(const Node &N, bool Removed) {
 }
 
 /// The record operand of a field access: a null check of a ?R is left to
-/// the access itself, whose AttributeError on None is the trap.
-PyExpr FunctionEmitter::emitFieldRecord(const Node &R) {
-  if (R.Opcode == Op::RefAsNonNull && implicit(ImplicitNull, R.Loc.Line))
-    return emit(*R.operand(0));
-  return emit(R);
+/// the access itself, whose AttributeError on None (TypeError for a tuple)
+/// is the trap; \p Marker is then the access's line marker.
+PyExpr FunctionEmitter::emitFieldRecord(const Node &R, std::string &Marker) {
+  if (R.Opcode != Op::RefAsNonNull)
+    return emit(R);
+  bool Tuple = MC.TupleRecords.count(R.Ty->Rec);
+  Marker = claim(Tuple ? ImplicitNullItem : ImplicitNull, R.Loc.Line);
+  return separate(emit(*R.operand(0)), R.Loc.Line);
 }
 
 PyExpr FunctionEmitter::emitConst(const Node &N) {
@@ -470,6 +474,9 @@ PyExpr FunctionEmitter::emitRing(const Node &N, bool &Deferred) {
   }
   case Op::I32Sub:
   case Op::U32Sub: {
+    const Node &L0 = resolve(*N.operand(0));
+    if (isIntConst(L0) && L0.IntVal == 0) // 0 - x: the same value as -x
+      return unary("-", Operand(*N.operand(1)));
     PyExpr L = Operand(*N.operand(0));
     return binary(L, "-", Operand(*N.operand(1)), PAdd);
   }
@@ -491,6 +498,61 @@ PyExpr FunctionEmitter::emitRing(const Node &N, bool &Deferred) {
   }
 }
 
+/// Whether \p N, an i32/u32 operand, has a cheaper Python form that is only
+/// congruent to its value mod 2^32 (a wrapping op without its mask, ~x for
+/// a u32 not, a conversion's operand), for a user that needs no more.
+bool FunctionEmitter::congruentForm(const Node &N) const {
+  const Node &R = resolve(N);
+  switch (R.Opcode) {
+  case Op::I32Add:
+  case Op::I32Sub:
+  case Op::I32Mul:
+  case Op::I32Neg:
+  case Op::I32Shl:
+  case Op::U32Add:
+  case Op::U32Sub:
+  case Op::U32Mul:
+  case Op::U32Neg:
+  case Op::U32Shl:
+    return !A.raw(&R).within(Range::ofType(R.Ty));
+  case Op::U32Not:
+    return true;
+  case Op::IntToI32:
+  case Op::IntToU32:
+  case Op::I32ToU32:
+  case Op::U32ToI32:
+    return !A.raw(&R).within(Range::ofType(R.Ty));
+  default:
+    return false;
+  }
+}
+
+/// \p N (see congruentForm) as a Python int congruent to its value mod
+/// 2^32.
+PyExpr FunctionEmitter::emitCongruent(const Node &N) {
+  const Node &R = resolve(N);
+  if (&R != &N) {
+    auto Saved = std::move(Subst);
+    Subst.clear();
+    PyExpr E = emitCongruent(R);
+    Subst = std::move(Saved);
+    return E;
+  }
+  switch (N.Opcode) {
+  case Op::U32Not: // ~x is -x - 1, x ^ 0xFFFFFFFF less 2^32
+    return unary("~", emit(*N.operand(0)));
+  case Op::IntToI32:
+  case Op::IntToU32:
+  case Op::I32ToU32:
+  case Op::U32ToI32:
+    return emit(*N.operand(0));
+  default: {
+    bool Deferred = false;
+    return emitRing(N, Deferred);
+  }
+  }
+}
+
 /// Integer / and %: truncating, with the dividend's sign for the remainder.
 /// Python's // and % floor, which agrees when both sides are >= 0; a zero
 /// divisor raises ZeroDivisionError, which the except clause turns into the
@@ -504,9 +566,11 @@ PyExpr FunctionEmitter::emitDivRem(const Node &N) {
   bool NoZero = !RR.contains(0);
   PyExpr Result;
   bool Done = false;
-  if (LR.nonNegative() && RR.nonNegative() &&
-      (NoZero || implicit(ImplicitDivZero, N.Loc.Line))) {
-    Result = binary(emit(L), Sym, emit(R), PMul);
+  if (LR.nonNegative() && RR.nonNegative()) {
+    std::string Marker = NoZero ? "" : claim(ImplicitDivZero, N.Loc.Line);
+    PyExpr LE = NoZero ? emit(L) : separate(emit(L), N.Loc.Line);
+    Result = binary(LE, Sym, emit(R), PMul);
+    Result.Text = Marker + Result.Text;
     Done = true;
   } else if (RR.Lo >= 1 && simple(L)) {
     // A positive divisor, a dividend of either sign: a // b if a >= 0 else
@@ -617,12 +681,16 @@ PyExpr FunctionEmitter::emitCompare(const Node &N) {
   bool EqNe = N.Predicate == kir::Pred::Eq || N.Predicate == kir::Pred::Ne;
   if (EqNe && (N.Opcode == Op::IntCmp || N.Opcode == Op::I32Cmp) &&
       (L.Opcode == Op::IntRem || L.Opcode == Op::I32Rem) && isIntConst(R) &&
-      R.IntVal == 0 &&
-      (!range(*L.operand(1)).contains(0) ||
-       implicit(ImplicitDivZero, L.Loc.Line))) {
+      R.IntVal == 0) {
+    bool NoZero = !range(*L.operand(1)).contains(0);
+    std::string Marker = NoZero ? "" : claim(ImplicitDivZero, L.Loc.Line);
     PyExpr A0 = emit(*L.operand(0));
+    if (!NoZero)
+      A0 = separate(A0, L.Loc.Line);
     PyExpr B0 = emit(*L.operand(1));
-    return comparison(binary(A0, "%", B0, PMul), Op, atom("0"));
+    PyExpr Rem = binary(A0, "%", B0, PMul);
+    Rem.Text = Marker + Rem.Text;
+    return comparison(Rem, Op, atom("0"));
   }
   PyExpr LE = emit(L);
   PyExpr RE = emit(R);
@@ -751,11 +819,13 @@ PyExpr FunctionEmitter::emitCond(const Node &N) {
       X = N.operand(0);
     else if (IsZero(*N.operand(0)))
       X = N.operand(1);
-    // Only bit tests: `if x & 1:` is the idiom; `x == 0` reads better
-    // as it is.
-    if (!X || (X->Opcode != Op::I32And && X->Opcode != Op::U32And))
+    // Bit tests, `if x & 1:`, and emptiness, `if not kids:` (no call of
+    // len); `x == 0` reads better as it is.
+    bool IsLen = X && (X->Opcode == Op::StrLen || X->Opcode == Op::BytesLen ||
+                       X->Opcode == Op::ArrayLen || X->Opcode == Op::MapLen);
+    if (!X || (X->Opcode != Op::I32And && X->Opcode != Op::U32And && !IsLen))
       break;
-    PyExpr E = emit(*X);
+    PyExpr E = IsLen ? emit(*X->operand(0)) : emit(*X);
     if (N.Predicate == kir::Pred::Ne)
       return E;
     return {"not " + paren(E, PNot), PNot};
@@ -911,15 +981,18 @@ PyExpr FunctionEmitter::emitIndex(const Node &N, bool Char) {
   bool IsStr = N.Opcode == Op::StrCodeAt;
   bool NonNeg = range(Idx).nonNegative();
   PyExpr Result;
-  if (NonNeg && implicit(ImplicitIndex, N.Loc.Line)) {
-    PyExpr S = emit(Seq);
+  if (NonNeg) {
+    std::string Marker = claim(ImplicitIndex, N.Loc.Line);
+    PyExpr S = separate(emit(Seq), N.Loc.Line);
     PyExpr I = emit(Idx);
-    Result = {paren(S, PPostfix) + "[" + paren(I, PCond) + "]", PPostfix};
-  } else if (!NonNeg && duplicable(Idx) && purity(Seq) != Purity::Any &&
-             implicit(ImplicitIndex, N.Loc.Line)) {
-    PyExpr S = emit(Seq);
+    Result = {Marker + paren(S, PPostfix) + "[" + paren(I, PCond) + "]",
+              PPostfix};
+  } else if (!NonNeg && duplicable(Idx) && purity(Seq) != Purity::Any) {
+    std::string Marker = claim(ImplicitIndex, N.Loc.Line);
+    PyExpr S = separate(emit(Seq), N.Loc.Line);
     PyExpr I = emit(Idx);
-    PyExpr Get = {paren(S, PPostfix) + "[" + paren(I, PCond) + "]", PPostfix};
+    PyExpr Get = {Marker + paren(S, PPostfix) + "[" + paren(I, PCond) + "]",
+                  PPostfix};
     PyExpr Wrapped = Get;
     if (IsStr && !Char)
       Wrapped = call(global("ord"), {Get});
@@ -944,7 +1017,30 @@ PyExpr FunctionEmitter::emitMinMax(const Node &N, bool Max) {
     PyExpr AE = emit(L), BE = emit(R);
     return conditional(BE, comparison(BE, Max ? ">" : "<", AE), AE);
   }
-  return call(global(Max ? "max" : "min"), {emit(L), emit(R)});
+  // Otherwise each operand that is not a name is evaluated once, in order,
+  // into a walrus target: `b if (a := x) > (b := y + 1) else a` for
+  // min(x, y + 1) (b < a is a > b, NaN included).
+  auto Operand = [&](const Node &O, PyExpr &Use) -> PyExpr {
+    PyExpr E = emit(O);
+    if (simple(O)) {
+      Use = E;
+      return E;
+    }
+    std::string T = walrusName("m");
+    Use = atom(T);
+    return {T + " := " + paren(E, PCond), PNamed};
+  };
+  PyExpr AU, BU;
+  PyExpr AE = Operand(L, AU);
+  PyExpr BE = Operand(R, BU);
+  return conditional(BU, comparison(AE, Max ? "<" : ">", BE), AU);
+}
+
+PyExpr FunctionEmitter::emitElem(const Node &V, const kir::Type *ArrayTy) {
+  // A bytearray of flags stores True as 1: constants are written so.
+  if (MC.isFlagArray(ArrayTy) && V.Opcode == Op::BoolConst)
+    return atom(V.IntVal ? "1" : "0");
+  return emit(V);
 }
 
 PyExpr FunctionEmitter::emitF64ToInt(const Node &N, llvm::StringRef Lo,
@@ -1112,6 +1208,28 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
       return binary(XE, "&", atom(M.IntVal >= 255 ? hexLiteral(M.IntVal)
                                                   : std::to_string(M.IntVal)),
                     PBitAnd);
+    }
+    // x & y with x known in 0..2^32-1 (every u32; an i32 known >= 0): x
+    // has no bits above 31, so y's own mask is redundant and any value
+    // congruent to y mod 2^32 gives the same result: free & -free,
+    // all & ~x.
+    auto NonNegCanonical = [&](const Node &O) {
+      return N.Ty->Kind == TypeKind::U32 || range(O).nonNegative();
+    };
+    bool Congruent0 = congruentForm(*N.operand(0)),
+         Congruent1 = congruentForm(*N.operand(1));
+    auto Canonical = [&](const Node &O) {
+      if (isIntConst(O) && O.IntVal >= 255)
+        return atom(hexLiteral(O.IntVal));
+      return emit(O);
+    };
+    if (Congruent1 && NonNegCanonical(*N.operand(0))) {
+      PyExpr L = Canonical(*N.operand(0));
+      return binary(L, "&", emitCongruent(*N.operand(1)), PBitAnd);
+    }
+    if (Congruent0 && NonNegCanonical(*N.operand(1))) {
+      PyExpr L = emitCongruent(*N.operand(0));
+      return binary(L, "&", Canonical(*N.operand(1)), PBitAnd);
     }
     return Bitwise("&", PBitAnd);
   }
@@ -1450,10 +1568,20 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     bool InOrder = canEvaluateBefore(Fill, Len);
     bool NonNeg = range(Len).nonNegative();
     bool Checked = !NonNeg && simple(Len) && purity(Fill) != Purity::Any;
+    bool Flags = MC.isFlagArray(N.Ty);
     if (InOrder && (NonNeg || Checked)) {
-      PyExpr F = emit(Fill);
+      PyExpr F = emitElem(Fill, N.Ty);
       PyExpr L = emit(Len);
       PyExpr New = binary(atom("[" + paren(F, PCond) + "]"), "*", L, PMul);
+      if (Flags) {
+        // bytearray(n) is n zero bytes (and raises for n < 0).
+        bool Const = Fill.Opcode == Op::BoolConst;
+        PyExpr One =
+            Const ? atom("b\"\\x01\"") : atom("(" + paren(F, PCond) + ",)");
+        New = Const && !Fill.IntVal
+                  ? call(global("bytearray"), {L})
+                  : binary(call(global("bytearray"), {One}), "*", L, PMul);
+      }
       if (NonNeg)
         return New;
       return conditional(New, comparison(L, ">=", atom("0")),
@@ -1461,13 +1589,19 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     }
     PyExpr L = emit(Len);
     PyExpr F = emit(Fill);
-    return call(global("_array"), {L, F, atom(std::to_string(N.Loc.Line))});
+    PyExpr New =
+        call(global("_array"), {L, F, atom(std::to_string(N.Loc.Line))});
+    return Flags ? call(global("bytearray"), {New}) : New;
   }
   case Op::ArrayLit: {
-    std::string T = "[";
+    std::string T;
     for (size_t I = 0; I < N.Operands.size(); ++I)
-      T += (I ? ", " : "") + paren(emit(*N.operand(I)), PCond);
-    return atom(T + "]");
+      T += (I ? ", " : "") + paren(emitElem(*N.operand(I), N.Ty), PCond);
+    if (!MC.isFlagArray(N.Ty))
+      return atom("[" + T + "]");
+    if (N.Operands.size() == 1)
+      T += ",";
+    return call(global("bytearray"), {atom(T.empty() ? "" : "(" + T + ")")});
   }
   case Op::ArrayPop: {
     const Node &Arr = *N.operand(0);
@@ -1490,12 +1624,24 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     std::vector<PyExpr> Args;
     for (const Node *O : N.Operands)
       Args.push_back(emit(*O));
+    if (MC.TupleRecords.count(N.Ty->Rec)) {
+      // A tuple display evaluates its items in order, as the call does.
+      std::string T;
+      for (size_t I = 0; I < Args.size(); ++I)
+        T += (I ? ", " : "") + paren(Args[I], PCond);
+      return atom("(" + T + (Args.size() == 1 ? ",)" : ")"));
+    }
     return call(global(MC.ClassNames.lookup(N.Ty->Rec)), Args);
   }
   case Op::FieldGet: {
     const kir::RecordDecl *Rec = N.operand(0)->Ty->Rec;
-    PyExpr R = emitFieldRecord(*N.operand(0));
-    return {paren(R, PPostfix) + "." + MC.fieldName(Rec, N.IntVal),
+    std::string Marker;
+    PyExpr R = emitFieldRecord(*N.operand(0), Marker);
+    if (MC.TupleRecords.count(Rec)) // never out of range
+      return {Marker + paren(R, PPostfix) + "[" + std::to_string(N.IntVal) +
+                  "]",
+              PPostfix};
+    return {Marker + paren(R, PPostfix) + "." + MC.fieldName(Rec, N.IntVal),
             PPostfix};
   }
 
@@ -1529,11 +1675,11 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     return call(paren(M, PPostfix) + ".get", {K, D});
   }
   case Op::MapAt: {
-    PyExpr M = Op0();
+    std::string Marker = claim(ImplicitKey, N.Loc.Line);
+    PyExpr M = separate(Op0(), N.Loc.Line);
     PyExpr K = emit(*N.operand(1));
-    if (implicit(ImplicitKey, N.Loc.Line))
-      return {paren(M, PPostfix) + "[" + paren(K, PCond) + "]", PPostfix};
-    return call(global("_map_at"), {M, K, atom(std::to_string(N.Loc.Line))});
+    return {Marker + paren(M, PPostfix) + "[" + paren(K, PCond) + "]",
+            PPostfix};
   }
   case Op::MapRemove:
     return emitRemove(N, /*Removed=*/true);

@@ -381,3 +381,240 @@ size_t FunctionEmitter::emitRotateGroup(const kir::Block &Block,
   --Indent;
   return 3;
 }
+
+/// The values of \p Lo, \p Hi as slice bounds of an array: nothing for a
+/// constant 0 low bound, or for a high bound known to be its length.
+static bool isLengthOf(const Node &Hi, const kir::Local *Arr,
+                       const Analysis &A) {
+  if (Hi.Opcode == Op::LocalGet && A.fixedLength(Arr) == Hi.Var)
+    return true;
+  return Hi.Opcode == Op::ArrayLen && isLocal(*Hi.operand(0), Arr);
+}
+
+/// var m = s; while m < n { a[m] = v; m += p; } as one extended-slice
+/// assignment, a[m:n:p] = [v] * len(range(m, n, p)) (bytes for a flag
+/// array: a memset), as LLVM turns a store loop into memset. The slice
+/// stores exactly the loop's elements when p > 0 and 0 <= m, 0 <= n <=
+/// len(a); otherwise the loop runs (it traps, or never ends). m's final
+/// value is kept when something reads it after the loop.
+bool FunctionEmitter::emitStridedFill(const Node &S) {
+  if (S.Opcode != Op::While || S.Regions[0]->Stmts.size() != 2 ||
+      !Foreign.empty())
+    return false;
+  const Node &Cond = *S.operand(0);
+  if (Cond.Opcode != Op::IntCmp || Cond.Predicate != kir::Pred::Lt ||
+      Cond.operand(0)->Opcode != Op::LocalGet)
+    return false;
+  const kir::Local *M = Cond.operand(0)->Var;
+  const Node &Hi = *Cond.operand(1);
+  if (!duplicable(Hi) || usesLocalIn(Hi, M))
+    return false;
+  const Node &Set = *S.Regions[0]->Stmts[0], &Step = *S.Regions[0]->Stmts[1];
+  if (Set.Opcode != Op::ArraySet || Set.operand(0)->Opcode != Op::LocalGet ||
+      !isLocal(*Set.operand(1), M) || Set.operand(0)->Var == M)
+    return false;
+  // The value is the same at every step (read once, even for no step: it
+  // cannot trap).
+  const kir::Local *Arr = Set.operand(0)->Var;
+  const Node &V = *Set.operand(2);
+  if (purity(V) != Purity::Stable || usesLocalIn(V, M))
+    return false;
+  if (Step.Opcode != Op::LocalSet || Step.Var != M)
+    return false;
+  const Node &Inc = *Step.operand(0);
+  if (Inc.Opcode != Op::IntAdd || !isLocal(*Inc.operand(0), M))
+    return false;
+  const Node &P = *Inc.operand(1);
+  if (!simple(P) || usesLocalIn(P, M))
+    return false;
+
+  // The test, less what the analysis knows.
+  PyExpr HiE = emit(Hi), PE = emit(P);
+  std::string MName = local(M), AName = local(Arr);
+  std::vector<std::string> Tests;
+  if (range(P).Lo < 1)
+    Tests.push_back(paren(PE, PBitOr) + " > 0");
+  if (!range(*Cond.operand(0)).nonNegative())
+    Tests.push_back("0 <= " + MName);
+  std::string H = paren(HiE, PBitOr);
+  bool HiNonNeg = range(Hi).nonNegative();
+  bool HiBelow = isLengthOf(Hi, Arr, A);
+  if (!HiBelow)
+    Tests.push_back((HiNonNeg ? "" : "0 <= ") + H + " <= " + lengthOf(Arr));
+  else if (!HiNonNeg)
+    Tests.push_back("0 <= " + H);
+  std::string Test;
+  for (const std::string &T : Tests)
+    Test += (Test.empty() ? "" : " and ") + T;
+
+  std::string Bounds =
+      MName + ", " + paren(HiE, PCond) + ", " + paren(PE, PCond);
+  std::string Count =
+      global("len") + "(" + global("range") + "(" + Bounds + "))";
+  bool KeepFinal = readOutside(F, M, S);
+  std::string Steps;
+  if (KeepFinal)
+    Steps = Names.fresh("steps");
+  std::string N = KeepFinal ? Steps : Count;
+  std::string Fill;
+  if (MC.isFlagArray(Set.operand(0)->Ty)) {
+    if (V.Opcode == Op::BoolConst)
+      Fill = V.IntVal ? "b\"\\x01\" * " + N : global("bytes") + "(" + N + ")";
+    else
+      Fill = global("bytes") + "((" + paren(emit(V), PCond) + ",)) * " + N;
+  } else {
+    Fill = "[" + paren(emit(V), PCond) + "] * " + N;
+  }
+  if (!Test.empty()) {
+    endLine("if " + Test + ":");
+    ++Indent;
+    beginLine();
+  }
+  if (KeepFinal) {
+    endLine(Steps + " = " + Count);
+    beginLine();
+  }
+  endLine(AName + "[" + MName + ":" + paren(HiE, PCond) + ":" +
+          paren(PE, PCond) + "] = " + Fill);
+  if (KeepFinal) {
+    beginLine();
+    endLine(MName + " += " + Steps + " * " + paren(PE, PMul));
+  }
+  if (!Test.empty()) {
+    --Indent;
+    beginLine();
+    endLine("else:");
+    ++Indent;
+    emitStmt(S, /*Idioms=*/false);
+    --Indent;
+  }
+  return true;
+}
+
+/// Whether running \p B may change a flag array or call a function.
+static bool mayChangeFlags(const kir::Block &B) {
+  std::function<bool(const Node &)> Walk = [&](const Node &N) {
+    if (N.Opcode == Op::Call)
+      return true;
+    if ((N.Opcode == Op::ArraySet || N.Opcode == Op::ArrayPush ||
+         N.Opcode == Op::ArrayPop) &&
+        N.operand(0)->Ty->Elem->Kind == kir::TypeKind::Bool)
+      return true;
+    for (const Node *O : N.Operands)
+      if (Walk(*O))
+        return true;
+    for (const kir::Block *R : N.Regions)
+      for (const Node *St : R->Stmts)
+        if (Walk(*St))
+          return true;
+    return false;
+  };
+  for (const Node *St : B.Stmts)
+    if (Walk(*St))
+      return true;
+  return false;
+}
+
+/// Whether \p B assigns \p L.
+static bool assignsLocal(const kir::Block &B, const kir::Local *L) {
+  std::function<bool(const Node &)> Walk = [&](const Node &N) {
+    if ((N.Opcode == Op::LocalSet || N.Opcode == Op::LocalDecl) && N.Var == L)
+      return true;
+    for (const kir::Block *R : N.Regions)
+      for (const Node *St : R->Stmts)
+        if (Walk(*St))
+          return true;
+    return false;
+  };
+  for (const Node *St : B.Stmts)
+    if (Walk(*St))
+      return true;
+  return false;
+}
+
+/// for i in lo..hi { if a[i] { ... } } (or `if !a[i]`) over a flag array
+/// the body leaves alone: only the selected indices, picked in C by
+/// itertools.compress from a snapshot of a[lo:hi] (its bytes swapped for
+/// `!`). The loop reads a[i] for every i, so the snapshot is the same
+/// sequence when 0 <= lo and hi <= len(a) (or lo >= hi: nothing at all);
+/// otherwise the loop runs and traps where the kernel does.
+bool FunctionEmitter::emitSelectLoop(const Node &S) {
+  if (S.Opcode != Op::ForRange || S.Regions[0]->Stmts.size() != 1)
+    return false;
+  const kir::Local *I = S.Var;
+  const Node &If = *S.Regions[0]->Stmts[0];
+  if (If.Opcode != Op::If ||
+      (If.Regions.size() > 1 && !If.Regions[1]->Stmts.empty()))
+    return false;
+  const Node *Test = If.operand(0);
+  bool Negated = Test->Opcode == Op::BoolNot;
+  if (Negated)
+    Test = Test->operand(0);
+  if (Test->Opcode != Op::ArrayGet ||
+      Test->operand(0)->Opcode != Op::LocalGet ||
+      !isLocal(*Test->operand(1), I))
+    return false;
+  const kir::Local *Arr = Test->operand(0)->Var;
+  const kir::Block &Then = *If.Regions[0];
+  if (!MC.isFlagArray(Test->operand(0)->Ty) || Arr == I ||
+      mayChangeFlags(Then) || assignsLocal(Then, Arr) || assignsLocal(Then, I))
+    return false;
+  const Node &Lo = *S.operand(0), &Hi = *S.operand(1);
+  if (!duplicable(Lo) || !duplicable(Hi))
+    return false;
+
+  PyExpr LoE = emit(Lo), HiE = emit(Hi);
+  bool LoZero = Lo.Opcode == Op::IntConst && Lo.IntVal == 0;
+  bool HiIsLen = isLengthOf(Hi, Arr, A);
+  std::vector<std::string> Tests;
+  if (!range(Lo).nonNegative())
+    Tests.push_back("0 <= " + paren(LoE, PBitOr));
+  if (!HiIsLen)
+    Tests.push_back(paren(HiE, PBitOr) + " <= " + lengthOf(Arr));
+  std::string TestText;
+  for (const std::string &T : Tests)
+    TestText += (TestText.empty() ? "" : " and ") + T;
+
+  std::string Range = global("range") + "(" +
+                      (LoZero ? "" : paren(LoE, PCond) + ", ") +
+                      paren(HiE, PCond) + ")";
+  // (The whole array needs no copy: nothing changes it meanwhile.)
+  std::string Slice = local(Arr);
+  if (!LoZero || !HiIsLen)
+    Slice += "[" + (LoZero ? "" : paren(LoE, PCond)) + ":" +
+             (HiIsLen ? "" : paren(HiE, PCond)) + "]";
+  if (Negated)
+    Slice += ".translate(" + global("_FLIP") + ")";
+  std::string Var;
+  if (usesLocalIn(Then, I)) {
+    Var = local(I);
+  } else {
+    if (UnusedName.empty())
+      UnusedName = Names.fresh("_");
+    Var = UnusedName;
+  }
+  if (!TestText.empty()) {
+    endLine("if " + TestText + ":");
+    ++Indent;
+  }
+  auto Saved = Appends;
+  emitLoopAliases(S);
+  beginLine();
+  endLine("for " + Var + " in " + global("compress") + "(" + Range + ", " +
+          Slice + "):");
+  ++Indent;
+  ++LoopDepth;
+  emitBlock(Then);
+  --LoopDepth;
+  --Indent;
+  Appends = std::move(Saved);
+  if (!TestText.empty()) {
+    --Indent;
+    beginLine();
+    endLine("else:");
+    ++Indent;
+    emitStmt(S, /*Idioms=*/false);
+    --Indent;
+  }
+  return true;
+}

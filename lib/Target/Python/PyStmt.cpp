@@ -38,13 +38,83 @@ void FunctionEmitter::endLine(std::string Text) {
   beginLine();
 }
 
-bool FunctionEmitter::implicit(ImplicitKind Kind, uint32_t Line) {
-  // One Python line maps to one kernel line.
-  if (CurImplicit && CurKernelLine != Line)
-    return false;
+std::string FunctionEmitter::claim(ImplicitKind Kind, uint32_t Line) {
   CurImplicit |= Kind;
-  CurKernelLine = Line;
-  return true;
+  if (!CurKernelLine)
+    CurKernelLine = Line;
+  return lineMarker(Line);
+}
+
+std::string pygen::lineMarker(uint32_t Line) {
+  return "\x01" + std::to_string(Line) + "\x02";
+}
+
+/// The kernel line of the marker \p Text starts with, or 0.
+static uint32_t leadingMarker(llvm::StringRef Text) {
+  if (!Text.starts_with("\x01"))
+    return 0;
+  size_t End = Text.find('\x02');
+  uint32_t Line = 0;
+  Text.slice(1, End).getAsInteger(10, Line);
+  return Line;
+}
+
+PyExpr FunctionEmitter::separate(PyExpr E, uint32_t Line) {
+  // Python reports an error at the line its node starts on; a node that
+  // starts with an operand from another line starts with a parenthesis.
+  uint32_t First = leadingMarker(E.Text);
+  if (First && First != Line)
+    return {"(" + E.Text + ")", PAtom};
+  return E;
+}
+
+std::vector<std::pair<std::string, uint32_t>>
+pygen::splitAtMarkers(unsigned Indent, llvm::StringRef Text) {
+  // Each physical line holds the error sources of one kernel line. A break
+  // inside brackets is implicit; outside it takes a backslash.
+  std::vector<std::pair<std::string, uint32_t>> Out;
+  std::string Cur(Indent * 4, ' ');
+  uint32_t CurLine = 0;
+  int Depth = 0;
+  char Quote = 0;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    char C = Text[I];
+    if (Quote) {
+      Cur += C;
+      if (C == '\\' && I + 1 < Text.size())
+        Cur += Text[++I];
+      else if (C == Quote)
+        Quote = 0;
+      continue;
+    }
+    if (C == '\x01') {
+      size_t End = Text.find('\x02', I);
+      uint32_t Line = 0;
+      Text.slice(I + 1, End).getAsInteger(10, Line);
+      I = End;
+      if (!CurLine || Line == CurLine) {
+        CurLine = Line;
+        continue;
+      }
+      while (!Cur.empty() && Cur.back() == ' ')
+        Cur.pop_back();
+      if (Depth == 0)
+        Cur += " \\";
+      Out.push_back({Cur, CurLine});
+      Cur = std::string((Indent + 1) * 4, ' ');
+      CurLine = Line;
+      continue;
+    }
+    if (C == '"' || C == '\'')
+      Quote = C;
+    else if (C == '(' || C == '[' || C == '{')
+      ++Depth;
+    else if (C == ')' || C == ']' || C == '}')
+      --Depth;
+    Cur += C;
+  }
+  Out.push_back({Cur, CurLine});
+  return Out;
 }
 
 std::string FunctionEmitter::walrusName(llvm::StringRef Base) {
@@ -151,14 +221,22 @@ bool FunctionEmitter::emitMinMaxUpdate(const Node &S) {
   if (V.Opcode != Op::NumMin && V.Opcode != Op::NumMax)
     return false;
   const Node &Cur = *V.operand(0), &New = *V.operand(1);
-  if (Cur.Opcode != Op::LocalGet || Cur.Var != S.Var || !simple(New))
+  if (Cur.Opcode != Op::LocalGet || Cur.Var != S.Var || A.isCharLocal(S.Var))
     return false;
+  // `if (t := y + 1) < x: x = t` when the new value is not a name (reading
+  // x after y is the same: y cannot assign x).
   PyExpr NE = emit(New);
   std::string Name = local(S.Var);
   std::string Sym = V.Opcode == Op::NumMax ? " > " : " < ";
-  endLine("if " + paren(NE, PBitOr) + Sym + Name + ":");
+  PyExpr Test = NE, Value = NE;
+  if (!simple(New)) {
+    std::string T = walrusName("m");
+    Test = {T + " := " + paren(NE, PCond), PNamed};
+    Value = {T, PAtom};
+  }
+  endLine("if " + paren(Test, PBitOr) + Sym + Name + ":");
   ++Indent;
-  endLine(Name + " = " + NE.Text);
+  endLine(Name + " = " + Value.Text);
   --Indent;
   return true;
 }
@@ -386,11 +464,13 @@ bool FunctionEmitter::emitAugmented(const Node &S) {
   if (!Sym)
     return false;
 
-  // The target's own implicit trap (IndexError, KeyError) is on this line.
-  if (S.Opcode == Op::ArraySet && !implicit(ImplicitIndex, Target->Loc.Line))
-    return false;
-  if (S.Opcode == Op::MapSet && !implicit(ImplicitKey, Target->Loc.Line))
-    return false;
+  // The target's own implicit trap (IndexError, KeyError) is raised at the
+  // statement's start.
+  std::string Marker;
+  if (S.Opcode == Op::ArraySet)
+    Marker = claim(ImplicitIndex, Target->Loc.Line);
+  if (S.Opcode == Op::MapSet)
+    Marker = claim(ImplicitKey, Target->Loc.Line);
 
   if (S.Opcode == Op::ArraySet && !range(*S.operand(1)).nonNegative()) {
     // The load is the first thing that can trap: test the index before.
@@ -408,7 +488,8 @@ bool FunctionEmitter::emitAugmented(const Node &S) {
     break;
   case Op::ArraySet:
   case Op::MapSet:
-    T = paren(emit(*S.operand(0)), PPostfix) + "[" +
+    T = Marker +
+        paren(separate(emit(*S.operand(0)), Target->Loc.Line), PPostfix) + "[" +
         paren(emit(*S.operand(1)), PCond) + "]";
     break;
   case Op::FieldSet: {
@@ -551,9 +632,31 @@ void FunctionEmitter::emitIf(const Node &S, bool Elif) {
   --Indent;
 }
 
+/// Whether the Python value of bool \p N is always True or False (not the
+/// 0 or 1 of a flag array, which is the same in tests and comparisons).
+static bool isRealBool(const Node &N) {
+  switch (N.Opcode) {
+  case Op::BoolConst:
+  case Op::BoolNot:
+  case Op::I32Cmp:
+  case Op::U32Cmp:
+  case Op::IntCmp:
+  case Op::F64Cmp:
+  case Op::StrCmp:
+  case Op::BoolCmp:
+  case Op::MapHas:
+    return true;
+  case Op::BoolAnd:
+  case Op::BoolOr:
+    return isRealBool(*N.operand(0)) && isRealBool(*N.operand(1));
+  default:
+    return false;
+  }
+}
+
 void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
   beginLine();
-  if (Idioms && emitCopyLoop(S))
+  if (Idioms && (emitCopyLoop(S) || emitStridedFill(S) || emitSelectLoop(S)))
     return;
   // Names for loop variables the body never reads.
   auto LoopVar = [&](const kir::Local *L, const kir::Block &Body) {
@@ -598,27 +701,30 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
     bool InOrder =
         canEvaluateBefore(Val, Arr) && canEvaluateBefore(Val, Idx);
     bool NonNeg = range(Idx).nonNegative();
-    if (InOrder && NonNeg && implicit(ImplicitIndex, S.Loc.Line)) {
-      PyExpr AE = emit(Arr), IE = emit(Idx), VE = emit(Val);
-      endLine(paren(AE, PPostfix) + "[" + paren(IE, PCond) +
+    if (InOrder && NonNeg) {
+      std::string Marker = claim(ImplicitIndex, S.Loc.Line);
+      PyExpr AE = separate(emit(Arr), S.Loc.Line), IE = emit(Idx),
+             VE = emitElem(Val, Arr.Ty);
+      endLine(Marker + paren(AE, PPostfix) + "[" + paren(IE, PCond) +
               "] = " + paren(VE, PCond));
       return;
     }
-    if (InOrder && !NonNeg && duplicable(Idx) &&
-        purity(Arr) != Purity::Any && purity(Val) != Purity::Any &&
-        implicit(ImplicitIndex, S.Loc.Line)) {
+    if (InOrder && !NonNeg && duplicable(Idx) && purity(Arr) != Purity::Any &&
+        purity(Val) != Purity::Any) {
       // Nothing before the store can trap: test the index first.
-      PyExpr AE = emit(Arr), IE = emit(Idx), VE = emit(Val);
+      std::string Marker = claim(ImplicitIndex, S.Loc.Line);
+      PyExpr AE = separate(emit(Arr), S.Loc.Line), IE = emit(Idx),
+             VE = emitElem(Val, Arr.Ty);
       unsigned Bits = CurImplicit;
       uint32_t KLine = CurKernelLine;
       emitNegativeIndexCheck(Idx, S.Loc.Line);
       CurImplicit = Bits;
       CurKernelLine = KLine;
-      endLine(paren(AE, PPostfix) + "[" + paren(IE, PCond) +
+      endLine(Marker + paren(AE, PPostfix) + "[" + paren(IE, PCond) +
               "] = " + paren(VE, PCond));
       return;
     }
-    PyExpr AE = emit(Arr), IE = emit(Idx), VE = emit(Val);
+    PyExpr AE = emit(Arr), IE = emit(Idx), VE = emitElem(Val, Arr.Ty);
     endLine(global("_set") + "(" + AE.Text + ", " + paren(IE, PCond) + ", " +
             paren(VE, PCond) + ", " + std::to_string(S.Loc.Line) + ")");
     return;
@@ -627,12 +733,12 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
     const Node &Arr = *S.operand(0);
     PyExpr VE;
     if (Arr.Opcode == Op::LocalGet && Appends.count(Arr.Var)) {
-      VE = emit(*S.operand(1));
+      VE = emitElem(*S.operand(1), Arr.Ty);
       endLine(Appends[Arr.Var] + "(" + paren(VE, PCond) + ")");
       return;
     }
     PyExpr AE = emit(Arr);
-    VE = emit(*S.operand(1));
+    VE = emitElem(*S.operand(1), Arr.Ty);
     endLine(paren(AE, PPostfix) + ".append(" + paren(VE, PCond) + ")");
     return;
   }
@@ -643,12 +749,13 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
     std::string Field = MC.fieldName(Rec, S.IntVal);
     const Node &R = *S.operand(0), &V = *S.operand(1);
     if (R.Opcode == Op::RefAsNonNull && purity(V) != Purity::Any &&
-        purity(*R.operand(0)) != Purity::Any &&
-        implicit(ImplicitNull, R.Loc.Line)) {
+        purity(*R.operand(0)) != Purity::Any) {
       // Python evaluates the value first and then finds the record None:
       // the same trap, as the value can neither trap nor change anything.
-      PyExpr RE = emit(*R.operand(0)), VE = emit(V);
-      endLine(paren(RE, PPostfix) + "." + Field + " = " + paren(VE, PCond));
+      std::string Marker = claim(ImplicitNull, R.Loc.Line);
+      PyExpr RE = separate(emit(*R.operand(0)), R.Loc.Line), VE = emit(V);
+      endLine(Marker + paren(RE, PPostfix) + "." + Field + " = " +
+              paren(VE, PCond));
       return;
     }
     PyExpr RE = emit(R), VE = emit(V);
@@ -757,9 +864,8 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
     WithAliases([&] {
       // A dict that grows while iterated raises RuntimeError at the next
       // step (the except clause's trap), as the kernel checks before each.
-      bool Claimed = implicit(ImplicitModified, S.Loc.Line);
-      assert(Claimed && "the loop's own line comes first");
-      (void)Claimed;
+      // (FOR_ITER raises at the `for` line, the header's first.)
+      std::string Marker = claim(ImplicitModified, S.Loc.Line);
       PyExpr ME = emit(*S.operand(0));
       const kir::Block &Body = *S.Regions[0];
       bool UseKey = usesLocal(Body, S.Var), UseValue = usesLocal(Body, S.Var2);
@@ -772,7 +878,7 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
         Header = "for " + local(S.Var2) + " in " + M + ".values():";
       else
         Header = "for " + LoopVar(S.Var, Body) + " in " + M + ":";
-      Loop(Header, Body);
+      Loop(Marker + Header, Body);
     });
     return;
   case Op::Break:
@@ -781,13 +887,19 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
   case Op::Continue:
     endLine("continue");
     return;
-  case Op::Return:
+  case Op::Return: {
     if (S.Operands.empty()) {
       endLine("return");
       return;
     }
-    endLine("return " + paren(emit(*S.operand(0)), PCond));
+    PyExpr R = emit(*S.operand(0));
+    // The caller outside sees a flag's 0 or 1 as an int.
+    if (MC.isExported(F) && F.RetTy->Kind == TypeKind::Bool &&
+        !MC.FlagArrays.empty() && !isRealBool(*S.operand(0)))
+      R = {global("bool") + "(" + paren(R, PCond) + ")", PPostfix};
+    endLine("return " + paren(R, PCond));
     return;
+  }
 
   // Expressions never stand as statements (Eval wraps them).
   case Op::BoolConst: case Op::I32Const: case Op::U32Const:
@@ -896,7 +1008,9 @@ void FunctionEmitter::wrapInTry(std::vector<PyLine> &Out, size_t First,
   for (size_t L = Begin; L < End; ++L)
     if (Lines[L].Implicit) {
       Kinds |= Lines[L].Implicit;
-      KernelLines.insert(Lines[L].KernelLine);
+      for (const auto &Physical : splitAtMarkers(0, Lines[L].Text))
+        if (Physical.second)
+          KernelLines.insert(Physical.second);
     }
   Out.insert(Out.end(), Lines.begin(), Lines.begin() + Begin);
   Out.push_back({1, "try:", 0, 0});
@@ -915,6 +1029,7 @@ void FunctionEmitter::wrapInTry(std::vector<PyLine> &Out, size_t First,
       {ImplicitDivZero, "ZeroDivisionError", "integer division by zero"},
       {ImplicitModified, "RuntimeError", "map modified during iteration"},
       {ImplicitNull, "AttributeError", "null reference"},
+      {ImplicitNullItem, "TypeError", "null reference"},
   };
   if (KernelLines.size() == 1 && !(Kinds & ImplicitModified)) {
     // One kernel line: say it here. (RuntimeError also covers
