@@ -46,16 +46,18 @@ struct Chunk {
 };
 static_assert(sizeof(Chunk) % 16 == 0, "payload must stay 16-byte aligned");
 
-// Invariant: every byte in [Cur, End) and in the payload of a Spare chunk is
-// zero. Fresh chunks come from calloc and recycled ones are cleared by
-// kc_arena_reset, so kc_alloc never clears memory itself.
+// Memory is handed out uninitialised, as malloc does: every object the
+// runtime or a compiled kernel builds writes all of its bytes before they
+// are read (array(n, v) fills its elements, records store every field, map
+// indexes are cleared when they are made), so clearing chunks on reset
+// would only repeat that work (a quarter of a string-building kernel's time).
 struct Arena {
   char *Cur;
   char *End;
   Chunk *Current; // the standard chunk [Cur, End) belongs to
   Chunk *Full;    // retired standard chunks, in use since the last reset
   Chunk *Big;     // dedicated chunks of large requests
-  Chunk *Spare;   // zeroed standard chunks ready for reuse
+  Chunk *Spare;   // standard chunks ready for reuse
   uint64_t NextSize;
   int64_t Bytes;
 };
@@ -136,7 +138,9 @@ void registerReaper() {
 [[noreturn]] void outOfMemory() { kc_trap(KC_TRAP_OUT_OF_MEMORY, 0); }
 
 Chunk *newChunk(uint64_t Size) {
-  void *Mem = std::calloc(1, sizeof(Chunk) + Size);
+  // Not calloc: once glibc serves chunks of this size from its heap (its
+  // mmap threshold adapts after the first free), calloc would clear them.
+  void *Mem = std::malloc(sizeof(Chunk) + Size);
   if (!Mem)
     outOfMemory();
   Chunk *C = static_cast<Chunk *>(Mem);
@@ -285,6 +289,29 @@ inline void copyBytes(char *D, const char *S, size_t N) {
   }
 }
 
+// The value of the last N (1..8) bytes of the 8 at P as decimal digits, or
+// at least InvalidDigits when one of them is not a digit. The bytes before
+// them are ignored, so P may point before the digits (at a length or sign).
+constexpr uint64_t InvalidDigits = uint64_t(1) << 62;
+inline uint64_t eightDigits(const char *P, int64_t N) {
+  constexpr uint64_t Ones = 0x0101010101010101ULL;
+  uint64_t W;
+  std::memcpy(&W, P, 8);
+  // Little-endian: the last N bytes are the high ones. The bytes below them
+  // become zero digits, which do not change the value.
+  uint64_t Keep = ~uint64_t(0) << (8 * (8 - N));
+  uint64_t X = (W ^ (0x30 * Ones)) & Keep;
+  // A digit is 0..9 after the xor: its high nibble is clear and adding 6
+  // does not carry into it (bytes >= 0xfa that carry are rejected anyway).
+  if (((X | (X + 0x06 * Ones)) & (0xf0 * Ones)) != 0)
+    return InvalidDigits;
+  // Pairs, then quads, then the eight digits (most significant at the
+  // lowest address, the lowest byte).
+  X = (X * 2561) >> 8;                                  // 10 * 256 + 1
+  X = ((X & 0x00ff00ff00ff00ffULL) * 6553601) >> 16;     // 100 * 65536 + 1
+  return ((X & 0x0000ffff0000ffffULL) * 42949672960001) >> 32; // 10^4 * 2^32 + 1
+}
+
 // A piece [B, E) of a string, as a string of its own.
 inline kc_str *piece(const char *B, const char *E) {
   if (B == E)
@@ -292,6 +319,31 @@ inline kc_str *piece(const char *B, const char *E) {
   kc_str *S = newStr(E - B);
   copyBytes(S->data, B, size_t(E - B));
   return S;
+}
+
+// The first byte C in [P, End), or End. Eight bytes per step: fields and
+// words are short, and a library memchr costs a call and a dispatch before
+// its first vector compare. Long stretches go to memchr after all.
+inline const char *findByte(const char *P, const char *End, char C) {
+  constexpr uint64_t Ones = 0x0101010101010101ULL;
+  const uint64_t Pattern = Ones * (unsigned char)C;
+  for (int Step = 0; Step < 4 && End - P >= 8; ++Step, P += 8) {
+    uint64_t W;
+    std::memcpy(&W, P, 8);
+    uint64_t X = W ^ Pattern; // a zero byte where C is
+    // The lowest set high bit marks the first zero byte exactly (borrows
+    // only cause false marks above a true one).
+    uint64_t Z = (X - Ones) & ~X & (0x80 * Ones);
+    if (Z)
+      return P + (__builtin_ctzll(Z) >> 3);
+  }
+  if (End - P >= 8) {
+    const void *Hit = std::memchr(P, C, size_t(End - P));
+    return Hit ? static_cast<const char *>(Hit) : End;
+  }
+  while (P != End && *P != C)
+    ++P;
+  return P;
 }
 
 // The first occurrence of Needle (NeedleLen >= 1) beginning in [P, Last],
@@ -421,15 +473,33 @@ inline uint64_t hashStr(const kc_str *S) {
                    uint64_t(S->len));
 }
 
+// Equal lengths are checked first, so for a key of up to 16 bytes two
+// 8-byte loads per string compare it without a memcmp call: a window that
+// starts before the data covers length bytes, which are equal too.
 inline bool sameStr(const kc_str *A, const kc_str *B) {
-  return A == B || (A->len == B->len &&
-                    std::memcmp(A->data, B->data, size_t(A->len)) == 0);
+  if (A == B)
+    return true;
+  const int64_t N = A->len;
+  if (N != B->len)
+    return false;
+  auto Load = [](const char *P) {
+    uint64_t V;
+    std::memcpy(&V, P, 8);
+    return V;
+  };
+  if (N <= 8)
+    return Load(A->data + N - 8) == Load(B->data + N - 8);
+  if (N <= 16)
+    return ((Load(A->data) ^ Load(B->data)) |
+            (Load(A->data + N - 8) ^ Load(B->data + N - 8))) == 0;
+  return std::memcmp(A->data, B->data, size_t(N)) == 0;
 }
 
 KC_NOINLINE void growIndex(kc_map *M) {
   uint64_t NewSize = (M->Mask + 1) * 2;
   uint64_t NewMask = NewSize - 1;
   auto *NewIndex = static_cast<uint64_t *>(allocate(int64_t(NewSize * 8)));
+  std::memset(NewIndex, 0, NewSize * 8); // every slot empty
   for (uint64_t I = 0; I <= M->Mask; ++I) {
     uint64_t Slot = M->Index[I];
     if (!Slot)
@@ -501,7 +571,8 @@ KC_NOINLINE void growEntries(kc_map *M) {
 // Appends a new entry whose key is absent, given its tag (the low 32 bits of
 // its hash, which also pick its home slot) and the empty slot the probe for
 // it ended on.
-inline uint64_t *insertAt(kc_map *M, uint64_t Tag, uint64_t Pos, uint64_t Key) {
+inline uint64_t *insertAt(kc_map *M, uint64_t Tag, uint64_t Pos, uint64_t Key,
+                          uint64_t Value) {
   if (KC_UNLIKELY(uint64_t(M->Len + 1) * 2 > M->Mask + 1)) {
     growIndex(M);
     Pos = Tag & M->Mask;
@@ -514,7 +585,7 @@ inline uint64_t *insertAt(kc_map *M, uint64_t Tag, uint64_t Pos, uint64_t Key) {
   int64_t I = M->End++;
   ++M->Len;
   M->Entries[I].Key = Key;
-  M->Entries[I].Value = 0;
+  M->Entries[I].Value = Value;
   M->Index[Pos] = (Tag << 32) | uint64_t(I + 1);
   return &M->Entries[I].Value;
 }
@@ -549,8 +620,10 @@ void removeAt(kc_map *M, uint64_t Pos) {
       M->Moves[--M->End] = 0;
     return;
   }
-  if (!M->Moves) // zeroed by the arena
+  if (!M->Moves) {
     M->Moves = static_cast<uint32_t *>(allocate(M->Cap * 4));
+    std::memset(M->Moves, 0, size_t(M->Cap) * 4); // no holes yet
+  }
   M->Moves[P] = Hole;
 }
 
@@ -570,16 +643,13 @@ void kc_arena_reset(void) {
   A.Big = nullptr;
   for (Chunk *C = A.Full; C;) {
     Chunk *Next = C->Next;
-    std::memset(C->payload(), 0, C->Used);
     C->Next = A.Spare;
     A.Spare = C;
     C = Next;
   }
   A.Full = nullptr;
-  if (A.Current) {
-    std::memset(A.Current->payload(), 0, size_t(A.Cur - A.Current->payload()));
+  if (A.Current)
     A.Cur = A.Current->payload();
-  }
   A.Bytes = 0;
 }
 
@@ -605,17 +675,16 @@ void kc_arena_release(kc_arena_pos m) {
   }
   // Standard chunks taken after the mark sit on top of the Full stack, the
   // marked chunk right below them once it was retired.
-  auto Recycle = [&A](Chunk *C, uint64_t Used) {
-    std::memset(C->payload(), 0, Used);
+  auto Recycle = [&A](Chunk *C) {
     C->Next = A.Spare;
     A.Spare = C;
   };
   if (A.Current && A.Current != Marked) {
-    Recycle(A.Current, uint64_t(A.Cur - A.Current->payload()));
+    Recycle(A.Current);
     while (A.Full != Marked) {
       Chunk *C = A.Full;
       A.Full = C->Next;
-      Recycle(C, C->Used);
+      Recycle(C);
     }
     A.Current = nullptr;
     A.Cur = A.End = nullptr;
@@ -627,11 +696,8 @@ void kc_arena_release(kc_arena_pos m) {
       A.End = Marked->payload() + Marked->Size;
     }
   }
-  if (A.Current) {
-    char *Keep = A.Current->payload() + m.offset;
-    std::memset(Keep, 0, size_t(A.Cur - Keep));
-    A.Cur = Keep;
-  }
+  if (A.Current)
+    A.Cur = A.Current->payload() + m.offset;
   A.Bytes = m.bytes;
 }
 
@@ -751,18 +817,32 @@ int64_t kc_str_parse_int(const kc_str *s, int32_t line) {
   bool Negative = P != End && *P == '-';
   if (Negative)
     ++P;
-  if (P == End)
+  const int64_t N = End - P;
+  if (N == 0)
     kc_trap(KC_TRAP_PARSE_INT, line);
-  uint64_t V = 0;
-  for (; P != End; ++P) {
-    unsigned D = unsigned((unsigned char)*P) - '0';
-    if (D > 9)
+  uint64_t V;
+  if (KC_LIKELY(N <= 16)) {
+    // Eight digits at a time. The 8 bytes before End (or before End - 8)
+    // always lie inside the object: data is preceded by the 8-byte length.
+    uint64_t Lo = eightDigits(End - 8, N < 8 ? N : 8);
+    uint64_t Hi = N > 8 ? eightDigits(End - 16, N - 8) : 0;
+    if (KC_UNLIKELY((Lo | Hi) >= InvalidDigits))
       kc_trap(KC_TRAP_PARSE_INT, line);
-    V = V * 10 + D;
-    // Checked per digit, so V never gets near overflowing 64 bits.
-    if (V > SafeMax)
-      kc_trap(KC_TRAP_PARSE_INT, line);
+    V = Hi * 100000000 + Lo;
+  } else {
+    V = 0;
+    for (; P != End; ++P) {
+      unsigned D = unsigned((unsigned char)*P) - '0';
+      if (D > 9)
+        kc_trap(KC_TRAP_PARSE_INT, line);
+      V = V * 10 + D;
+      // Checked per digit, so V never gets near overflowing 64 bits.
+      if (V > SafeMax)
+        kc_trap(KC_TRAP_PARSE_INT, line);
+    }
   }
+  if (V > SafeMax)
+    kc_trap(KC_TRAP_PARSE_INT, line);
   return Negative ? -int64_t(V) : int64_t(V);
 }
 
@@ -801,7 +881,13 @@ kc_array *kc_str_split(const kc_str *s, const kc_str *sep, int32_t line) {
   };
   const char *Begin = s->data, *End = s->data + s->len;
   const char *Piece = Begin;
-  if (s->len >= N) {
+  if (N == 1) { // the usual case: lines, fields, words
+    const char Sep = sep->data[0];
+    for (const char *Hit; (Hit = findByte(Piece, End, Sep)) != End;) {
+      Push(piece(Piece, Hit));
+      Piece = Hit + 1;
+    }
+  } else if (s->len >= N) {
     const char *Last = End - N;
     for (const char *Hit; (Hit = search(Piece, Last, sep->data, N));) {
       Push(piece(Piece, Hit));
@@ -1003,6 +1089,7 @@ void kc_array_reserve_one(kc_array *a, int64_t elem_size) {
 kc_map *kc_map_new(int32_t key_kind) {
   auto *M = static_cast<kc_map *>(allocate(sizeof(kc_map)));
   M->Index = static_cast<uint64_t *>(allocate(InitialIndexSize * 8));
+  std::memset(M->Index, 0, InitialIndexSize * 8); // every slot empty
   M->Entries = static_cast<MapEntry *>(
       allocate(InitialEntries * int64_t(sizeof(MapEntry))));
   M->Mask = InitialIndexSize - 1;
@@ -1046,7 +1133,7 @@ uint64_t *kc_map_find_str(kc_map *m, const kc_str *key) {
   }
 }
 
-uint64_t *kc_map_slot_int(kc_map *m, int64_t key) {
+uint64_t *kc_map_upsert_int(kc_map *m, int64_t key, uint64_t init) {
   uint64_t H = hashInt(key);
   uint64_t Tag = H & 0xffffffffu;
   uint64_t Pos = H & m->Mask;
@@ -1060,10 +1147,10 @@ uint64_t *kc_map_slot_int(kc_map *m, int64_t key) {
         return &E.Value;
     }
   }
-  return insertAt(m, Tag, Pos, uint64_t(key));
+  return insertAt(m, Tag, Pos, uint64_t(key), init);
 }
 
-uint64_t *kc_map_slot_str(kc_map *m, const kc_str *key) {
+uint64_t *kc_map_upsert_str(kc_map *m, const kc_str *key, uint64_t init) {
   uint64_t H = hashStr(key);
   uint64_t Tag = H & 0xffffffffu;
   uint64_t Pos = H & m->Mask;
@@ -1078,7 +1165,15 @@ uint64_t *kc_map_slot_str(kc_map *m, const kc_str *key) {
     }
   }
   // Keys are immutable, so the map keeps the caller's string, not a copy.
-  return insertAt(m, Tag, Pos, reinterpret_cast<uint64_t>(key));
+  return insertAt(m, Tag, Pos, reinterpret_cast<uint64_t>(key), init);
+}
+
+uint64_t *kc_map_slot_int(kc_map *m, int64_t key) {
+  return kc_map_upsert_int(m, key, 0);
+}
+
+uint64_t *kc_map_slot_str(kc_map *m, const kc_str *key) {
+  return kc_map_upsert_str(m, key, 0);
 }
 
 bool kc_map_remove_int(kc_map *m, int64_t key) {
@@ -1181,6 +1276,8 @@ const kc_runtime_symbol *kc_runtime_symbols(void) {
       KC_SYMBOL(kc_map_find_str),
       KC_SYMBOL(kc_map_slot_int),
       KC_SYMBOL(kc_map_slot_str),
+      KC_SYMBOL(kc_map_upsert_int),
+      KC_SYMBOL(kc_map_upsert_str),
       KC_SYMBOL(kc_map_key_int_at),
       KC_SYMBOL(kc_map_key_str_at),
       KC_SYMBOL(kc_map_value_at),

@@ -65,7 +65,8 @@ typedef struct kc_map kc_map;
 enum kc_map_key_kind { KC_MAP_INT_KEYS = 0, KC_MAP_STR_KEYS = 1 };
 
 /* --- memory --- */
-void *kc_alloc(int64_t size); /* zeroed, 16-byte aligned, from the arena */
+/* Uninitialised (as malloc), 16-byte aligned, from the arena. */
+void *kc_alloc(int64_t size);
 void kc_arena_reset(void);    /* frees everything allocated since start */
 int64_t kc_arena_bytes(void); /* bytes currently allocated */
 /* The most bytes the arena hands out before kc_alloc traps with
@@ -140,6 +141,7 @@ kc_str *kc_str_replace(const kc_str *s, const kc_str *old_, const kc_str *new_,
 bool kc_str_contains(const kc_str *s, const kc_str *sub);
 
 /* --- arrays --- */
+/* len uninitialised elements (the caller fills them); len < 0 traps. */
 kc_array *kc_array_new(int64_t len, int64_t elem_size, int32_t line);
 /* Makes room for one more element (cap > len) before a push. */
 void kc_array_reserve_one(kc_array *a, int64_t elem_size);
@@ -154,6 +156,10 @@ uint64_t *kc_map_find_str(kc_map *m, const kc_str *key);
  * absent. A slot stays valid until the next insertion or removal. */
 uint64_t *kc_map_slot_int(kc_map *m, int64_t key);
 uint64_t *kc_map_slot_str(kc_map *m, const kc_str *key);
+/* The same, but a new entry starts as init: m[k] = f(m.get(k, d)) is one
+ * lookup, an upsert with init d. */
+uint64_t *kc_map_upsert_int(kc_map *m, int64_t key, uint64_t init);
+uint64_t *kc_map_upsert_str(kc_map *m, const kc_str *key, uint64_t init);
 /* Removes the key's entry: true if it was there. The other entries keep
  * their order. */
 bool kc_map_remove_int(kc_map *m, int64_t key);

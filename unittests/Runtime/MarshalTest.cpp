@@ -287,7 +287,9 @@ TEST_F(MarshalTest, FormatContainers) {
 
   // [bool] and [str]
   kc_array *Bools = kc_array_new(3, 1, 0);
+  static_cast<bool *>(Bools->data)[0] = false;
   static_cast<bool *>(Bools->data)[1] = true;
+  static_cast<bool *>(Bools->data)[2] = false;
   EXPECT_EQ(fmt(Ctx.getArray(Ctx.getBool()), Bools), "[false, true, false]");
   kc_array *Strs = kc_array_new(2, 8, 0);
   static_cast<kc_str **>(Strs->data)[0] = str("x");

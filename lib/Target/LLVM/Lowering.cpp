@@ -41,6 +41,7 @@
 #include "llvm/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
+#include <functional>
 #include <map>
 
 using namespace llvm;
@@ -207,6 +208,15 @@ private:
   void emitArrayPush(const kir::Node &N);
   Value *emitArrayPop(const kir::Node &N);
   Value *emitMapLookup(const kir::Node &N);
+  /// The map.get in a map.set's value that may share the set's lookup.
+  const kir::Node *fusableGet(const kir::Node &Set);
+  void emitMapUpdate(const kir::Node &Set, const kir::Node &Get);
+  /// The map.get being fused into the map.set around it, while its value
+  /// is emitted.
+  struct {
+    const kir::Node *Get = nullptr;
+    Value *Map = nullptr, *Key = nullptr, *Slot = nullptr;
+  } Upsert;
   void emitIf(const kir::Node &N);
   void emitWhile(const kir::Node &N);
   void emitForRange(const kir::Node &N);
@@ -1053,6 +1063,10 @@ Value *FunctionLowering::emit(const kir::Node &N) {
   case Op::MapHas:
     return emitMapLookup(N);
   case Op::MapSet: {
+    if (const kir::Node *Get = fusableGet(N)) {
+      emitMapUpdate(N, *Get);
+      return nullptr;
+    }
     const kir::Type *MT = N.operand(0)->Ty;
     Value *Map = emit(*N.operand(0));
     Value *Key = emit(*N.operand(1));
@@ -1323,11 +1337,10 @@ Value *FunctionLowering::emitArrayNew(const kir::Node &N) {
   Type *ET = ML.memType(AT->Elem);
   Value *Len = emit(*N.operand(0));
   Value *Fill = emit(*N.operand(1));
-  // kc_array_new traps on a negative length and returns zeroed elements.
+  // kc_array_new traps on a negative length; its elements are
+  // uninitialised, so even a zero fill is stored (it becomes a memset).
   Value *A =
       call(RT.ArrayNew, {Len, B.getInt64(ML.allocSize(ET)), line(N)}, "array");
-  if (auto *C = dyn_cast<Constant>(Fill); C && C->isNullValue())
-    return A; // already all zero bits (+0.0, false, 0)
 
   // for (i = 0; i < len; ++i) data[i] = fill; written with a phi so even -O0
   // code is direct. LLVM turns it into memset or a vector loop.
@@ -1400,6 +1413,69 @@ Value *FunctionLowering::emitArrayPop(const kir::Node &N) {
   return V;
 }
 
+/// Whether \p A and \p B are the same value whenever both are evaluated in
+/// one expression: the same local (nothing in an expression assigns one) or
+/// equal constants.
+static bool sameValue(const kir::Node &A, const kir::Node &B) {
+  if (A.Opcode != B.Opcode)
+    return false;
+  if (A.Opcode == Op::LocalGet)
+    return A.Var == B.Var;
+  if (A.Opcode == Op::IntConst)
+    return A.IntVal == B.IntVal;
+  if (A.Opcode == Op::StrConst)
+    return A.StrVal == B.StrVal;
+  return false;
+}
+
+const kir::Node *FunctionLowering::fusableGet(const kir::Node &Set) {
+  // m[k] = f(m.get(k, d)) with m a local: the lookup of the get may insert k
+  // with the value d (upsert), and the set then stores into the same slot.
+  // That insertion happens between the get and the set instead of at the
+  // set, so nothing evaluated after the get may look at any map or call a
+  // function (which could); a trap there ends the kernel, and nobody sees
+  // the map again. With no other insertion before the store, the slot stays
+  // where it is.
+  const kir::Node &Map = *Set.operand(0), &Key = *Set.operand(1);
+  if (Map.Opcode != Op::LocalGet)
+    return nullptr;
+  const kir::Node *Get = nullptr;
+  bool Ok = true;
+  std::function<void(const kir::Node &)> Visit = [&](const kir::Node &X) {
+    if (!Ok)
+      return;
+    if (X.Opcode == Op::MapGet && !Get && sameValue(*X.operand(0), Map) &&
+        sameValue(*X.operand(1), Key)) {
+      Get = &X;
+      Visit(*X.operand(2));
+      return;
+    }
+    if (X.Opcode == Op::MapGet || X.Opcode == Op::MapAt ||
+        X.Opcode == Op::MapHas || X.Opcode == Op::MapLen ||
+        X.Opcode == Op::MapNew || X.Opcode == Op::Call) {
+      Ok = false;
+      return;
+    }
+    for (const kir::Node *O : X.Operands)
+      Visit(*O);
+    assert(X.Regions.empty() && "statements inside an expression");
+  };
+  Visit(*Set.operand(2));
+  return Ok ? Get : nullptr;
+}
+
+void FunctionLowering::emitMapUpdate(const kir::Node &Set,
+                                     const kir::Node &Get) {
+  const kir::Type *MT = Set.operand(0)->Ty;
+  Value *Map = emit(*Set.operand(0));
+  Value *Key = emit(*Set.operand(1));
+  Upsert = {&Get, Map, Key, nullptr};
+  Value *V = emit(*Set.operand(2));
+  assert(Upsert.Slot && "the fused map.get was not emitted");
+  storeSlot(Upsert.Slot, V, MT->Elem);
+  Upsert = {};
+}
+
 Value *FunctionLowering::emitMapLookup(const kir::Node &N) {
   // Key and (for map.get) the default are evaluated before the lookup, in
   // operand order, whether or not the key is present.
@@ -1409,6 +1485,14 @@ Value *FunctionLowering::emitMapLookup(const kir::Node &N) {
   Value *Default = nullptr;
   if (N.Opcode == Op::MapGet)
     Default = emit(*N.operand(2));
+  if (&N == Upsert.Get) {
+    // The key's slot, inserted with the default when absent: its value is
+    // what the get returns either way.
+    Upsert.Slot =
+        call(isStrKeyed(MT) ? RT.MapUpsertStr : RT.MapUpsertInt,
+             {Upsert.Map, Upsert.Key, toBits(Default, MT->Elem)}, "slot");
+    return loadSlot(Upsert.Slot, MT->Elem);
+  }
   Value *Slot =
       call(isStrKeyed(MT) ? RT.MapFindStr : RT.MapFindInt, {Map, Key}, "slot");
   Value *Found = B.CreateIsNotNull(Slot);

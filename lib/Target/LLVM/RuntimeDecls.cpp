@@ -84,13 +84,13 @@ RuntimeDecls declareRuntime(Module &M) {
       MemoryEffects::argMemOnly(ModRefInfo::Ref) |
       MemoryEffects::inaccessibleMemOnly();
 
-  // void *kc_alloc(int64_t size): zeroed, 16-byte aligned, never null (it
-  // traps on exhaustion). Declared as an allocator so LLVM knows the memory
-  // is fresh and zero, and can size it when the size is a constant.
+  // void *kc_alloc(int64_t size): uninitialised, 16-byte aligned, never null
+  // (it traps on exhaustion). Declared as an allocator so LLVM knows the
+  // memory is fresh, and can size it when the size is a constant.
   R.Alloc = D.declare("kc_alloc", Ptr, {I64});
   {
     AttrBuilder AB(Ctx);
-    AB.addAllocKindAttr(AllocFnKind::Alloc | AllocFnKind::Zeroed);
+    AB.addAllocKindAttr(AllocFnKind::Alloc | AllocFnKind::Uninitialized);
     AB.addAllocSizeAttr(0, std::nullopt);
     AB.addAttribute("alloc-family", "kc_alloc");
     R.Alloc->addFnAttrs(AB);
@@ -231,8 +231,11 @@ RuntimeDecls declareRuntime(Module &M) {
   // 64-bit value.
   R.MapSlotInt = D.declare("kc_map_slot_int", Ptr, {Ptr, I64});
   R.MapSlotStr = D.declare("kc_map_slot_str", Ptr, {Ptr, Ptr});
-  D.nonNullRet(R.MapSlotInt, 8, 8);
-  D.nonNullRet(R.MapSlotStr, 8, 8);
+  R.MapUpsertInt = D.declare("kc_map_upsert_int", Ptr, {Ptr, I64, I64});
+  R.MapUpsertStr = D.declare("kc_map_upsert_str", Ptr, {Ptr, Ptr, I64});
+  for (Function *F : {R.MapSlotInt, R.MapSlotStr, R.MapUpsertInt,
+                      R.MapUpsertStr})
+    D.nonNullRet(F, 8, 8);
 
   // Removal, packing and the keys' copy rewrite the map's internals.
   R.MapRemoveInt = D.declare("kc_map_remove_int", I1, {Ptr, I64});

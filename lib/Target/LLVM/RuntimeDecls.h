@@ -32,6 +32,7 @@ struct RuntimeDecls {
   llvm::Function *ArrayNew, *ArrayReserveOne;
   llvm::Function *MapNew, *MapLen;
   llvm::Function *MapFindInt, *MapFindStr, *MapSlotInt, *MapSlotStr;
+  llvm::Function *MapUpsertInt, *MapUpsertStr;
   llvm::Function *MapKeyIntAt, *MapKeyStrAt, *MapValueAt;
   llvm::Function *MapRemoveInt, *MapRemoveStr, *MapPack, *MapKeys;
 };
