@@ -251,6 +251,11 @@ private:
     case Op::StrTrim: return sig(N, S, {S});
     case Op::StrReplace: return sig(N, S, {S, S, S});
     case Op::StrContains: return sig(N, B, {S, S});
+    case Op::StrFromCodes:
+      if (N.Operands.size() != 1 || !is(N, 0, TK::Array) ||
+          N.operand(0)->Ty->Elem->Kind != Int)
+        return fail(&N, "expects an [int]");
+      return sig(N, S, {TK::Array});
     case Op::BytesLen: return sig(N, Int, {By});
     case Op::BytesAt: return sig(N, Int, {By, Int});
     case Op::BytesSlice: return sig(N, By, {By, Int, Int});

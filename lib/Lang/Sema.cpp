@@ -78,7 +78,7 @@ private:
     return llvm::StringSwitch<bool>(N)
         .Cases("i32", "u32", "int", "f64", "min", "max", "abs", true)
         .Cases("sqrt", "floor", "len", "str", "parse_int", "chr", "array", true)
-        .Case("join", true)
+        .Cases("join", "str_from_codes", true)
         .Default(false);
   }
   static bool isTypeName(llvm::StringRef N) {
@@ -1386,6 +1386,16 @@ private:
         return nullptr;
       return make(IsParse ? Op::StrParseInt : Op::StrFromCode,
                   IsParse ? Ctx.getInt() : Ctx.getStr(), E.Loc, {A});
+    }
+    if (Name == "str_from_codes") {
+      if (!argCount(E, 1, Name))
+        return nullptr;
+      Type *Codes = Ctx.getArray(Ctx.getInt());
+      Node *C = lowerExpr(*E.Args[0], Codes);
+      if (!expectType(C, Codes, startOf(*E.Args[0]),
+                      "in the argument of 'str_from_codes'"))
+        return nullptr;
+      return make(Op::StrFromCodes, Ctx.getStr(), E.Loc, {C});
     }
     if (Name == "join") {
       if (!argCount(E, 2, Name))

@@ -1044,6 +1044,27 @@ bool kc_str_contains(const kc_str *s, const kc_str *sub) {
   return search(s->data, s->data + (s->len - N), sub->data, N) != nullptr;
 }
 
+kc_str *kc_str_from_codes(const kc_array *codes, int32_t line) {
+  const int64_t N = codes->len;
+  const int64_t *Codes = static_cast<const int64_t *>(codes->data);
+  if (N == 0)
+    return emptyStr();
+  if (N == 1)
+    return kc_str_from_code(Codes[0], line);
+  kc_str *R = newStr(N);
+  // One branch-free pass, which the compiler vectorizes: narrow every code
+  // and collect the bits of all of them; a code outside 0..127 (negative
+  // ones included) leaves a bit above bit 6. The string is not returned then.
+  uint64_t Bits = 0;
+  for (int64_t I = 0; I < N; ++I) {
+    Bits |= uint64_t(Codes[I]);
+    R->data[I] = char(Codes[I]);
+  }
+  if (KC_UNLIKELY(Bits > 127))
+    kc_trap(KC_TRAP_CHAR_CODE, line);
+  return R;
+}
+
 //===----------------------------------------------------------------------===//
 // Arrays
 //===----------------------------------------------------------------------===//
@@ -1268,6 +1289,7 @@ const kc_runtime_symbol *kc_runtime_symbols(void) {
       KC_SYMBOL(kc_str_slice_trim),
       KC_SYMBOL(kc_str_replace),
       KC_SYMBOL(kc_str_contains),
+      KC_SYMBOL(kc_str_from_codes),
       KC_SYMBOL(kc_array_new),
       KC_SYMBOL(kc_array_reserve_one),
       KC_SYMBOL(kc_map_new),

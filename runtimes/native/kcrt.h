@@ -139,6 +139,9 @@ kc_str *kc_str_replace(const kc_str *s, const kc_str *old_, const kc_str *new_,
                        int32_t line);
 /* Whether sub occurs in s (an empty sub always does). */
 bool kc_str_contains(const kc_str *s, const kc_str *sub);
+/* The string whose character codes are the elements of codes (int64_t),
+ * in order. Traps (KC_TRAP_CHAR_CODE) when one is outside 0..127. */
+kc_str *kc_str_from_codes(const kc_array *codes, int32_t line);
 
 /* --- arrays --- */
 /* len uninitialised elements (the caller fills them); len < 0 traps. */

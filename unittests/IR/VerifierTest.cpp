@@ -106,6 +106,11 @@ TEST(VerifierTest, StringBuiltinTypes) {
   X.F->Body->Stmts.push_back(
       C.create(Op::Eval, C.getVoid(), {},
                {C.create(Op::StrSplit, C.getStr(), {}, {S, S})}));
+  // str_from_codes of an [i32].
+  Node *I32s = C.create(Op::ArrayLit, C.getArray(C.getI32()), {}, {X.i32c(1)});
+  X.F->Body->Stmts.push_back(
+      C.create(Op::Eval, C.getVoid(), {},
+               {C.create(Op::StrFromCodes, C.getStr(), {}, {I32s})}));
   // find with an i32 start.
   X.F->Body->Stmts.push_back(
       C.create(Op::Eval, C.getVoid(), {},
@@ -115,6 +120,9 @@ TEST(VerifierTest, StringBuiltinTypes) {
             std::string::npos)
       << Msg;
   EXPECT_NE(Msg.find("str.split at line 0: result is not a [str]"),
+            std::string::npos)
+      << Msg;
+  EXPECT_NE(Msg.find("str.from_codes at line 0: expects an [int]"),
             std::string::npos)
       << Msg;
   EXPECT_NE(Msg.find("str.find at line 0: operand 2 has type i32"),

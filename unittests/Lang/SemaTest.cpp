@@ -187,6 +187,25 @@ TEST(SemaTest, TrimReplaceContains) {
       "type mismatch in the map key: expected int, found str"));
 }
 
+TEST(SemaTest, StrFromCodes) {
+  Checked C = check("fn f(xs: [int]) -> str {\n"
+                    "  return str_from_codes(xs) + str_from_codes([104, 105]) +\n"
+                    "         str_from_codes([]);\n"
+                    "}");
+  ASSERT_TRUE(C.M) << C.Errors;
+  EXPECT_FALSE(kir::verify(*C.M));
+  EXPECT_TRUE(
+      hasError(check("fn f(xs: [i32]) -> str { return str_from_codes(xs); }"),
+               "s.k:1:48: error: type mismatch in the argument of "
+               "'str_from_codes': expected [int], found [i32]"));
+  EXPECT_TRUE(hasError(check("fn f() -> str { return str_from_codes(); }"),
+                       "'str_from_codes' takes 1 argument, 0 given"));
+  EXPECT_TRUE(hasError(check("fn f(s: str) -> str { return str_from_codes(s); }"),
+                       "expected [int], found str"));
+  EXPECT_TRUE(hasError(check("fn str_from_codes() { }"),
+                       "'str_from_codes' is a built-in name"));
+}
+
 TEST(SemaTest, ReservedAndDuplicateNames) {
   EXPECT_TRUE(hasError(check("fn len(x: int) -> int { return x; }"), "built-in name"));
   EXPECT_TRUE(hasError(check("fn kc_alloc() { }"), "reserved for the runtime"));

@@ -577,6 +577,45 @@ TEST_F(KcrtTest, StrLower) {
   EXPECT_EQ(kc_arena_bytes(), Before);
 }
 
+TEST_F(KcrtTest, StrFromCodes) {
+  auto Codes = [](std::vector<int64_t> V) {
+    kc_array *A = kc_array_new(int64_t(V.size()), 8, 1);
+    for (size_t I = 0; I < V.size(); ++I)
+      static_cast<int64_t *>(A->data)[I] = V[I];
+    return A;
+  };
+  EXPECT_EQ(text(kc_str_from_codes(Codes({}), 1)), "");
+  EXPECT_EQ(text(kc_str_from_codes(Codes({104, 105}), 1)), "hi");
+  EXPECT_EQ(text(kc_str_from_codes(Codes({0, 127}), 1)),
+            std::string("\0\x7f", 2));
+  // Long enough for the vector loop and its remainder.
+  std::vector<int64_t> Long;
+  std::string Want;
+  for (int I = 0; I < 1000; ++I) {
+    Long.push_back(32 + I % 95);
+    Want += char(32 + I % 95);
+  }
+  EXPECT_EQ(text(kc_str_from_codes(Codes(Long), 1)), Want);
+  // One bad code anywhere traps: above 127, negative, or far out of range.
+  for (int64_t Bad : {int64_t(128), int64_t(255), int64_t(256), int64_t(-1),
+                      int64_t(1) << 53, INT64_MIN}) {
+    for (size_t At : {size_t(0), size_t(1), size_t(500), size_t(999)}) {
+      std::vector<int64_t> V = Long;
+      V[At] = Bad;
+      static kc_array *Arg;
+      Arg = Codes(V);
+      int32_t Line = 0;
+      EXPECT_EQ(invoke([] { kc_str_from_codes(Arg, 61); }, &Line),
+                KC_TRAP_CHAR_CODE + 1)
+          << Bad << " at " << At;
+      EXPECT_EQ(Line, 61);
+    }
+  }
+  static kc_array *One;
+  One = Codes({200});
+  EXPECT_EQ(invoke([] { kc_str_from_codes(One, 1); }), KC_TRAP_CHAR_CODE + 1);
+}
+
 TEST_F(KcrtTest, StrJoin) {
   auto Join = [](std::vector<const char *> Parts, const char *Sep) {
     kc_array *A = kc_array_new(int64_t(Parts.size()), 8, 1);

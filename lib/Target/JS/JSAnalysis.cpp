@@ -307,6 +307,7 @@ bool ModuleFacts::mayTrapOrMutate(const kir::Function &F, const Node &N) const {
   case Op::StrSlice:
   case Op::BytesSlice:
   case Op::StrFromCode:
+  case Op::StrFromCodes:
   case Op::StrParseInt:
   case Op::ArrayPop:
   case Op::ArraySet:

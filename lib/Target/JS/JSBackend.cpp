@@ -110,6 +110,24 @@ const char *const ReplaceHelper = R"(function replaceText(s, old, rep) {
 }
 )";
 
+const char *const StringFromCodesHelper =
+    R"(// str_from_codes. Every code is checked before the text is built; the
+// codes are fromCharCode's arguments, which the stack limits: slices of 8192.
+function stringFromCodes(codes, line) {
+  const n = codes.length;
+  for (let i = 0; i < n; i++) {
+    const c = codes[i];
+    if (c < 0 || c > 127) throw new KernelTrap("%s", line);
+  }
+  if (n <= 8192) return String.fromCharCode.apply(null, codes);
+  const parts = [];
+  for (let i = 0; i < n; i += 8192) {
+    parts.push(String.fromCharCode.apply(null, codes.slice(i, i + 8192)));
+  }
+  return parts.join("");
+}
+)";
+
 /// Prints a helper's text with its trap message.
 void printHelper(raw_ostream &OS, StringRef Text, StringRef Message) {
   size_t At = Text.find("%s");
@@ -154,7 +172,8 @@ Error emitModule(const kir::Module &M, raw_ostream &OS, const JSOptions &Opts) {
   // Module-level names: the helpers' first, then records and functions in
   // declaration order, each kept unless reserved or taken.
   for (const char *H : {"checkedAdd", "checkedSub", "checkedMul", "checkedInt",
-                        "parseInteger", "INTEGER_TEXT", "replaceText"})
+                        "parseInteger", "INTEGER_TEXT", "replaceText",
+                        "stringFromCodes"})
     MC.ModuleNames.insert(H);
   auto Unique = [&](StringRef Name) {
     std::string N = sanitizeName(Name);
@@ -186,6 +205,7 @@ Error emitModule(const kir::Module &M, raw_ostream &OS, const JSOptions &Opts) {
       {HelperCheckedInt, CheckedIntHelper, KC_TRAP_UNSAFE_INT},
       {HelperParseInt, ParseIntHelper, KC_TRAP_PARSE_INT},
       {HelperReplace, ReplaceHelper, -1},
+      {HelperStringFromCodes, StringFromCodesHelper, KC_TRAP_CHAR_CODE},
   };
   for (const auto &H : Helpers)
     if (MC.UsedHelpers & H.Bit) {

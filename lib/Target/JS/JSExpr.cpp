@@ -885,6 +885,15 @@ JSExpr FunctionEmitter::emitExpr(const Node &N) {
     R.Ty = N.Ty;
     return R;
   }
+  case Op::StrFromCodes: {
+    Operands Ops(*this, N.Operands);
+    MC.UsedHelpers |= HelperStringFromCodes;
+    JSExpr R = call("stringFromCodes", {Ops[0], lineNumber(N)});
+    R.Ty = N.Ty;
+    R.Pure = false;
+    R.ReadsHeap = true; // the array's elements
+    return R;
+  }
 
   // --- arrays ---
   case Op::ArrayNew: {

@@ -764,6 +764,7 @@ void FunctionEmitter::emitStmt(const Node &S) {
   case Op::StrTrim:
   case Op::StrReplace:
   case Op::StrContains:
+  case Op::StrFromCodes:
   case Op::BytesLen:
   case Op::BytesAt:
   case Op::BytesSlice:

@@ -21,6 +21,7 @@ enum Helper : unsigned {
   HelperCheckedInt = 1u << 3,
   HelperParseInt = 1u << 4,
   HelperReplace = 1u << 5,
+  HelperStringFromCodes = 1u << 6,
 };
 
 /// What every function's emitter shares.

@@ -972,6 +972,8 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     Value *Sub = emit(*N.operand(1));
     return call(RT.StrContains, {S, Sub}, "contains");
   }
+  case Op::StrFromCodes:
+    return call(RT.StrFromCodes, {Op0(), line(N)}, "text");
 
   // --- arrays ---
   case Op::ArrayNew:

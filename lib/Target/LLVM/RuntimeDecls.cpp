@@ -181,6 +181,11 @@ RuntimeDecls declareRuntime(Module &M) {
   R.StrContains->addFnAttr(Attribute::WillReturn);
   D.readParam(R.StrContains, 0);
   D.readParam(R.StrContains, 1);
+  // Reads the array's buffer (through the header): like join.
+  R.StrFromCodes = D.declare("kc_str_from_codes", Ptr, {Ptr, I32});
+  R.StrFromCodes->setMemoryEffects(MemoryEffects::readOnly() |
+                                   MemoryEffects::inaccessibleMemOnly());
+  D.nonNullRet(R.StrFromCodes, 8, 8);
 
   // int memcmp(const void *, const void *, size_t), as clang declares it;
   // LLVM expands a comparison with a constant length into plain loads.

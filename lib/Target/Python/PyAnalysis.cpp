@@ -239,6 +239,7 @@ Purity Analysis::purity(const Node *N) {
   case Op::F64ToInt:
   case Op::StrParseInt:
   case Op::StrFromCode:
+  case Op::StrFromCodes:
   case Op::ArrayNew:
   case Op::IntCheckSafe:
   case Op::RefAsNonNull:
@@ -752,6 +753,7 @@ private:
     case Op::StrTrim:
     case Op::StrReplace:
     case Op::StrContains:
+    case Op::StrFromCodes:
     case Op::StrSlice:
     case Op::StrConcat:
     case Op::StrFromInt:

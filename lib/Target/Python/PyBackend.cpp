@@ -183,6 +183,15 @@ def _kernel_trap(error):
     return sep.join(parts)
 )",
      {}},
+    {"_str_from_codes",
+     R"(def _str_from_codes(codes, line):
+    """The text whose character codes are codes, each 0..127."""
+    try:
+        return bytes(codes).decode("ascii")
+    except ValueError:
+        raise KernelTrap("character code outside 0..127", line) from None
+)",
+     {"KernelTrap", "bytes", "ValueError"}},
     {"_parse_int",
      R"(def _parse_int(s, line):
     """The integer written in s as [-]digits, within +-2^53 (int() would

@@ -1559,6 +1559,11 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     PyExpr SepE = emit(Sep);
     return call(global("_join"), {PE, SepE});
   }
+  case Op::StrFromCodes:
+    // bytes() rejects codes outside 0..255 and decode() those above 127,
+    // both with a ValueError, which the helper turns into the trap.
+    return call(global("_str_from_codes"),
+                {Op0(), atom(std::to_string(N.Loc.Line))});
 
   // --- arrays ---
   case Op::ArrayNew: {

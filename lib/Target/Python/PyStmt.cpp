@@ -930,6 +930,7 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
   case Op::StrStartsWith: case Op::StrSplit: case Op::StrLower:
   case Op::StrJoin: case Op::StrTrim: case Op::StrReplace:
   case Op::StrContains:
+  case Op::StrFromCodes:
   case Op::BytesLen: case Op::BytesAt: case Op::BytesSlice:
   case Op::ArrayNew: case Op::ArrayLit: case Op::ArrayLen:
   case Op::ArrayGet: case Op::ArrayPop:
