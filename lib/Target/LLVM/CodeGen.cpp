@@ -17,6 +17,8 @@
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
+#include "llvm/Transforms/Scalar/EarlyCSE.h"
+#include "llvm/Transforms/Scalar/SimplifyCFG.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -139,6 +141,18 @@ Error optimizeModule(Module &M, unsigned OptLevel, TargetMachine *TM) {
   CGSCCAnalysisManager CGAM;
   ModuleAnalysisManager MAM;
   PassBuilder PB(TM, PTO);
+  // One addition to clang's pipeline. A kernel's bounds checks are its own
+  // (C has none): InstCombine, after the last GVN, rewrites `4*i + k < len`
+  // with len % 4 == 0 into `i != len / 4`, each with its own len / 4, so
+  // four checks of one group stay four. EarlyCSE merges them and folds each
+  // check its predecessor already made; SimplifyCFG drops the dead traps.
+  // (-O0 runs extension points too, so only from -O1.)
+  if (OptLevel > 0)
+    PB.registerScalarOptimizerLateEPCallback(
+        [](FunctionPassManager &FPM, OptimizationLevel) {
+          FPM.addPass(EarlyCSEPass());
+          FPM.addPass(SimplifyCFGPass());
+        });
   // The target's library (libm's floor, fmod...) as clang registers it,
   // before the defaults so this one wins.
   TargetLibraryInfoImpl TLII(Triple(M.getTargetTriple()));

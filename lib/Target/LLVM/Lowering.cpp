@@ -174,9 +174,13 @@ private:
   Value *toMem(Value *V, const kir::Type *T);
   Value *fromMem(Value *V, const kir::Type *T);
   Value *strLen(Value *S);
-  Value *strByte(Value *S, Value *Idx);
+  /// Byte \p Idx of a str (\p Ascii: a character code, below 128) or bytes.
+  Value *strByte(Value *S, Value *Idx, bool Ascii);
   Value *arrayLen(Value *A);
   Value *arrayData(Value *A);
+  /// Says that the fresh array \p A has length \p Len (kc_array_new stored
+  /// it, out of LLVM's sight).
+  void knownLength(Value *A, Value *Len);
   Value *elemPtr(Value *Data, Value *Idx, const kir::Type *ArrTy);
   Value *loadElem(Value *Data, Value *Idx, const kir::Type *ArrTy);
   void storeElem(Value *Data, Value *Idx, Value *V, const kir::Type *ArrTy);
@@ -584,11 +588,17 @@ Value *FunctionLowering::strLen(Value *S) {
   return L;
 }
 
-Value *FunctionLowering::strByte(Value *S, Value *Idx) {
+Value *FunctionLowering::strByte(Value *S, Value *Idx, bool Ascii) {
   Value *Data = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), S, 8, "data");
   Value *P = B.CreateInBoundsGEP(B.getInt8Ty(), Data, Idx);
   LoadInst *L = load(B.getInt8Ty(), P, ML.tbaa("kc_str.data"));
   L->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
+  // Every str is ASCII (literals are checked by the lexer, inputs by the
+  // runner, and every operation keeps it so): a table indexed by a
+  // character code with 128 entries needs no bounds check.
+  if (Ascii)
+    L->setMetadata(LLVMContext::MD_range,
+                   ML.MDB.createRange(APInt(8, 0), APInt(8, 128)));
   return B.CreateZExt(L, B.getInt64Ty());
 }
 
@@ -601,6 +611,13 @@ Value *FunctionLowering::arrayLen(Value *A) {
       LLVMContext::MD_range,
       ML.MDB.createRange(APInt(64, 0), APInt::getSignedMaxValue(64)));
   return L;
+}
+
+void FunctionLowering::knownLength(Value *A, Value *Len) {
+  // Storing the same value again costs one store per array and lets GVN
+  // forward the length to later loads: bounds checks against it then fold
+  // (a table of 128 entries indexed by a character code needs none).
+  store(Len, B.CreateStructGEP(RT.ArrayTy, A, 0), ML.tbaa("kc_array.len"));
 }
 
 Value *FunctionLowering::arrayData(Value *A) {
@@ -908,7 +925,7 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     Value *I = emit(*N.operand(1));
     // One unsigned compare also rejects negative indices.
     trapUnless(B.CreateICmpULT(I, strLen(S)), KC_TRAP_INDEX, N);
-    return strByte(S, I);
+    return strByte(S, I, N.Opcode == Op::StrCodeAt);
   }
   case Op::StrSlice:
   case Op::BytesSlice: {
@@ -1343,6 +1360,7 @@ Value *FunctionLowering::emitArrayNew(const kir::Node &N) {
   // uninitialised, so even a zero fill is stored (it becomes a memset).
   Value *A =
       call(RT.ArrayNew, {Len, B.getInt64(ML.allocSize(ET)), line(N)}, "array");
+  knownLength(A, Len);
 
   // for (i = 0; i < len; ++i) data[i] = fill; written with a phi so even -O0
   // code is direct. LLVM turns it into memset or a vector loop.
@@ -1373,6 +1391,7 @@ Value *FunctionLowering::emitArrayLit(const kir::Node &N) {
                   {B.getInt64(Vals.size()),
                    B.getInt64(ML.allocSize(ML.memType(AT->Elem))), line(N)},
                   "array");
+  knownLength(A, B.getInt64(Vals.size()));
   if (Vals.empty())
     return A;
   Value *Data = arrayData(A);
@@ -1625,7 +1644,8 @@ void FunctionLowering::emitForEach(const kir::Node &N) {
   emitCountedLoop(
       N, Counter, [&](Value *I) { return B.CreateICmpSLT(I, Len); },
       [&](Value *I) {
-        B.CreateStore(strByte(Coll, I), slot(N.Var));
+        B.CreateStore(strByte(Coll, I, CT->Kind == TypeKind::Str),
+                      slot(N.Var));
         emitBlock(*N.Regions[0]);
       });
 }
