@@ -51,15 +51,20 @@ static_assert(sizeof(Chunk) % 16 == 0, "payload must stay 16-byte aligned");
 // are read (array(n, v) fills its elements, records store every field, map
 // indexes are cleared when they are made), so clearing chunks on reset
 // would only repeat that work (a quarter of a string-building kernel's time).
+//
+// The fast path is one comparison: End is where the current chunk ends, or
+// earlier, where the byte limit would be reached. Bytes are not counted per
+// allocation: Before holds those of retired and big chunks, and the current
+// chunk's are Cur - its payload.
 struct Arena {
   char *Cur;
-  char *End;
-  Chunk *Current; // the standard chunk [Cur, End) belongs to
+  char *End;      // min(end of Current's payload, where the limit is hit)
+  Chunk *Current; // the standard chunk Cur points into
   Chunk *Full;    // retired standard chunks, in use since the last reset
   Chunk *Big;     // dedicated chunks of large requests
   Chunk *Spare;   // standard chunks ready for reuse
   uint64_t NextSize;
-  int64_t Bytes;
+  int64_t Before; // bytes handed out outside [Current's payload, Cur)
 };
 
 // Plain data with constant initialisation: access needs no TLS guard.
@@ -148,16 +153,50 @@ Chunk *newChunk(uint64_t Size) {
   return C;
 }
 
+int64_t arenaBytes(const Arena &A) {
+  return A.Before + (A.Current ? A.Cur - A.Current->payload() : 0);
+}
+
+// Sets End for the current chunk and the limit \p L. With no room under
+// the limit (or the limit not read yet, -1) End is Cur: the next
+// allocation takes the slow path, which decides.
+void setEnd(Arena &A, int64_t L) {
+  if (!A.Current) {
+    A.Cur = A.End = nullptr;
+    return;
+  }
+  char *ChunkEnd = A.Current->payload() + A.Current->Size;
+  int64_t Room = L - arenaBytes(A);
+  if (Room < 0)
+    Room = 0;
+  A.End = ChunkEnd - A.Cur > Room ? A.Cur + Room : ChunkEnd;
+}
+
 KC_NOINLINE void *allocSlow(Arena &A, uint64_t Rounded) {
   registerReaper();
+  // Also the first allocation's: the unread limit (-1) makes End null.
+  int64_t L = currentLimit();
+  if (arenaBytes(A) + int64_t(Rounded) > L)
+    outOfMemory();
+  if (A.Current && Rounded <= uint64_t(A.Current->payload() +
+                                       A.Current->Size - A.Cur)) {
+    // The chunk has room: End was the limit, which has been raised since.
+    char *P = A.Cur;
+    A.Cur += Rounded;
+    setEnd(A, L);
+    return P;
+  }
   if (Rounded > BigRequest) {
     Chunk *C = newChunk(Rounded);
     C->Next = A.Big;
     A.Big = C;
+    A.Before += int64_t(Rounded);
+    setEnd(A, L);
     return C->payload();
   }
   if (A.Current) {
     A.Current->Used = uint64_t(A.Cur - A.Current->payload());
+    A.Before += int64_t(A.Current->Used);
     A.Current->Next = A.Full;
     A.Full = A.Current;
   }
@@ -172,7 +211,7 @@ KC_NOINLINE void *allocSlow(Arena &A, uint64_t Rounded) {
   C->Next = nullptr;
   A.Current = C;
   A.Cur = C->payload() + Rounded;
-  A.End = C->payload() + C->Size;
+  setEnd(A, L);
   return C->payload();
 }
 
@@ -186,22 +225,12 @@ inline void *allocate(int64_t Size) {
     Size = 1;
   }
   uint64_t Rounded = (uint64_t(Size) + 15) & ~uint64_t(15);
-  // The unread sentinel (-1) fails this first test, so the environment is
-  // consulted on the first allocation only.
-  if (KC_UNLIKELY(A.Bytes + int64_t(Rounded) >
-                  Limit.load(std::memory_order_relaxed)) &&
-      A.Bytes + int64_t(Rounded) > currentLimit())
-    outOfMemory();
-  char *P;
   if (KC_LIKELY(Rounded <= uint64_t(A.End - A.Cur))) {
-    P = A.Cur;
+    char *P = A.Cur;
     A.Cur += Rounded;
-  } else {
-    P = static_cast<char *>(allocSlow(A, Rounded));
+    return P;
   }
-  // Counted only once the memory exists: a failed chunk traps first.
-  A.Bytes += int64_t(Rounded);
-  return P;
+  return allocSlow(A, Rounded);
 }
 
 //===----------------------------------------------------------------------===//
@@ -650,10 +679,11 @@ void kc_arena_reset(void) {
   A.Full = nullptr;
   if (A.Current)
     A.Cur = A.Current->payload();
-  A.Bytes = 0;
+  A.Before = 0;
+  setEnd(A, Limit.load(std::memory_order_relaxed));
 }
 
-int64_t kc_arena_bytes(void) { return TheArena.Bytes; }
+int64_t kc_arena_bytes(void) { return arenaBytes(TheArena); }
 
 kc_arena_pos kc_arena_mark(void) {
   Arena &A = TheArena;
@@ -661,7 +691,7 @@ kc_arena_pos kc_arena_mark(void) {
   M.chunk = A.Current;
   M.big = A.Big;
   M.offset = A.Current ? A.Cur - A.Current->payload() : 0;
-  M.bytes = A.Bytes;
+  M.bytes = arenaBytes(A);
   return M;
 }
 
@@ -687,22 +717,23 @@ void kc_arena_release(kc_arena_pos m) {
       Recycle(C);
     }
     A.Current = nullptr;
-    A.Cur = A.End = nullptr;
+    A.Cur = nullptr;
     if (Marked) {
       A.Full = Marked->Next;
       Marked->Next = nullptr;
       A.Current = Marked;
-      A.Cur = Marked->payload() + Marked->Used;
-      A.End = Marked->payload() + Marked->Size;
     }
   }
   if (A.Current)
     A.Cur = A.Current->payload() + m.offset;
-  A.Bytes = m.bytes;
+  A.Before = m.bytes - m.offset;
+  setEnd(A, Limit.load(std::memory_order_relaxed));
 }
 
 void kc_arena_set_limit(int64_t bytes) {
   Limit.store(bytes < 0 ? 0 : bytes, std::memory_order_relaxed);
+  // Other threads see the new limit at their next chunk.
+  setEnd(TheArena, Limit.load(std::memory_order_relaxed));
 }
 
 int64_t kc_arena_limit(void) { return currentLimit(); }

@@ -162,6 +162,38 @@ TEST_F(KcrtTest, LimitTrapsOutOfMemory) {
   EXPECT_EQ(invoke([] { kc_alloc(INT64_MAX); }), KC_TRAP_OUT_OF_MEMORY + 1);
 }
 
+// The fast path compares with one end that is also where the limit would
+// be crossed: raising or lowering the limit in the middle of a chunk must
+// take effect at once, and the byte count stays exact.
+TEST_F(KcrtTest, LimitChangesInsideAChunk) {
+  int64_t Saved = kc_arena_limit();
+  kc_arena_reset();
+  kc_arena_set_limit(100000);
+  for (int I = 0; I < 90; ++I)
+    kc_alloc(1000); // 1008 each: 90720 bytes
+  EXPECT_EQ(kc_arena_bytes(), 90720);
+  EXPECT_EQ(invoke([] { kc_alloc(10000); }), KC_TRAP_OUT_OF_MEMORY + 1);
+  EXPECT_EQ(invoke([] { kc_alloc(9000); }), 0); // 99728: still fits
+  EXPECT_EQ(kc_arena_bytes(), 99728);
+  kc_arena_set_limit(200000);
+  EXPECT_EQ(invoke([] { kc_alloc(50000); }), 0);
+  EXPECT_EQ(kc_arena_bytes(), 149728);
+  kc_arena_set_limit(1000);
+  EXPECT_EQ(invoke([] { kc_alloc(1); }), KC_TRAP_OUT_OF_MEMORY + 1);
+  EXPECT_EQ(kc_arena_bytes(), 149728);
+  kc_arena_set_limit(Saved);
+  // A big request and small ones around it are all counted.
+  kc_arena_pos Mark = kc_arena_mark();
+  kc_alloc(100);
+  kc_alloc(1 << 20);
+  kc_alloc(100);
+  EXPECT_EQ(kc_arena_bytes(), 149728 + 112 + (1 << 20) + 112);
+  kc_arena_release(Mark);
+  EXPECT_EQ(kc_arena_bytes(), 149728);
+  kc_alloc(16);
+  EXPECT_EQ(kc_arena_bytes(), 149744);
+}
+
 TEST_F(KcrtTest, ArenaIsPerThread) {
   kc_arena_reset();
   kc_alloc(1000);
