@@ -375,6 +375,33 @@ inline const char *findByte(const char *P, const char *End, char C) {
   return P;
 }
 
+// Whether the N bytes at A and B are equal; short ones (the rest of most
+// needles) without a call.
+inline bool sameBytes(const char *A, const char *B, size_t N) {
+  if (N > 16)
+    return std::memcmp(A, B, N) == 0;
+  if (N >= 8) {
+    uint64_t A0, A1, B0, B1;
+    std::memcpy(&A0, A, 8);
+    std::memcpy(&A1, A + N - 8, 8);
+    std::memcpy(&B0, B, 8);
+    std::memcpy(&B1, B + N - 8, 8);
+    return ((A0 ^ B0) | (A1 ^ B1)) == 0;
+  }
+  if (N >= 4) {
+    uint32_t A0, A1, B0, B1;
+    std::memcpy(&A0, A, 4);
+    std::memcpy(&A1, A + N - 4, 4);
+    std::memcpy(&B0, B, 4);
+    std::memcpy(&B1, B + N - 4, 4);
+    return ((A0 ^ B0) | (A1 ^ B1)) == 0;
+  }
+  for (size_t I = 0; I < N; ++I)
+    if (A[I] != B[I])
+      return false;
+  return true;
+}
+
 // The first occurrence of Needle (NeedleLen >= 1) beginning in [P, Last],
 // or null. memchr finds candidates for the first byte (SIMD in glibc, so
 // text without it is skipped many bytes at a time); memcmp checks the rest.
@@ -386,7 +413,7 @@ inline const char *search(const char *P, const char *Last, const char *Needle,
     P = static_cast<const char *>(std::memchr(P, First, size_t(Last - P) + 1));
     if (!P)
       return nullptr;
-    if (Rest == 0 || std::memcmp(P + 1, Needle + 1, Rest) == 0)
+    if (sameBytes(P + 1, Needle + 1, Rest))
       return P;
     ++P;
   }
@@ -788,8 +815,7 @@ kc_str *kc_str_new(int64_t len) { return newStr(len); }
 
 kc_str *kc_str_from(const char *data, int64_t len) {
   kc_str *S = newStr(len);
-  if (len > 0)
-    std::memcpy(S->data, data, size_t(len));
+  copyBytes(S->data, data, size_t(len));
   return S;
 }
 
@@ -799,8 +825,8 @@ kc_str *kc_str_concat(const kc_str *a, const kc_str *b) {
   if (a->len == 0)
     return const_cast<kc_str *>(b);
   kc_str *S = newStr(a->len + b->len);
-  std::memcpy(S->data, a->data, size_t(a->len));
-  std::memcpy(S->data + a->len, b->data, size_t(b->len));
+  copyBytes(S->data, a->data, size_t(a->len));
+  copyBytes(S->data + a->len, b->data, size_t(b->len));
   return S;
 }
 
@@ -933,32 +959,50 @@ kc_array *kc_str_split(const kc_str *s, const kc_str *sep, int32_t line) {
 kc_str *kc_str_lower(const kc_str *s) {
   const char *P = s->data;
   const int64_t Len = s->len;
-  // Find the first upper-case letter eight bytes at a time. Per byte b of
-  // the word, with x = b & 0x7f: x + 0x3f has its top bit set iff x >= 'A',
-  // x + 0x25 iff x > 'Z' (no carry crosses bytes); bytes >= 0x80 are not
-  // letters. Most text to lower-case is mostly lower-case already.
+  if (Len == 0)
+    return const_cast<kc_str *>(s);
+  // Eight bytes at a time. Per byte b of a word, with x = b & 0x7f:
+  // x + 0x3f has its top bit set iff x >= 'A', x + 0x25 iff x > 'Z' (no
+  // carry crosses bytes); bytes >= 0x80 are not letters. The mask has 0x80
+  // in every upper-case byte, and mask >> 2 is the 0x20 that lowers it.
   constexpr uint64_t Ones = 0x0101010101010101ULL;
-  int64_t I = 0;
-  for (; I + 8 <= Len; I += 8) {
-    uint64_t W;
-    std::memcpy(&W, P + I, 8);
+  auto UpperMask = [](uint64_t W) {
     uint64_t X = W & (0x7f * Ones);
-    uint64_t Upper =
-        (X + 0x3f * Ones) & ~(X + 0x25 * Ones) & ~W & (0x80 * Ones);
-    if (Upper)
-      break;
+    return (X + 0x3f * Ones) & ~(X + 0x25 * Ones) & ~W & (0x80 * Ones);
+  };
+  auto Load = [](const char *Q) {
+    uint64_t W;
+    std::memcpy(&W, Q, 8);
+    return W;
+  };
+  if (Len < 8) {
+    // The 8 bytes that end where the text ends lie inside the object (its
+    // length field precedes the data); the ones before the text are masked.
+    if (!(UpperMask(Load(P + Len - 8)) & (~uint64_t(0) << (8 * (8 - Len)))))
+      return const_cast<kc_str *>(s); // nothing to change: most text
+    kc_str *R = newStr(Len);
+    for (int64_t I = 0; I < Len; ++I) {
+      unsigned char C = (unsigned char)P[I];
+      R->data[I] = char(C | (unsigned(C - 'A') <= 25u ? 0x20 : 0));
+    }
+    return R;
   }
-  auto IsUpper = [](unsigned char C) { return unsigned(C - 'A') <= 25u; };
-  while (I < Len && !IsUpper((unsigned char)P[I]))
-    ++I;
-  if (I == Len)
-    return const_cast<kc_str *>(s); // nothing to change
+  int64_t I = 0;
+  while (I + 8 <= Len && !UpperMask(Load(P + I)))
+    I += 8;
+  if (I + 8 > Len && !UpperMask(Load(P + Len - 8)))
+    return const_cast<kc_str *>(s);
   kc_str *R = newStr(Len);
   std::memcpy(R->data, P, size_t(I));
-  // Branch-free, so the compiler vectorizes it.
-  for (; I < Len; ++I) {
-    unsigned char C = (unsigned char)P[I];
-    R->data[I] = char(C | (IsUpper(C) ? 0x20 : 0));
+  for (; I + 8 <= Len; I += 8) {
+    uint64_t W = Load(P + I);
+    W |= UpperMask(W) >> 2;
+    std::memcpy(R->data + I, &W, 8);
+  }
+  if (I < Len) { // the last word again, overlapping: the same bytes result
+    uint64_t W = Load(P + Len - 8);
+    W |= UpperMask(W) >> 2;
+    std::memcpy(R->data + Len - 8, &W, 8);
   }
   return R;
 }

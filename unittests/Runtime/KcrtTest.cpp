@@ -609,6 +609,55 @@ TEST_F(KcrtTest, StrLower) {
   EXPECT_EQ(kc_arena_bytes(), Before);
 }
 
+// lower() works a word at a time, with overlapping last words and, below 8
+// bytes, a word that starts before the text: every length, every position
+// of an upper-case letter, and the characters around 'A' and 'Z'.
+TEST_F(KcrtTest, StrLowerEveryLengthAndPosition) {
+  const std::string Edge = "@AZ[`az{09 ~\x7f";
+  for (size_t Len = 0; Len <= 40; ++Len)
+    for (size_t Pos = 0; Pos <= Len; ++Pos)
+      for (char C : Edge) {
+        std::string T(Len, 'q');
+        for (size_t I = 0; I < Len; ++I)
+          T[I] = "ab-c. 9zy"[I % 9];
+        if (Pos < Len)
+          T[Pos] = C;
+        std::string Want = T;
+        for (char &W : Want)
+          if (W >= 'A' && W <= 'Z')
+            W = char(W + 32);
+        kc_str *S = kc_str_from(T.data(), int64_t(T.size()));
+        kc_str *L = kc_str_lower(S);
+        ASSERT_EQ(text(L), Want) << Len << " " << Pos << " " << C;
+        if (Want == T) {
+          ASSERT_EQ(L, S); // nothing to change: the string itself
+        }
+      }
+}
+
+// find compares the rest of the needle without memcmp up to 16 bytes.
+TEST_F(KcrtTest, StrFindNeedleLengths) {
+  for (int N = 1; N <= 24; ++N) {
+    std::string Needle;
+    for (int I = 0; I < N; ++I)
+      Needle += char('a' + I % 7);
+    // Near misses first: the needle with one byte changed, at each offset.
+    std::string Text;
+    for (int I = 0; I < N; ++I) {
+      std::string Miss = Needle;
+      Miss[size_t(I)] = 'X';
+      Text += Miss + "|";
+    }
+    int64_t At = int64_t(Text.size());
+    Text += Needle + "|" + Needle;
+    EXPECT_EQ(kc_str_find(str(Text.c_str()), str(Needle.c_str()), 0, 1), At)
+        << N;
+    EXPECT_EQ(kc_str_find(str(Text.c_str()), str(Needle.c_str()), At + 1, 1),
+              At + N + 1)
+        << N;
+  }
+}
+
 TEST_F(KcrtTest, StrFromCodes) {
   auto Codes = [](std::vector<int64_t> V) {
     kc_array *A = kc_array_new(int64_t(V.size()), 8, 1);
