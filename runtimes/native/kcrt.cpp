@@ -62,6 +62,7 @@ struct Arena {
   Chunk *Current; // the standard chunk Cur points into
   Chunk *Full;    // retired standard chunks, in use since the last reset
   Chunk *Big;     // dedicated chunks of large requests
+  Chunk *BigSpare; // big chunks of the last run, kept for the next
   Chunk *Spare;   // standard chunks ready for reuse
   uint64_t NextSize;
   int64_t Before; // bytes handed out outside [Current's payload, Cur)
@@ -125,6 +126,7 @@ void releaseArena(Arena &A) {
   releaseList(A.Current);
   releaseList(A.Full);
   releaseList(A.Big);
+  releaseList(A.BigSpare);
   releaseList(A.Spare);
   A = Arena();
 }
@@ -172,6 +174,35 @@ void setEnd(Arena &A, int64_t L) {
   A.End = ChunkEnd - A.Cur > Room ? A.Cur + Room : ChunkEnd;
 }
 
+// The smallest spare big chunk of at least Size bytes, taken off the list,
+// or null. Runs repeat their requests, so a chunk of the last run's usually
+// fits: no malloc, and no page faults on memory the system took back.
+Chunk *takeBigSpare(Arena &A, uint64_t Size) {
+  Chunk **Best = nullptr;
+  for (Chunk **P = &A.BigSpare; *P; P = &(*P)->Next)
+    if ((*P)->Size >= Size && (!Best || (*P)->Size < (*Best)->Size))
+      Best = P;
+  if (!Best)
+    return nullptr;
+  Chunk *C = *Best;
+  *Best = C->Next;
+  return C;
+}
+
+// Big chunks [Big, Until) are no longer used: they become the spares, and
+// the spares this run did not reuse are freed (so the cache never holds
+// more than one run's big chunks).
+void retireBig(Arena &A, Chunk *Until) {
+  releaseList(A.BigSpare);
+  A.BigSpare = nullptr;
+  while (A.Big != Until) {
+    Chunk *C = A.Big;
+    A.Big = C->Next;
+    C->Next = A.BigSpare;
+    A.BigSpare = C;
+  }
+}
+
 KC_NOINLINE void *allocSlow(Arena &A, uint64_t Rounded) {
   registerReaper();
   // Also the first allocation's: the unread limit (-1) makes End null.
@@ -187,7 +218,9 @@ KC_NOINLINE void *allocSlow(Arena &A, uint64_t Rounded) {
     return P;
   }
   if (Rounded > BigRequest) {
-    Chunk *C = newChunk(Rounded);
+    Chunk *C = takeBigSpare(A, Rounded);
+    if (!C)
+      C = newChunk(Rounded);
     C->Next = A.Big;
     A.Big = C;
     A.Before += int64_t(Rounded);
@@ -695,8 +728,7 @@ void *kc_alloc(int64_t size) { return allocate(size); }
 
 void kc_arena_reset(void) {
   Arena &A = TheArena;
-  releaseList(A.Big);
-  A.Big = nullptr;
+  retireBig(A, nullptr);
   for (Chunk *C = A.Full; C;) {
     Chunk *Next = C->Next;
     C->Next = A.Spare;
@@ -725,11 +757,7 @@ kc_arena_pos kc_arena_mark(void) {
 void kc_arena_release(kc_arena_pos m) {
   Arena &A = TheArena;
   auto *Marked = static_cast<Chunk *>(m.chunk);
-  while (A.Big != m.big) {
-    Chunk *C = A.Big;
-    A.Big = C->Next;
-    std::free(C);
-  }
+  retireBig(A, static_cast<Chunk *>(m.big));
   // Standard chunks taken after the mark sit on top of the Full stack, the
   // marked chunk right below them once it was retired.
   auto Recycle = [&A](Chunk *C) {
@@ -1008,8 +1036,11 @@ kc_str *kc_str_lower(const kc_str *s) {
 }
 
 kc_str *kc_str_join(const kc_array *parts, const kc_str *sep) {
-  const int64_t N = parts->len;
-  kc_str *const *Parts = static_cast<kc_str *const *>(parts->data);
+  return kc_str_join_n(static_cast<kc_str *const *>(parts->data), parts->len,
+                       sep);
+}
+
+kc_str *kc_str_join_n(kc_str *const *Parts, int64_t N, const kc_str *sep) {
   if (N == 0)
     return emptyStr();
   if (N == 1)
@@ -1364,6 +1395,7 @@ const kc_runtime_symbol *kc_runtime_symbols(void) {
       KC_SYMBOL(kc_str_slice_trim),
       KC_SYMBOL(kc_str_replace),
       KC_SYMBOL(kc_str_contains),
+      KC_SYMBOL(kc_str_join_n),
       KC_SYMBOL(kc_str_from_codes),
       KC_SYMBOL(kc_array_new),
       KC_SYMBOL(kc_array_reserve_one),

@@ -71,7 +71,9 @@ void kc_arena_reset(void);    /* frees everything allocated since start */
 int64_t kc_arena_bytes(void); /* bytes currently allocated */
 /* The most bytes the arena hands out before kc_alloc traps with
  * KC_TRAP_OUT_OF_MEMORY; shared by all threads. Defaults to 8 GiB, or to the
- * KC_ARENA_LIMIT environment variable (bytes, optional K/M/G suffix). */
+ * KC_ARENA_LIMIT environment variable (bytes, optional K/M/G suffix). A new
+ * limit applies at once in the calling thread, in others from their next
+ * chunk. */
 void kc_arena_set_limit(int64_t bytes);
 int64_t kc_arena_limit(void);
 /* A position in the calling thread's arena. kc_arena_release(m) frees
@@ -125,6 +127,9 @@ kc_str *kc_str_lower(const kc_str *s);
 /* The elements of parts (kc_str *) with sep between them; a one-element
  * array gives its element itself. */
 kc_str *kc_str_join(const kc_array *parts, const kc_str *sep);
+/* The same for the n strings at parts: what a + b + c and join([a, b], s)
+ * compile to, with no array and no intermediate string. */
+kc_str *kc_str_join_n(kc_str *const *parts, int64_t n, const kc_str *sep);
 /* s without its leading and trailing ' ', '\t', '\n', '\r', '\v' and '\f';
  * s itself when there are none. */
 kc_str *kc_str_trim(const kc_str *s);

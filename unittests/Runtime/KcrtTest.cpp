@@ -194,6 +194,35 @@ TEST_F(KcrtTest, LimitChangesInsideAChunk) {
   EXPECT_EQ(kc_arena_bytes(), 149744);
 }
 
+// Big requests get chunks of their own, which the next run reuses (a run
+// repeats its requests) instead of asking the system again. (In a thread
+// of its own: a fresh arena has no standard chunk a request could fit in.)
+TEST_F(KcrtTest, BigChunksAreReusedByTheNextRun) {
+  std::thread T([] {
+    kc_arena_pos Mark = kc_arena_mark();
+    void *First = kc_alloc(3 << 20);
+    void *Second = kc_alloc(1 << 20);
+    std::memset(First, 1, 3 << 20);
+    kc_arena_release(Mark);
+    EXPECT_EQ(kc_arena_bytes(), 0);
+    // Best fit: the 1 MiB request takes the 1 MiB chunk, the 2 MiB one the
+    // 3 MiB chunk; both are counted as requested.
+    EXPECT_EQ(kc_alloc(1 << 20), Second);
+    EXPECT_EQ(kc_alloc(2 << 20), First);
+    EXPECT_EQ(kc_arena_bytes(), 3 << 20);
+    // A run that needs more gets a new chunk.
+    void *Third = kc_alloc(4 << 20);
+    EXPECT_NE(Third, First);
+    EXPECT_NE(Third, Second);
+    std::memset(Third, 2, 4 << 20);
+    EXPECT_EQ(kc_arena_bytes(), 7 << 20);
+    kc_arena_reset();
+    EXPECT_EQ(kc_arena_bytes(), 0);
+    EXPECT_EQ(kc_alloc(4 << 20), Third);
+  });
+  T.join();
+}
+
 TEST_F(KcrtTest, ArenaIsPerThread) {
   kc_arena_reset();
   kc_alloc(1000);

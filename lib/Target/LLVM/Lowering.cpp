@@ -206,6 +206,11 @@ private:
   Value *emitShortCircuit(const kir::Node &N, bool IsAnd);
   Value *emitF64ToInt(const kir::Node &N, double Lo, double Hi, bool Signed);
   Value *emitStrCmp(const kir::Node &N);
+  /// The operands of a tree of str.concat, left to right.
+  static void collectConcat(const kir::Node &N,
+                            SmallVectorImpl<const kir::Node *> &Leaves);
+  /// kc_str_join_n of \p Parts (in a stack array) with \p Sep.
+  Value *joinN(ArrayRef<Value *> Parts, Value *Sep);
   Value *emitStrStartsWith(const kir::Node &N);
   Value *emitArrayNew(const kir::Node &N);
   Value *emitArrayLit(const kir::Node &N);
@@ -934,10 +939,21 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     Value *Hi = emit(*N.operand(2));
     return call(RT.StrSlice, {S, Lo, Hi, line(N)});
   }
-  case Op::StrConcat:
-    return Binary([&](Value *L, Value *R) {
-      return call(RT.StrConcat, {L, R});
-    });
+  case Op::StrConcat: {
+    // a + b + c + ...: one allocation and one copy of each byte, not one
+    // intermediate string per +. Concatenation has no effect to reorder:
+    // the operands are evaluated left to right, then joined.
+    SmallVector<const kir::Node *, 8> Leaves;
+    collectConcat(N, Leaves);
+    if (Leaves.size() == 2)
+      return Binary([&](Value *L, Value *R) {
+        return call(RT.StrConcat, {L, R});
+      });
+    SmallVector<Value *, 8> Vals;
+    for (const kir::Node *Leaf : Leaves)
+      Vals.push_back(emit(*Leaf));
+    return joinN(Vals, ML.strConst(""));
+  }
   case Op::StrCmp:
     return emitStrCmp(N);
   case Op::StrFromInt:
@@ -962,6 +978,15 @@ Value *FunctionLowering::emit(const kir::Node &N) {
   case Op::StrLower:
     return call(RT.StrLower, {Op0()});
   case Op::StrJoin: {
+    if (N.operand(0)->Opcode == Op::ArrayLit) {
+      // join([a, b, ...], sep): the array is never seen, so it is never
+      // made; its elements and then sep are evaluated as before.
+      SmallVector<Value *, 8> Vals;
+      for (const kir::Node *O : N.operand(0)->Operands)
+        Vals.push_back(emit(*O));
+      Value *Sep = emit(*N.operand(1));
+      return joinN(Vals, Sep);
+    }
     Value *Parts = emit(*N.operand(0));
     Value *Sep = emit(*N.operand(1));
     return call(RT.StrJoin, {Parts, Sep}, "joined");
@@ -1319,6 +1344,26 @@ Value *FunctionLowering::emitStrCmp(const kir::Node &N) {
   }
   Value *C = call(RT.StrCompare, {L, R});
   return B.CreateICmp(intPred(N.Predicate, /*Signed=*/true), C, B.getInt32(0));
+}
+
+void FunctionLowering::collectConcat(
+    const kir::Node &N, SmallVectorImpl<const kir::Node *> &Leaves) {
+  for (const kir::Node *O : N.Operands) {
+    if (O->Opcode == Op::StrConcat)
+      collectConcat(*O, Leaves);
+    else
+      Leaves.push_back(O);
+  }
+}
+
+Value *FunctionLowering::joinN(ArrayRef<Value *> Parts, Value *Sep) {
+  if (Parts.empty())
+    return ML.strConst("");
+  auto *ArrTy = ArrayType::get(B.getPtrTy(), Parts.size());
+  AllocaInst *Slots = hiddenSlot(ArrTy, "parts");
+  for (unsigned I = 0; I < Parts.size(); ++I)
+    B.CreateStore(Parts[I], B.CreateConstInBoundsGEP2_64(ArrTy, Slots, 0, I));
+  return call(RT.StrJoinN, {Slots, B.getInt64(Parts.size()), Sep}, "joined");
 }
 
 Value *FunctionLowering::emitStrStartsWith(const kir::Node &N) {

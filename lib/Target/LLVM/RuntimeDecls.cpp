@@ -181,6 +181,15 @@ RuntimeDecls declareRuntime(Module &M) {
   R.StrContains->addFnAttr(Attribute::WillReturn);
   D.readParam(R.StrContains, 0);
   D.readParam(R.StrContains, 1);
+
+  // Reads the pointers it is given and the strings they point to (not
+  // argmem either).
+  R.StrJoinN = D.declare("kc_str_join_n", Ptr, {Ptr, I64, Ptr});
+  R.StrJoinN->setMemoryEffects(MemoryEffects::readOnly() |
+                               MemoryEffects::inaccessibleMemOnly());
+  R.StrJoinN->addParamAttr(0, Attribute::NoCapture);
+  D.nonNullRet(R.StrJoinN, 8, 8);
+
   // Reads the array's buffer (through the header): like join.
   R.StrFromCodes = D.declare("kc_str_from_codes", Ptr, {Ptr, I32});
   R.StrFromCodes->setMemoryEffects(MemoryEffects::readOnly() |

@@ -28,6 +28,7 @@ struct RuntimeDecls {
   llvm::Function *StrFromInt, *StrParseInt, *StrFromCode;
   llvm::Function *StrFind, *StrSplit, *StrLower, *StrJoin;
   llvm::Function *StrTrim, *StrSliceTrim, *StrReplace, *StrContains;
+  llvm::Function *StrJoinN;
   llvm::Function *StrFromCodes;
   llvm::Function *Memcmp; // C's memcmp, for s.starts_with lowered inline
   llvm::Function *ArrayNew, *ArrayReserveOne;
