@@ -493,6 +493,11 @@ struct kc_map {
   // One per position below Cap: Hole for a hole, else 0 (and, while
   // packing, the entry's new position). Null until the first hole.
   uint32_t *Moves;
+  // str maps: short keys are copied here, next to each other, so that the
+  // strings a lookup compares sit on few cache lines and pages instead of
+  // wherever the caller's strings were allocated.
+  char *KeyCur;
+  char *KeyEnd;
 };
 
 namespace {
@@ -582,6 +587,27 @@ inline bool sameStr(const kc_str *A, const kc_str *B) {
     return ((Load(A->data) ^ Load(B->data)) |
             (Load(A->data + N - 8) ^ Load(B->data + N - 8))) == 0;
   return std::memcmp(A->data, B->data, size_t(N)) == 0;
+}
+
+constexpr int64_t KeyBlockBytes = 16 << 10;
+constexpr int64_t MaxCopiedKey = 256;
+
+// The string a str map keeps for a new key: a copy in the map's key blocks
+// when it is short (an immutable string's copy is as good as itself),
+// otherwise the caller's string.
+KC_NOINLINE const kc_str *keepKey(kc_map *M, const kc_str *Key) {
+  if (Key->len > MaxCopiedKey)
+    return Key;
+  int64_t Bytes = (int64_t(sizeof(kc_str)) + Key->len + 15) & ~int64_t(15);
+  if (M->KeyEnd - M->KeyCur < Bytes) {
+    M->KeyCur = static_cast<char *>(allocate(KeyBlockBytes));
+    M->KeyEnd = M->KeyCur + KeyBlockBytes;
+  }
+  auto *Copy = reinterpret_cast<kc_str *>(M->KeyCur);
+  M->KeyCur += Bytes;
+  Copy->len = Key->len;
+  copyBytes(Copy->data, Key->data, size_t(Key->len));
+  return Copy;
 }
 
 KC_NOINLINE void growIndex(kc_map *M) {
@@ -1225,6 +1251,7 @@ kc_map *kc_map_new(int32_t key_kind) {
   M->KeyKind = key_kind;
   M->End = 0;
   M->Moves = nullptr;
+  M->KeyCur = M->KeyEnd = nullptr;
   return M;
 }
 
@@ -1291,8 +1318,8 @@ uint64_t *kc_map_upsert_str(kc_map *m, const kc_str *key, uint64_t init) {
         return &E.Value;
     }
   }
-  // Keys are immutable, so the map keeps the caller's string, not a copy.
-  return insertAt(m, Tag, Pos, reinterpret_cast<uint64_t>(key), init);
+  return insertAt(m, Tag, Pos, reinterpret_cast<uint64_t>(keepKey(m, key)),
+                  init);
 }
 
 uint64_t *kc_map_slot_int(kc_map *m, int64_t key) {

@@ -1028,6 +1028,27 @@ TEST_F(KcrtTest, MapsWorkInRecycledMemory) {
   EXPECT_EQ(kc_map_find_int(M, 20000), nullptr);
 }
 
+// Short str keys are copied into the map's own blocks (16 KiB each), long
+// ones kept as they are: across several blocks and on both sides of the
+// 256-byte cut, every key is found and keeps its text and order.
+TEST_F(KcrtTest, MapStrKeysAcrossKeyBlocks) {
+  kc_map *M = kc_map_new(KC_MAP_STR_KEYS);
+  std::vector<std::string> Keys;
+  for (int I = 0; I < 3000; ++I)
+    Keys.push_back(std::string(size_t(I % 300), 'k') + std::to_string(I));
+  for (size_t I = 0; I < Keys.size(); ++I)
+    *kc_map_slot_str(M, kc_str_from(Keys[I].data(), int64_t(Keys[I].size()))) =
+        I;
+  ASSERT_EQ(kc_map_len(M), int64_t(Keys.size()));
+  for (size_t I = 0; I < Keys.size(); ++I) {
+    uint64_t *V =
+        kc_map_find_str(M, kc_str_from(Keys[I].data(), int64_t(Keys[I].size())));
+    ASSERT_NE(V, nullptr) << I;
+    ASSERT_EQ(*V, I);
+    ASSERT_EQ(text(kc_map_key_str_at(M, int64_t(I))), Keys[I]);
+  }
+}
+
 TEST_F(KcrtTest, MapSlotStableUntilInsertion) {
   kc_map *M = kc_map_new(KC_MAP_INT_KEYS);
   for (int64_t I = 0; I < 1000; ++I)
