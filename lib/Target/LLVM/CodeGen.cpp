@@ -10,6 +10,7 @@
 
 #include "HostTarget.h"
 #include "LLVMBackend.h"
+#include "MergeChecks.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -141,16 +142,19 @@ Error optimizeModule(Module &M, unsigned OptLevel, TargetMachine *TM) {
   CGSCCAnalysisManager CGAM;
   ModuleAnalysisManager MAM;
   PassBuilder PB(TM, PTO);
-  // One addition to clang's pipeline. A kernel's bounds checks are its own
-  // (C has none): InstCombine, after the last GVN, rewrites `4*i + k < len`
-  // with len % 4 == 0 into `i != len / 4`, each with its own len / 4, so
-  // four checks of one group stay four. EarlyCSE merges them and folds each
-  // check its predecessor already made; SimplifyCFG drops the dead traps.
-  // (-O0 runs extension points too, so only from -O1.)
+  // Additions to clang's pipeline, for the bounds checks a kernel has and C
+  // does not. InstCombine, after the last GVN, rewrites `4*i + k < len` with
+  // len % 4 == 0 into `i != len / 4`, each with its own len / 4, so four
+  // checks of one group stay four: EarlyCSE merges them and folds each check
+  // its predecessor already made. MergeChecks makes the checks of b[i],
+  // b[i + 1], ... one test (MergeChecks.cpp); SimplifyCFG then drops the
+  // dead traps and joins the blocks. (-O0 runs extension points too, so
+  // only from -O1.)
   if (OptLevel > 0)
     PB.registerScalarOptimizerLateEPCallback(
         [](FunctionPassManager &FPM, OptimizationLevel) {
           FPM.addPass(EarlyCSEPass());
+          FPM.addPass(MergeBoundsChecksPass());
           FPM.addPass(SimplifyCFGPass());
         });
   // The target's library (libm's floor, fmod...) as clang registers it,
