@@ -752,6 +752,19 @@ extern "C" {
 
 void *kc_alloc(int64_t size) { return allocate(size); }
 
+void *kc_alloc_zeroed(int64_t size) {
+  char *P = static_cast<char *>(allocate(size));
+  if (size > 64) {
+    std::memset(P, 0, size_t(size));
+    return P;
+  }
+  // Records are small: 16 bytes at a time (blocks are rounded up to 16),
+  // without a memset call.
+  for (int64_t I = 0; I < size; I += 16)
+    std::memset(P + I, 0, 16);
+  return P;
+}
+
 void kc_arena_reset(void) {
   Arena &A = TheArena;
   retireBig(A, nullptr);
@@ -1396,6 +1409,7 @@ const kc_runtime_symbol *kc_runtime_symbols(void) {
 #define KC_SYMBOL(F) {#F, reinterpret_cast<void *>(&F)}
   static const kc_runtime_symbol Table[] = {
       KC_SYMBOL(kc_alloc),
+      KC_SYMBOL(kc_alloc_zeroed),
       KC_SYMBOL(kc_arena_reset),
       KC_SYMBOL(kc_arena_bytes),
       KC_SYMBOL(kc_arena_set_limit),

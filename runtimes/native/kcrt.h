@@ -67,6 +67,8 @@ enum kc_map_key_kind { KC_MAP_INT_KEYS = 0, KC_MAP_STR_KEYS = 1 };
 /* --- memory --- */
 /* Uninitialised (as malloc), 16-byte aligned, from the arena. */
 void *kc_alloc(int64_t size);
+/* The same, cleared to zero bytes. */
+void *kc_alloc_zeroed(int64_t size);
 void kc_arena_reset(void);    /* frees everything allocated since start */
 int64_t kc_arena_bytes(void); /* bytes currently allocated */
 /* The most bytes the arena hands out before kc_alloc traps with

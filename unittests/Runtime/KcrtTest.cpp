@@ -52,6 +52,18 @@ TEST_F(KcrtTest, AllocIsAlignedAndWritable) {
   }
 }
 
+TEST_F(KcrtTest, AllocZeroedClearsRecycledMemory) {
+  kc_arena_reset();
+  for (int I = 0; I < 100; ++I)
+    std::memset(kc_alloc(1000), 0xff, 1000);
+  kc_arena_reset();
+  for (int64_t Size : {1, 8, 16, 24, 48, 64, 65, 200, 1000}) {
+    auto *P = static_cast<unsigned char *>(kc_alloc_zeroed(Size));
+    for (int64_t I = 0; I < Size; ++I)
+      ASSERT_EQ(P[I], 0) << "byte " << I << " of " << Size;
+  }
+}
+
 TEST_F(KcrtTest, AllocationsDoNotOverlap) {
   kc_arena_reset();
   std::vector<std::pair<char *, int64_t>> Blocks;

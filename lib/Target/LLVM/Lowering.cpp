@@ -1053,8 +1053,15 @@ Value *FunctionLowering::emit(const kir::Node &N) {
     SmallVector<Value *, 8> Vals;
     for (const kir::Node *O : N.Operands)
       Vals.push_back(emit(*O));
-    Value *R = call(RT.Alloc, {B.getInt64(ML.allocSize(ST))}, N.Ty->Rec->Name);
-    for (unsigned I = 0; I < Vals.size(); ++I)
+    // All fields null, 0, false or +0.0 (a leaf, an empty node): the
+    // memory comes cleared and nothing is stored.
+    bool AllZero = llvm::all_of(Vals, [](Value *V) {
+      auto *C = dyn_cast<Constant>(V);
+      return C && C->isNullValue();
+    });
+    Value *R = call(AllZero ? RT.AllocZeroed : RT.Alloc,
+                    {B.getInt64(ML.allocSize(ST))}, N.Ty->Rec->Name);
+    for (unsigned I = 0; I < Vals.size() && !AllZero; ++I)
       store(toMem(Vals[I], N.Ty->Rec->Fields[I].Ty),
             B.CreateStructGEP(ST, R, I),
             ML.tbaa(N.Ty->Rec->Name + "." + Twine(I)));

@@ -87,18 +87,23 @@ RuntimeDecls declareRuntime(Module &M) {
   // void *kc_alloc(int64_t size): uninitialised, 16-byte aligned, never null
   // (it traps on exhaustion). Declared as an allocator so LLVM knows the
   // memory is fresh, and can size it when the size is a constant.
+  // void *kc_alloc_zeroed(int64_t size): the same, cleared: a record whose
+  // fields are all null or zero is one call (a tail call, often).
   R.Alloc = D.declare("kc_alloc", Ptr, {I64});
-  {
+  R.AllocZeroed = D.declare("kc_alloc_zeroed", Ptr, {I64});
+  for (Function *F : {R.Alloc, R.AllocZeroed}) {
     AttrBuilder AB(Ctx);
-    AB.addAllocKindAttr(AllocFnKind::Alloc | AllocFnKind::Uninitialized);
+    AB.addAllocKindAttr(AllocFnKind::Alloc |
+                        (F == R.Alloc ? AllocFnKind::Uninitialized
+                                      : AllocFnKind::Zeroed));
     AB.addAllocSizeAttr(0, std::nullopt);
     AB.addAttribute("alloc-family", "kc_alloc");
-    R.Alloc->addFnAttrs(AB);
-    R.Alloc->setMemoryEffects(Allocates);
-    R.Alloc->addRetAttr(Attribute::NoAlias);
-    R.Alloc->addRetAttr(Attribute::NonNull);
-    R.Alloc->addRetAttr(Attribute::NoUndef);
-    R.Alloc->addRetAttr(Attribute::getWithAlignment(Ctx, Align(16)));
+    F->addFnAttrs(AB);
+    F->setMemoryEffects(Allocates);
+    F->addRetAttr(Attribute::NoAlias);
+    F->addRetAttr(Attribute::NonNull);
+    F->addRetAttr(Attribute::NoUndef);
+    F->addRetAttr(Attribute::getWithAlignment(Ctx, Align(16)));
   }
 
   // void kc_trap(int32_t kind, int32_t line): cold, so every block that ends

@@ -22,7 +22,7 @@ struct RuntimeDecls {
   llvm::StructType *StrTy;   // kc_str: {i64 len, [0 x i8] data}
   llvm::StructType *ArrayTy; // kc_array: {i64 len, i64 cap, ptr data}
 
-  llvm::Function *Alloc;
+  llvm::Function *Alloc, *AllocZeroed;
   llvm::Function *Trap;
   llvm::Function *StrConcat, *StrSlice, *StrCompare, *StrEqual;
   llvm::Function *StrFromInt, *StrParseInt, *StrFromCode;
