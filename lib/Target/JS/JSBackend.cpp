@@ -79,6 +79,23 @@ const char *const ParseIntHelper =
 const INTEGER_TEXT = /^-?[0-9]+$/;
 
 function parseInteger(text, line) {
+  // Up to 15 digits the value is below 2^53, so a digit loop is exact; it
+  // is the common case (fields, headers) and several times cheaper than a
+  // RegExp test plus Number().
+  const length = text.length;
+  if (length > 0 && length <= 15) {
+    const negative = text.charCodeAt(0) === 45;
+    let i = negative ? 1 : 0;
+    let value = 0;
+    for (; i < length; i++) {
+      const digit = text.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9)
+        break;
+      value = value * 10 + digit;
+    }
+    if (i === length && length > (negative ? 1 : 0))
+      return negative && value !== 0 ? -value : value;
+  }
   if (INTEGER_TEXT.test(text)) {
     const n = Math.abs(Number(text));
     if (n < 9007199254740992 || (n === 9007199254740992 && (text.charCodeAt(text.length - 1) & 1) === 0)) {
