@@ -23,6 +23,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PyEmitter.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include <functional>
 
 using namespace kc;
@@ -68,15 +69,23 @@ static bool usesLocalIn(const Node &N, const kir::Local *L) {
   return false;
 }
 
-/// Whether \p L is read anywhere in \p F outside \p Loop (so the values the
-/// loop leaves in it matter).
-static bool readOutside(const kir::Function &F, const kir::Local *L,
-                        const Node &Loop) {
+/// What anyNode does after looking at one node.
+enum class Visit { Continue, Skip, Found };
+
+/// Whether \p Test finds a node in \p B: every statement, its operands and
+/// its regions, depth first, stopping at the first Found; Skip leaves the
+/// node's operands and regions out.
+static bool anyNode(const kir::Block &B,
+                    llvm::function_ref<Visit(const Node &)> Test) {
   std::function<bool(const Node &)> Walk = [&](const Node &N) {
-    if (&N == &Loop)
-      return false;
-    if (N.Opcode == Op::LocalGet && N.Var == L)
+    switch (Test(N)) {
+    case Visit::Found:
       return true;
+    case Visit::Skip:
+      return false;
+    case Visit::Continue:
+      break;
+    }
     for (const Node *O : N.Operands)
       if (Walk(*O))
         return true;
@@ -86,10 +95,22 @@ static bool readOutside(const kir::Function &F, const kir::Local *L,
           return true;
     return false;
   };
-  for (const Node *S : F.Body->Stmts)
+  for (const Node *S : B.Stmts)
     if (Walk(*S))
       return true;
   return false;
+}
+
+/// Whether \p L is read anywhere in \p F outside \p Loop (so the values the
+/// loop leaves in it matter).
+static bool readOutside(const kir::Function &F, const kir::Local *L,
+                        const Node &Loop) {
+  return anyNode(*F.Body, [&](const Node &N) {
+    if (&N == &Loop)
+      return Visit::Skip;
+    return N.Opcode == Op::LocalGet && N.Var == L ? Visit::Found
+                                                  : Visit::Continue;
+  });
 }
 
 /// len(a), or the local that is known to hold it.
@@ -493,43 +514,25 @@ bool FunctionEmitter::emitStridedFill(const Node &S) {
 
 /// Whether running \p B may change a flag array or call a function.
 static bool mayChangeFlags(const kir::Block &B) {
-  std::function<bool(const Node &)> Walk = [&](const Node &N) {
+  return anyNode(B, [](const Node &N) {
     if (N.Opcode == Op::Call)
-      return true;
+      return Visit::Found;
     if ((N.Opcode == Op::ArraySet || N.Opcode == Op::ArrayPush ||
          N.Opcode == Op::ArrayPop) &&
         N.operand(0)->Ty->Elem->Kind == kir::TypeKind::Bool)
-      return true;
-    for (const Node *O : N.Operands)
-      if (Walk(*O))
-        return true;
-    for (const kir::Block *R : N.Regions)
-      for (const Node *St : R->Stmts)
-        if (Walk(*St))
-          return true;
-    return false;
-  };
-  for (const Node *St : B.Stmts)
-    if (Walk(*St))
-      return true;
-  return false;
+      return Visit::Found;
+    return Visit::Continue;
+  });
 }
 
 /// Whether \p B assigns \p L.
 static bool assignsLocal(const kir::Block &B, const kir::Local *L) {
-  std::function<bool(const Node &)> Walk = [&](const Node &N) {
-    if ((N.Opcode == Op::LocalSet || N.Opcode == Op::LocalDecl) && N.Var == L)
-      return true;
-    for (const kir::Block *R : N.Regions)
-      for (const Node *St : R->Stmts)
-        if (Walk(*St))
-          return true;
-    return false;
-  };
-  for (const Node *St : B.Stmts)
-    if (Walk(*St))
-      return true;
-  return false;
+  return anyNode(B, [&](const Node &N) {
+    return (N.Opcode == Op::LocalSet || N.Opcode == Op::LocalDecl) &&
+                   N.Var == L
+               ? Visit::Found
+               : Visit::Continue;
+  });
 }
 
 /// for i in lo..hi { if a[i] { ... } } (or `if !a[i]`) over a flag array
