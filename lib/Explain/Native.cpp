@@ -1,0 +1,20 @@
+//===- Native.cpp - The Native part of rtcompare explain (placeholder) ------------===//
+//
+// Placeholder so lib/Explain links while its owner writes the real part.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Explain/Explain.h"
+
+using namespace llvm;
+
+namespace kc {
+namespace explain {
+
+Expected<RuntimeExplanation> explainNative(const Context &, raw_ostream &) {
+  return createStringError(inconvertibleErrorCode(),
+                           "the Native explanation is not written yet");
+}
+
+} // namespace explain
+} // namespace kc
