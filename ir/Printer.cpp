@@ -244,7 +244,16 @@ private:
     }
     for (const auto &W : B.Workloads) {
       OS << "  workload " << W.Name << "(small: " << W.Sizes[0]
-         << ", default: " << W.Sizes[1] << ", large: " << W.Sizes[2] << ")\n";
+         << ", default: " << W.Sizes[1] << ", large: " << W.Sizes[2] << ")";
+      if (!W.OpUnit.empty()) {
+        OS << " per " << W.OpUnit;
+        if (W.OpCount) {
+          OS << "(";
+          printArg(*W.OpCount);
+          OS << ")";
+        }
+      }
+      OS << "\n";
       for (const auto &A : W.Args) {
         OS << "    " << A.Param << " = ";
         if (A.Gen == bench::GenKind::Scalar) {

@@ -103,6 +103,14 @@ std::optional<GenKind> lookupGenerator(StringRef Name) {
   return std::nullopt;
 }
 
+Expected<int64_t> WorkloadSpec::operations(int64_t Size) const {
+  if (OpUnit.empty())
+    return 1;
+  if (!OpCount)
+    return Size;
+  return OpCount->evalInt(Size);
+}
+
 const WorkloadSpec *BenchSpec::find(StringRef Name) const {
   for (const WorkloadSpec &W : Workloads)
     if (W.Name == Name)

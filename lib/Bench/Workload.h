@@ -84,6 +84,12 @@ struct WorkloadSpec {
   std::array<int64_t, 3> Sizes = {0, 0, 0};  // indexed by SizeClass
   std::vector<ArgSpec> Args;                 // in entry-parameter order
   uint32_t Line = 0, Col = 0;
+  /// What one kernel operation is (`per byte`, `per cell(size * size)`), for
+  /// reports of time per operation; empty: the whole call is the operation.
+  std::string OpUnit;
+  std::optional<ArgExpr> OpCount;  // absent with a unit: `size` operations
+  /// Kernel operations in one call at \p Size (1 without a unit).
+  llvm::Expected<int64_t> operations(int64_t Size) const;
 };
 
 struct BenchSpec {

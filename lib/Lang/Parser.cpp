@@ -780,7 +780,8 @@ void Parser::parseBench(File &F) {
 }
 
 // workload := 'workload' IDENT '(' 'small' ':' genexpr ',' 'default' ':'
-//             genexpr ',' 'large' ':' genexpr ')' '{' (IDENT '=' genarg ';')* '}'
+//             genexpr ',' 'large' ':' genexpr ')' ('per' IDENT ('(' genexpr ')')?)?
+//             '{' (IDENT '=' genarg ';')* '}'
 bool Parser::parseWorkload(BenchDecl &B) {
   bench::WorkloadSpec W;
   advance();
@@ -817,7 +818,29 @@ bool Parser::parseWorkload(BenchDecl &B) {
     if (I < 2 && !expect(Tok::Comma, ""))
       return false;
   }
-  if (!expect(Tok::RParen, "after the sizes") || !expect(Tok::LBrace, ""))
+  if (!expect(Tok::RParen, "after the sizes"))
+    return false;
+  // `per UNIT` or `per UNIT(count)`: what explain's "time per operation"
+  // divides by; `per` is contextual so it stays usable as a name elsewhere.
+  if (at(Tok::Ident) && cur().Text == "per") {
+    advance();
+    W.OpUnit = cur().Text.str();
+    if (!expect(Tok::Ident, "(the unit of one kernel operation)"))
+      return false;
+    if (at(Tok::LParen)) {
+      llvm::SMLoc CountLoc = cur().Loc;
+      advance();
+      bench::ArgExpr E;
+      if (!parseGenExpr(E) || !expect(Tok::RParen, "after the count"))
+        return false;
+      if (E.isFloat()) {
+        Diags.error(CountLoc, "an operation count is an integer expression");
+        return false;
+      }
+      W.OpCount = std::move(E);
+    }
+  }
+  if (!expect(Tok::LBrace, ""))
     return false;
   std::vector<llvm::SMLoc> ArgLocs;
   while (!at(Tok::RBrace)) {
