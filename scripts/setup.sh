@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs every package the toolkit needs on Debian bookworm. The one list.
+# `setup.sh test` also installs what only the tests need (headless Chromium,
+# which renders explain's HTML page in a test).
 set -euo pipefail
+mode="${1:-run}"
 
 PACKAGES=(
   g++ cmake ninja-build python3
@@ -8,6 +11,9 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev libbenchmark-tools python3-numpy python3-scipy
   libpython3.11-dev
 )
+if [ "$mode" = test ]; then
+  PACKAGES+=(chromium)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -47,4 +53,18 @@ else
   (cd "$V8_DIR" && npm ci --no-audit --no-fund --ignore-scripts)
   "$V8_NODE" --version >/dev/null
   cp "$V8_DIR/package-lock.json" "$V8_STAMP"
+fi
+
+# The charting library explain's HTML page inlines (web/package.json and its
+# lock file pin Vega, Vega-Lite and vega-embed): static files only, no
+# install scripts, reinstalled only when the lock file changed.
+WEB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../web" && pwd)"
+WEB_STAMP="$WEB_DIR/node_modules/.kc-installed-lock.json"
+if [ -f "$WEB_DIR/node_modules/vega-embed/build/vega-embed.min.js" ] &&
+   cmp -s "$WEB_DIR/package-lock.json" "$WEB_STAMP"; then
+  echo "setup: charting library already installed" >&2
+else
+  echo "setup: installing the charting library into web/node_modules" >&2
+  (cd "$WEB_DIR" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  cp "$WEB_DIR/package-lock.json" "$WEB_STAMP"
 fi

@@ -695,14 +695,6 @@ private:
   }
 
   /// The steady-state iterations of each process execution.
-  static std::vector<llvm::ArrayRef<double>> steadySlices(const ImplResult &I) {
-    std::vector<llvm::ArrayRef<double>> Out;
-    for (const ProcessRun &Run : I.Runs)
-      if (Run.Warmup)
-        Out.push_back(llvm::ArrayRef<double>(Run.Report.SampleNsPerCall)
-                          .drop_front(Run.Warmup->SteadyBegin));
-    return Out;
-  }
 
   void analyse(KernelResult &R) {
     stats::BootstrapOptions BO;
@@ -756,6 +748,16 @@ private:
 };
 
 } // namespace
+
+std::vector<llvm::ArrayRef<double>>
+compare::steadySlices(const ImplResult &I) {
+  std::vector<llvm::ArrayRef<double>> Out;
+  for (const ProcessRun &Run : I.Runs)
+    if (Run.Warmup)
+      Out.push_back(llvm::ArrayRef<double>(Run.Report.SampleNsPerCall)
+                        .drop_front(Run.Warmup->SteadyBegin));
+  return Out;
+}
 
 llvm::Expected<KernelResult> compare::runKernel(llvm::StringRef File,
                                                 const Config &Cfg,

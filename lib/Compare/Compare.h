@@ -60,6 +60,7 @@ struct Config {
   unsigned MemoryLimitMB = 8192; // per runner process (RLIMIT_DATA)
   std::string WorkDir;           // generated modules, inputs, jobs, logs
   std::string ReferenceDir;      // benchmarks/reference
+  std::string WebDir;            // web/node_modules: explain's charting library
   // Tools.
   std::string RunnerNative, RunnerCPython, Node, SystemNode, Harness, Clang,
       RuntimeInclude;
@@ -112,6 +113,10 @@ struct KernelResult {
   bool allAgree() const;
   bool anyFailed() const;
 };
+
+/// Each process execution's samples from its steady state on (the input of
+/// the intervals and ratios above).
+std::vector<llvm::ArrayRef<double>> steadySlices(const ImplResult &I);
 
 /// Runs one kernel file. Errors are only for what stops the whole kernel
 /// (it does not compile, no such workload); a failing implementation is a

@@ -44,6 +44,7 @@ Config compare::defaultConfig(llvm::StringRef ToolDir) {
   C.Clang = firstExisting({onPath("clang-19"), "/usr/lib/llvm-19/bin/clang"});
   C.RuntimeInclude = join(Src, {"runtimes", "native"});
   C.ReferenceDir = join(Src, {"benchmarks", "reference"});
+  C.WebDir = join(Src, {"web", "node_modules"});
   llvm::SmallString<256> Tmp;
   llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, Tmp);
   llvm::sys::path::append(Tmp, "rtcompare");

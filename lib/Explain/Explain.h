@@ -111,15 +111,38 @@ llvm::Expected<RuntimeExplanation> explainCPython(const Context &C,
 struct Explanation {
   Context Ctx;
   std::vector<Rung> Ladder;
-  std::vector<RuntimeExplanation> Parts;  // native, v8, cpython
-  std::vector<std::string> PartErrors;    // a part that could not run
+  std::vector<RuntimeExplanation> Parts;  // in ladder order
+  std::vector<std::string> PartNames;     // native, v8, cpython, per Parts
+  std::vector<std::string> PartErrors;    // "v8: why it could not run"
+  std::vector<Finding> CrossFindings;     // comparisons across runtimes
 };
 
-/// Runs the three runtime parts on one kernel. Errors only for what stops
-/// the whole kernel (it does not compile); a failing part is recorded.
+enum class Part { Native, V8, CPython };
+llvm::StringRef partName(Part P);  // native, v8, cpython
+/// "native,v8,cpython" (any order, no repeats) -> parts in ladder order.
+llvm::Expected<std::vector<Part>> parsePartList(llvm::StringRef List);
+
+struct Options {
+  std::vector<Part> Parts = {Part::Native, Part::V8, Part::CPython};
+};
+
+/// Runs the runtime parts on one kernel. Errors only for what stops the
+/// whole kernel (it does not compile, no such workload); a failing part is
+/// recorded in PartErrors and the others still run.
 llvm::Expected<Explanation> explainKernel(llvm::StringRef File,
                                           const compare::Config &Base,
+                                          const Options &Opts,
                                           llvm::raw_ostream &Progress);
+
+/// A rung's time per call in ns, and per kernel operation.
+std::optional<stats::Interval> rungTime(const Rung &R);
+std::optional<stats::Interval> perOperation(const Explanation &E,
+                                            const stats::Interval &PerCall);
+/// The rung's time over the measured rung above it (slowdown factor), with
+/// a bootstrap interval over process executions; empty for the first
+/// measured rung or an unmeasured one.
+std::optional<stats::Interval> factorToRungAbove(const Explanation &E,
+                                                 size_t Index);
 
 } // namespace explain
 } // namespace kc

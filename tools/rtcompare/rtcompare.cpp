@@ -10,6 +10,8 @@
 
 #include "Compare/Compare.h"
 #include "Compare/Sweep.h"
+#include "Explain/Explain.h"
+#include "Report/ExplainReport.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -26,11 +28,31 @@ static cl::SubCommand RunCmd("run", "Run kernels on every runtime, check "
 static cl::SubCommand SweepCmd("sweep",
                                "Time one kernel over a range of input sizes "
                                "on every runtime and fit how cost grows");
-static cl::SubCommandGroup Measuring({&RunCmd, &SweepCmd});
+static cl::SubCommand ExplainCmd(
+    "explain", "Measure a ladder of execution strategies for each kernel "
+               "(native -O2 / with engine checks / -O0, V8 TurboFan / Maglev "
+               "/ Sparkplug / Ignition, CPython) and explain the gaps from "
+               "each runtime's own traces");
+static cl::SubCommandGroup Measuring({&RunCmd, &SweepCmd, &ExplainCmd});
+static cl::SubCommandGroup RunOrExplain({&RunCmd, &ExplainCmd});
 static cl::OptionCategory Cat("rtcompare options");
 
 static cl::list<std::string> Files(cl::Positional, cl::desc("<kernel.k>..."),
                                    cl::OneOrMore, cl::sub(RunCmd), cl::cat(Cat));
+static cl::list<std::string> ExplainFiles(cl::Positional,
+                                         cl::desc("<kernel.k>..."),
+                                         cl::OneOrMore, cl::sub(ExplainCmd),
+                                         cl::cat(Cat));
+static cl::opt<std::string>
+    Parts("parts",
+          cl::desc("Runtime parts to explain: native, v8, cpython (default: "
+                   "all three)"),
+          cl::init("native,v8,cpython"), cl::sub(ExplainCmd), cl::cat(Cat));
+static cl::opt<std::string>
+    HTMLOut("html",
+            cl::desc("Write a self-contained HTML page (one kernel: the "
+                     "file; several: a directory with KERNEL.html each)"),
+            cl::sub(ExplainCmd), cl::cat(Cat));
 static cl::opt<std::string> SweepFile(cl::Positional, cl::desc("<kernel.k>"),
                                       cl::Required, cl::sub(SweepCmd),
                                       cl::cat(Cat));
@@ -46,7 +68,7 @@ static cl::opt<std::string>
 static cl::opt<std::string> Workload("workload", cl::desc("Workload name"),
                                      cl::sub(Measuring), cl::cat(Cat));
 static cl::opt<std::string> Size("size", cl::desc("small, default or large"),
-                                 cl::init("default"), cl::sub(RunCmd),
+                                 cl::init("default"), cl::sub(RunOrExplain),
                                  cl::cat(Cat));
 static cl::opt<bool> CheckOnly(
     "check", cl::desc("Only check that the implementations agree; time nothing"),
@@ -162,6 +184,67 @@ static Expected<compare::Config> configFromOptions(StringRef ToolDir) {
   return Cfg;
 }
 
+/// Explain's measuring defaults differ from run's: it times up to eight
+/// rungs per kernel, so fewer, shorter process executions, unless asked.
+static void applyExplainDefaults(compare::Config &Cfg) {
+  if (!Processes.getNumOccurrences())
+    Cfg.Processes = 3;
+  if (!Iterations.getNumOccurrences())
+    Cfg.Iterations = 10;
+  if (!ProcessBudget.getNumOccurrences())
+    Cfg.ProcessBudgetNs = 500000000;
+}
+
+static int runExplain(compare::Config Cfg) {
+  auto PartList = explain::parsePartList(Parts);
+  if (!PartList)
+    return usage("--parts: " + toString(PartList.takeError()));
+  auto SizeClass = bench::parseSizeClass(Size);
+  if (!SizeClass)
+    return usage("invalid --size '" + Size + "' (small, default, large)");
+  Cfg.Size = *SizeClass;
+  applyExplainDefaults(Cfg);
+  explain::Options Opts;
+  Opts.Parts = *PartList;
+  bool ManyPages = ExplainFiles.size() > 1;
+  if (!HTMLOut.empty() && ManyPages)
+    if (std::error_code EC = sys::fs::create_directories(HTMLOut))
+      return usage("cannot create '" + HTMLOut + "': " + EC.message());
+
+  std::vector<explain::Explanation> Done;
+  bool Ok = true;
+  for (const std::string &F : ExplainFiles) {
+    auto E = explain::explainKernel(F, Cfg, Opts, errs());
+    if (!E) {
+      WithColor::error(errs(), "rtcompare")
+          << F << ": " << toString(E.takeError()) << "\n";
+      Ok = false;
+      continue;
+    }
+    report::printExplanation(*E, outs());
+    outs().flush();
+    Ok &= E->PartErrors.empty();
+    if (!HTMLOut.empty()) {
+      SmallString<256> Page(HTMLOut);
+      if (ManyPages)
+        sys::path::append(Page, E->Ctx.KernelName + ".html");
+      Ok &= writeReport(Page, [&](raw_ostream &OS) {
+        if (Error Err = report::writeExplanationHTML(*E, Cfg.WebDir, OS)) {
+          WithColor::error(errs(), "rtcompare") << toString(std::move(Err))
+                                               << "\n";
+          Ok = false;
+        }
+      });
+    }
+    Done.push_back(std::move(*E));
+  }
+  if (!JSONOut.empty())
+    Ok &= writeReport(JSONOut, [&](raw_ostream &OS) {
+      report::writeExplanationJSON(Done, OS);
+    });
+  return Ok ? 0 : 1;
+}
+
 static int runSweep(const compare::Config &Cfg) {
   auto SizeList = compare::parseSizeList(Sizes);
   if (!SizeList)
@@ -190,7 +273,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "rtcompare: one kernel on native, V8 and "
                               "CPython\n");
-  if (!RunCmd && !SweepCmd) {
+  if (!RunCmd && !SweepCmd && !ExplainCmd) {
     cl::PrintHelpMessage();
     return 2;
   }
@@ -201,6 +284,8 @@ int main(int argc, char **argv) {
   compare::Config Cfg = std::move(*Configured);
   if (SweepCmd)
     return runSweep(Cfg);
+  if (ExplainCmd)
+    return runExplain(std::move(Cfg));
 
   auto SizeClass = bench::parseSizeClass(Size);
   if (!SizeClass)
