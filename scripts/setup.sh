@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every package the toolkit needs on Debian bookworm. The one list.
 # `setup.sh test` also installs what only the tests need (headless Chromium,
-# which renders explain's HTML page in a test).
+# which renders explain's HTML page in a test, and PIL to read its screenshot).
 set -euo pipefail
 mode="${1:-run}"
 
@@ -12,7 +12,7 @@ PACKAGES=(
   libpython3.11-dev
 )
 if [ "$mode" = test ]; then
-  PACKAGES+=(chromium)
+  PACKAGES+=(chromium python3-pil)
 fi
 
 missing=()

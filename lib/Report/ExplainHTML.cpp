@@ -13,8 +13,9 @@
 // line.
 //
 // The page reports its own health for tests: <body data-charts=N> once N
-// charts have rendered, and data-errors with any script error or failed
-// chart (tests load it in headless Chromium and read the DOM).
+// charts have rendered, and <html data-errors> with any script error,
+// console error or failed chart (tests load it in headless Chromium and
+// read the DOM).
 //
 //===----------------------------------------------------------------------===//
 
@@ -99,15 +100,23 @@ static Expected<std::string> readScript(StringRef Dir, StringRef Rel) {
 
 // The page's own script: builds panes, tables and Vega-Lite specs from the
 // embedded JSON. Kept in one raw string so the page is one file.
-static const char *PageScript = R"JS(
+// First in <head>, before the libraries: any script error, rejected promise
+// or console.error from then on lands in <html data-errors>.
+static const char *HealthScript = R"JS(
 'use strict';
-const health = { errors: [] };
+const kcErrors = [];
 function noteError(text) {
-  health.errors.push(String(text));
-  document.body.dataset.errors = health.errors.join(' | ');
+  kcErrors.push(String(text));
+  document.documentElement.dataset.errors = kcErrors.join(' | ');
 }
 window.addEventListener('error', e => noteError(e.message));
 window.addEventListener('unhandledrejection', e => noteError(e.reason));
+const kcConsoleError = console.error.bind(console);
+console.error = (...args) => { noteError(args.join(' ')); kcConsoleError(...args); };
+)JS";
+
+static const char *PageScript = R"JS(
+'use strict';
 
 const data = JSON.parse(document.getElementById('explanation').textContent);
 
@@ -156,13 +165,15 @@ function ladderSpec() {
     title: 'The ladder: ns per ' + data.operation_unit + ' (log scale, 95% interval)',
     width: 560, data: { values },
     layer: [
-      { mark: 'bar', encoding: { y,
-          x: { field: 'ns', type: 'quantitative', scale: { type: 'log' },
+      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y,
+          x: { field: 'low', type: 'quantitative', scale: { type: 'log' },
                title: 'ns per ' + data.operation_unit },
+          x2: { field: 'high' }, color: { field: 'runtime', type: 'nominal' } } },
+      { mark: { type: 'point', filled: true, size: 80 }, encoding: { y,
+          x: { field: 'ns', type: 'quantitative' },
           color: { field: 'runtime', type: 'nominal' },
-          tooltip: [{ field: 'rung' }, { field: 'ns', format: '.3g' }] } },
-      { mark: { type: 'rule', color: 'black' }, encoding: { y,
-          x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } }
+          tooltip: [{ field: 'rung' }, { field: 'ns', format: '.3g' },
+                    { field: 'low', format: '.3g' }, { field: 'high', format: '.3g' }] } }
     ]
   };
 }
@@ -181,12 +192,14 @@ function iterationSpec() {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Time per call at each in-process iteration (dashed: warm-up changepoints)',
     data: { values },
-    facet: { field: 'rung', type: 'nominal', title: null, sort: null },
+    facet: { field: 'rung', type: 'nominal', title: null,
+             sort: data.ladder.map(r => r.name) },
     columns: 3,
     resolve: { scale: { y: 'independent' } },
     spec: { width: 220, height: 120, layer: [
       { mark: { type: 'line', point: true }, encoding: {
-          x: { field: 'iteration', type: 'quantitative' },
+          x: { field: 'iteration', type: 'quantitative',
+               axis: { tickMinStep: 1, format: 'd' } },
           y: { field: 'ns', type: 'quantitative', title: 'ns per call',
                scale: { zero: false } },
           color: { field: 'series', type: 'nominal', legend: null } } },
@@ -205,7 +218,8 @@ function timelineSpec() {
     width: 560, data: { values },
     mark: { type: 'point', filled: true, size: 90 },
     encoding: {
-      x: { field: 'iteration', type: 'quantitative', title: 'iteration' },
+      x: { field: 'iteration', type: 'quantitative', title: 'iteration',
+           axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'function', type: 'nominal' },
       color: { field: 'label', type: 'nominal', title: 'event' },
       shape: { field: 'kind', type: 'nominal' },
@@ -307,11 +321,13 @@ Error report::writeExplanationHTML(const Explanation &E, StringRef ScriptDir,
   OS << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
      << "<title>rtcompare explain " << htmlEscape(E.Ctx.KernelName)
      << "</title>\n<style>" << PageStyle << "</style>\n"
+     << "<script>" << HealthScript << "</script>\n"
      << Scripts << "</head>\n<body>\n<h1>rtcompare explain: "
      << htmlEscape(E.Ctx.KernelName) << "</h1>\n<p>"
      << htmlEscape(E.Ctx.KernelFile) << ", workload "
      << htmlEscape(E.Ctx.Base.Workload) << ", " << E.Ctx.Operations << " "
-     << htmlEscape(E.Ctx.OperationUnit) << " per call</p>\n"
+     << htmlEscape(E.Ctx.OperationUnit) << (E.Ctx.Operations == 1 ? "" : "s")
+     << " per call</p>\n"
      << "<div id=\"main\"></div>\n"
      << "<script type=\"application/json\" id=\"explanation\">"
      << scriptSafeJSON(Data) << "</script>\n<script>" << PageScript

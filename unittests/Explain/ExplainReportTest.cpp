@@ -139,13 +139,13 @@ TEST(ExplainReportTest, HTMLInlinesScriptsAndCannotBeBrokenByPaneText) {
   ASSERT_FALSE(bool(report::writeExplanationHTML(sample(), Dir, OS)));
   llvm::sys::fs::remove_directories(Dir);
   EXPECT_NE(Page.find("var inlined_"), std::string::npos);
-  // Three library scripts, the data and the page's own script: the pane
-  // title "LLVM IR </script>" must not add a sixth closing tag.
+  // The health hook, three library scripts, the data and the page's own
+  // script: the pane title "LLVM IR </script>" must not add a seventh.
   size_t Closings = 0;
   for (size_t At = Page.find("</script>"); At != std::string::npos;
        At = Page.find("</script>", At + 1))
     ++Closings;
-  EXPECT_EQ(Closings, 5u);
+  EXPECT_EQ(Closings, 6u);
   EXPECT_NE(Page.find("LLVM IR \\u003c/script>"), std::string::npos);
   EXPECT_EQ(Page.find("http://"), std::string::npos);
 }
