@@ -25,6 +25,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <unistd.h>
 
 using namespace kc;
 using namespace kc::compare;
@@ -245,6 +246,18 @@ std::string cEntryWrapper(const kir::Function &F) {
   return OS.str();
 }
 
+/// The settings a reused record must have been measured with.
+std::string settingsFingerprint(const Config &Cfg) {
+  std::string S = llvm::formatv("iterations={0};min_sample_ns={1};"
+                                "process_budget_ns={2}",
+                                Cfg.Iterations, Cfg.MinSampleNs,
+                                Cfg.ProcessBudgetNs)
+                      .str();
+  for (const std::string &F : Cfg.NodeFlags)
+    S += ";node:" + F;
+  return S;
+}
+
 class KernelRunner {
 public:
   KernelRunner(const Config &Cfg, llvm::raw_ostream &Progress)
@@ -269,6 +282,8 @@ public:
       }
       R.Impls.push_back(std::move(I));
     }
+    if (Cfg.Resume)
+      loadPrevious();
     checkResults(R);
     if (!Cfg.CheckOnly) {
       measure(R);
@@ -283,6 +298,90 @@ private:
   Prepared P;
   std::unique_ptr<kir::Module> M;
   unsigned JobCounter = 0;
+  /// Records of an earlier run of this kernel (--resume), by
+  /// "kind/implementation/process".
+  std::map<std::string, llvm::json::Object> Previous;
+
+  static std::string recordKey(llvm::StringRef Kind, ImplKind K,
+                               int64_t Process) {
+    return (Kind + "/" + implName(K) + "/" + llvm::Twine(Process)).str();
+  }
+
+  /// Reads the results file once per kernel; a line that does not parse
+  /// (cut off by a kill) or belongs to another kernel, size or setting is
+  /// ignored, so it is simply measured again.
+  void loadPrevious() {
+    auto Buf = llvm::MemoryBuffer::getFile(Cfg.ResultsPath);
+    if (!Buf)
+      return;
+    std::string Settings = settingsFingerprint(Cfg);
+    llvm::SmallVector<llvm::StringRef, 0> Lines;
+    (*Buf)->getBuffer().split(Lines, '\n', -1, false);
+    for (llvm::StringRef Line : Lines) {
+      auto V = llvm::json::parse(Line);
+      if (!V) {
+        llvm::consumeError(V.takeError());
+        continue;
+      }
+      llvm::json::Object *O = V->getAsObject();
+      if (!O || O->getString("file") != llvm::StringRef(P.File) ||
+          O->getString("workload") != llvm::StringRef(P.Workload) ||
+          O->getString("size") != llvm::StringRef(P.Size) ||
+          O->getString("settings") != llvm::StringRef(Settings))
+        continue;
+      auto Impl = O->getString("implementation");
+      auto Kind = O->getString("kind");
+      auto Proc = O->getInteger("process");
+      if (!Impl || !Kind || !Proc)
+        continue;
+      auto K = parseImplList(*Impl);
+      if (!K) {
+        llvm::consumeError(K.takeError());
+        continue;
+      }
+      Previous[recordKey(*Kind, K->front(), *Proc)] = std::move(*O);
+    }
+    if (!Previous.empty())
+      Progress << "[" << P.KernelName << "] resuming: " << Previous.size()
+               << " completed records reused\n";
+  }
+
+  /// The process execution a record describes.
+  static ProcessRun runFromRecord(const llvm::json::Object &O) {
+    ProcessRun Run;
+    bench::RunnerReport &Rep = Run.Report;
+    Rep.Runtime = O.getString("runtime").value_or("").str();
+    Rep.Version = O.getString("version").value_or("").str();
+    Rep.Engine = O.getString("engine").value_or("").str();
+    if (const llvm::json::Array *Flags = O.getArray("flags"))
+      for (const llvm::json::Value &F : *Flags)
+        if (auto S = F.getAsString())
+          Rep.Flags.push_back(S->str());
+    Rep.Batch = O.getInteger("batch").value_or(0);
+    Rep.TimerNs = O.getNumber("timer_ns").value_or(0);
+    if (const llvm::json::Array *Samples = O.getArray("ns_per_call"))
+      for (const llvm::json::Value &S : *Samples)
+        if (auto D = S.getAsNumber())
+          Rep.SampleNsPerCall.push_back(*D);
+    if (auto C = O.getString("canonical"))
+      Rep.Canonical = C->str();
+    Rep.Done = true;
+    Run.WallSec = O.getNumber("wall_s").value_or(0);
+    Run.Failure = O.getString("failure").value_or("").str();
+    return Run;
+  }
+
+  /// A previous record for this step, or a fresh process execution that is
+  /// then recorded.
+  ProcessRun runOrReuse(ImplKind K, bool CheckOnly, unsigned Index,
+                        bool &Reused) {
+    llvm::StringRef Kind = CheckOnly ? "check" : "process";
+    auto It = Previous.find(recordKey(Kind, K, Index));
+    Reused = It != Previous.end();
+    if (Reused)
+      return runFromRecord(It->second);
+    return runProcess(K, CheckOnly);
+  }
 
   std::string workPath(const llvm::Twine &Name) {
     llvm::SmallString<256> S(Cfg.WorkDir);
@@ -491,7 +590,10 @@ private:
     bench::Job J = P.Template;
     J.Module = P.Modules[K];
     J.CheckOnly = CheckOnly;
+    // The pid keeps a resumed run's jobs apart from those of a killed run
+    // whose runner children may still be finishing.
     std::string Base = workPath(P.KernelName + "." + implName(K).str() + "." +
+                                std::to_string(::getpid()) + "." +
                                 std::to_string(JobCounter++));
     std::string JobPath = Base + ".job.json", Out = Base + ".out",
                 ErrPath = Base + ".err";
@@ -569,30 +671,43 @@ private:
   }
 
   void appendResult(const ImplResult &I, const ProcessRun &Run,
-                    unsigned Index) {
+                    unsigned Index, llvm::StringRef Kind) {
     if (Cfg.ResultsPath.empty())
       return;
     llvm::json::Array Samples;
     for (double S : Run.Report.SampleNsPerCall)
       Samples.push_back(S);
+    llvm::json::Array Flags;
+    for (const std::string &F : Run.Report.Flags)
+      Flags.push_back(F);
     llvm::json::Object O{
+        {"kind", Kind},
         {"kernel", P.KernelName},
         {"file", P.File},
         {"workload", P.Workload},
         {"size", P.Size},
         {"size_value", P.SizeValue},
+        {"settings", settingsFingerprint(Cfg)},
         {"implementation", implName(I.Kind)},
         {"runtime", Run.Report.Runtime},
         {"version", Run.Report.Version},
         {"engine", Run.Report.Engine},
+        {"flags", std::move(Flags)},
         {"process", Index},
         {"batch", static_cast<int64_t>(Run.Report.Batch)},
+        {"timer_ns", Run.Report.TimerNs},
         {"ns_per_call", std::move(Samples)},
         {"wall_s", Run.WallSec},
         {"failure", Run.Failure},
     };
-    // One record per completed process execution, appended and flushed at
-    // once: a killed rtcompare loses at most the run in progress.
+    if (Run.Report.Canonical)
+      O["canonical"] = *Run.Report.Canonical;
+    std::string Line;
+    llvm::raw_string_ostream(Line) << llvm::json::Value(std::move(O)) << "\n";
+    // One record per completed process execution, appended at once with a
+    // single unbuffered write of the whole line: a killed rtcompare loses at
+    // most the run in progress, and at worst leaves a cut-off last line
+    // that repairResultsFile drops.
     std::error_code EC;
     llvm::raw_fd_ostream OS(Cfg.ResultsPath, EC, llvm::sys::fs::OF_Append);
     if (EC) {
@@ -600,7 +715,8 @@ private:
                << "': " << EC.message() << "\n";
       return;
     }
-    OS << llvm::json::Value(std::move(O)) << "\n";
+    OS.SetUnbuffered();
+    OS << Line;
   }
 
   void checkResults(KernelResult &R) {
@@ -610,7 +726,10 @@ private:
         continue;
       Progress << "[" << P.KernelName << "] checking " << implName(I.Kind)
                << "\n";
-      ProcessRun Run = runProcess(I.Kind, /*CheckOnly=*/true);
+      bool Reused = false;
+      ProcessRun Run = runOrReuse(I.Kind, /*CheckOnly=*/true, 0, Reused);
+      if (!Reused)
+        appendResult(I, Run, 0, "check");
       I.Version = Run.Report.Version;
       I.Engine = Run.Report.Engine;
       I.Flags = Run.Report.Flags;
@@ -672,8 +791,10 @@ private:
           continue;
         Progress << "[" << P.KernelName << "] " << implName(I.Kind)
                  << " process " << (Proc + 1) << "/" << Cfg.Processes;
-        ProcessRun Run = runProcess(I.Kind, /*CheckOnly=*/false);
-        Progress << llvm::formatv(" {0:f1} s\n", Run.WallSec);
+        bool Reused = false;
+        ProcessRun Run = runOrReuse(I.Kind, /*CheckOnly=*/false, Proc, Reused);
+        Progress << (Reused ? llvm::formatv(" reused\n").str()
+                            : llvm::formatv(" {0:f1} s\n", Run.WallSec).str());
         if (Run.Failure.empty() && Run.Report.Canonical &&
             !canonicalEquivalent(*Run.Report.Canonical, R.Agreed,
                                  M->Bench ? M->Bench->Tolerance : 0)) {
@@ -683,7 +804,8 @@ private:
         }
         if (Run.Failure.empty() && Run.Report.SampleNsPerCall.empty())
           Run.Failure = "runner reported no samples";
-        appendResult(I, Run, Proc);
+        if (!Reused)
+          appendResult(I, Run, Proc, "process");
         if (!Run.Failure.empty()) {
           if (I.St == Status::Ok)
             I.St = Status::Failed;
@@ -757,6 +879,31 @@ compare::steadySlices(const ImplResult &I) {
       Out.push_back(llvm::ArrayRef<double>(Run.Report.SampleNsPerCall)
                         .drop_front(Run.Warmup->SteadyBegin));
   return Out;
+}
+
+llvm::Expected<uint64_t> compare::repairResultsFile(llvm::StringRef Path) {
+  auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
+  if (!Buf) {
+    if (Buf.getError() == std::errc::no_such_file_or_directory)
+      return 0;
+    return makeError("cannot read '" + Path + "': " + Buf.getError().message());
+  }
+  llvm::StringRef Text = (*Buf)->getBuffer();
+  if (Text.empty() || Text.back() == '\n')
+    return 0;
+  size_t Keep = Text.rfind('\n');
+  Keep = Keep == llvm::StringRef::npos ? 0 : Keep + 1;
+  uint64_t Dropped = Text.size() - Keep;
+  int FD;
+  if (std::error_code EC = llvm::sys::fs::openFileForReadWrite(
+          Path, FD, llvm::sys::fs::CD_OpenExisting, llvm::sys::fs::OF_None))
+    return makeError("cannot open '" + Path + "': " + EC.message());
+  std::error_code EC = llvm::sys::fs::resize_file(FD, Keep);
+  ::close(FD);
+  if (EC)
+    return makeError("cannot truncate '" + Path + "': " + EC.message());
+  return Dropped;
 }
 
 llvm::Expected<KernelResult> compare::runKernel(llvm::StringRef File,

@@ -66,6 +66,10 @@ struct Config {
       RuntimeInclude;
   std::vector<std::string> NodeFlags;
   std::string ResultsPath;  // JSONL, appended as measurements complete
+  /// Reuse the records ResultsPath already holds for the same kernel,
+  /// workload, size, implementation and measuring settings: their checks
+  /// and process executions are not run again (rtcompare run --resume).
+  bool Resume = false;
   /// Implementation -> module path overriding the default (for tests).
   std::vector<std::pair<ImplKind, std::string>> ModuleOverrides;
   uint64_t Seed = 1;
@@ -117,6 +121,11 @@ struct KernelResult {
 /// Each process execution's samples from its steady state on (the input of
 /// the intervals and ratios above).
 std::vector<llvm::ArrayRef<double>> steadySlices(const ImplResult &I);
+
+/// Makes a results file safe to append to after a kill: drops a last line
+/// that was cut off mid-write (it has no newline). Returns how many bytes
+/// were dropped; a missing file is fine (0).
+llvm::Expected<uint64_t> repairResultsFile(llvm::StringRef Path);
 
 /// Runs one kernel file. Errors are only for what stops the whole kernel
 /// (it does not compile, no such workload); a failing implementation is a

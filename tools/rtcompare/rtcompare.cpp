@@ -119,6 +119,11 @@ static cl::opt<std::string> References(
     "references", cl::desc("Directory of the hand-written references "
                            "(c/, js/, py/)"),
     cl::sub(Measuring), cl::cat(Cat));
+static cl::opt<bool> Resume(
+    "resume",
+    cl::desc("Continue the run recorded in --results: completed checks and "
+             "process executions are reused, not run again"),
+    cl::sub(RunCmd), cl::cat(Cat));
 static cl::list<std::string> NodeFlags("node-flag",
                                        cl::desc("A flag for node (repeatable)"),
                                        cl::sub(Measuring), cl::cat(Cat));
@@ -292,6 +297,19 @@ int main(int argc, char **argv) {
     return usage("invalid --size '" + Size + "' (small, default, large)");
   Cfg.Size = *SizeClass;
   Cfg.CheckOnly = CheckOnly;
+  if (Resume && Results.empty())
+    return usage("--resume needs --results=FILE, the run to continue");
+  Cfg.Resume = Resume;
+  if (!Results.empty()) {
+    // A run killed mid-write leaves a cut-off last line; appending after it
+    // would glue the next record onto it.
+    auto Dropped = compare::repairResultsFile(Results);
+    if (!Dropped)
+      return usage(toString(Dropped.takeError()));
+    if (*Dropped)
+      errs() << "rtcompare: dropped a cut-off last line (" << *Dropped
+             << " bytes) of '" << Results << "'\n";
+  }
 
   std::vector<compare::KernelResult> Done;
   bool Ok = true;
