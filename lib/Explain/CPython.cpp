@@ -67,10 +67,12 @@ Error writeFile(StringRef Path, function_ref<Error(raw_ostream &)> Write) {
 std::string pct(uint64_t Part, uint64_t Whole) {
   if (!Whole)
     return "0%";
+  if (!Part)
+    return "0%";
   double P = 100.0 * double(Part) / double(Whole);
-  if (Part && P < 0.1)
+  if (P < 0.1)
     return "<0.1%";
-  return formatv("{0}%", format(P < 10 ? "%.1f" : "%.0f", P)).str();
+  return formatv("{0}%", format(P < 9.95 ? "%.1f" : "%.0f", P)).str();
 }
 
 std::string count(double V);
@@ -433,12 +435,14 @@ void CPythonPart::explain() {
       }
     unsigned DefLine = kernelLine(HotCode->FirstLine);
     std::string Lines = DefLine ? "kernel line " + utostr(DefLine) : "";
+    double PerCallEntries = double(Entries) / Calls;
     addFinding(formatv("{0}{1} executes {2} of the bytecodes of the {3} "
-                       "functions that ran, entered {4} times per call, {5} "
+                       "functions that ran, entered {4} per call, {5} "
                        "bytecodes per entry.",
                        HotCode->Name, Lines.empty() ? "" : " (" + Lines + ")",
                        pct(HotCode->executed(), R.Total), Running,
-                       count(double(Entries) / Calls),
+                       PerCallEntries == 1 ? std::string("once")
+                                           : count(PerCallEntries) + " times",
                        num(Entries ? double(HotCode->executed()) /
                                          double(Entries)
                                    : 0))
@@ -549,15 +553,20 @@ void CPythonPart::explain() {
                    .str());
   }
 
-  // The entry's listing after warm-up.
+  // The entry's listing after warm-up: the instructions the counted call
+  // ran (one that never ran cannot have specialized).
   if (const py::CodeListing *E = entryCode()) {
-    py::FormCounts S = py::countForms(R, *E, /*Static=*/true);
+    py::FormCounts S;
+    for (const py::Instruction &I : E->Insts)
+      if (I.Executed)
+        S.add(R, *E, I, 1);
     addFinding(formatv("After {0} warm-up calls, the {1} instructions of {2} "
-                       "are: {3} specialized, {4} fused into "
-                       "superinstructions, {5} quickened, {6} still adaptive, "
-                       "{7} in base form.",
-                       Warmup, S.Total, E->Name, S.Specialized,
-                       S.Superinstruction, S.Quickened, S.Adaptive, S.Base)
+                       "that ran (of {3}) are: {4} specialized, {5} fused "
+                       "into superinstructions, {6} quickened, {7} still "
+                       "adaptive, {8} in base form.",
+                       Warmup, S.Total, E->Name, E->Insts.size(),
+                       S.Specialized, S.Superinstruction, S.Quickened,
+                       S.Adaptive, S.Base)
                    .str());
   }
 

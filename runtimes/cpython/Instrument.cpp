@@ -11,6 +11,7 @@
 
 #include "Interpreter.h"
 #include "RunnerError.h"
+#include <opcode.h> // EXTENDED_ARG
 #include "llvm/ADT/STLExtras.h"
 #include <algorithm>
 
@@ -257,13 +258,22 @@ void OpcodeCounter::opcode(PyFrameObject *Frame) {
     LastCounts = &Counts[It->second];
   }
   int Lasti = PyFrame_GetLasti(Frame); // a byte offset
-  if (Lasti < 0 || size_t(Lasti) / 2 >= LastCounts->Executed.size())
+  std::vector<uint64_t> &Executed = LastCounts->Executed;
+  if (Lasti < 0 || size_t(Lasti) / 2 >= Executed.size())
     return;
-  size_t Unit = size_t(Lasti) / 2;
-  ++LastCounts->Executed[Unit];
-  ++Base[uint8_t(PyBytes_AS_STRING(LastCounts->Bytes.get())[Lasti])];
-  ++Adaptive[_Py_OPCODE(_PyCode_CODE(Code)[Unit])];
-  ++Total;
+  const auto *Bytes =
+      reinterpret_cast<const uint8_t *>(PyBytes_AS_STRING(LastCounts->Bytes.get()));
+  for (size_t Unit = size_t(Lasti) / 2; Unit < Executed.size(); ++Unit) {
+    uint8_t Op = Bytes[2 * Unit];
+    ++Executed[Unit];
+    ++Base[Op];
+    ++Adaptive[_Py_OPCODE(_PyCode_CODE(Code)[Unit])];
+    ++Total;
+    // 3.11 dispatches the instruction after an EXTENDED_ARG without an
+    // event of its own: it executes now, and is counted here.
+    if (Op != EXTENDED_ARG)
+      break;
+  }
 }
 
 void OpcodeCounter::write(LineFn Line, uint64_t Calls, uint64_t Ns) const {
