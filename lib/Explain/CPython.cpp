@@ -10,9 +10,10 @@
 // bytecode -> Python line (dis) -> kernel line links the panes.
 //
 // The traced call runs on the timed workload when its untraced call takes at
-// most CountBudgetNs (tracing costs ~4x), else on the small one: per kernel
-// operation the figures compare across sizes, and the findings say which
-// size was counted.
+// most CountBudgetNs (tracing costs 1.5-4x), else on the small one: per
+// kernel operation the figures compare across sizes, and the findings say
+// which size was counted. A workload without an operation unit does not
+// scale, and is counted on the timed size up to UnscaledCountBudgetNs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,8 +39,13 @@ namespace explain {
 
 namespace {
 
-/// The longest untraced call counted on the timed workload.
-constexpr double CountBudgetNs = 100e6;
+/// The longest untraced call counted on the timed workload. A workload
+/// without an operation unit cannot be scaled from the small size (fib's
+/// calls grow exponentially with n), so it is counted on the timed one up
+/// to a larger budget.
+constexpr double CountBudgetNs = 100e6, UnscaledCountBudgetNs = 1e9;
+/// Above this, a bytecode's average time is mostly the C operation it calls.
+constexpr double HeavyBytecodeNs = 15;
 /// Warm-up: about this much untraced time, within [MinWarmup, MaxWarmup]
 /// calls.
 constexpr double WarmupBudgetNs = 200e6;
@@ -198,6 +204,7 @@ private:
   // The instrumented execution.
   int64_t CountSize = 0, CountOps = 1;
   bool CountedTimedSize = false;
+  bool Scalable = true; // per-operation counts carry over to other sizes
   uint64_t Warmup = 0;
   double InstrumentedSec = 0;
   py::InstrumentedRun R;
@@ -283,8 +290,11 @@ Error CPythonPart::countBytecodes() {
                           ? *C.Base.ExplicitSize
                           : W->Sizes[static_cast<int>(C.Base.Size)];
   int64_t Small = W->Sizes[static_cast<int>(bench::SizeClass::Small)];
+  Scalable = C.OperationUnit != "call";
   CountedTimedSize =
-      TimedSize <= Small || (CallNs > 0 && CallNs <= CountBudgetNs);
+      TimedSize <= Small ||
+      (CallNs > 0 &&
+       CallNs <= (Scalable ? CountBudgetNs : UnscaledCountBudgetNs));
   CountSize = CountedTimedSize ? TimedSize : Small;
   auto Ops = W->operations(CountSize);
   if (!Ops)
@@ -397,7 +407,14 @@ void CPythonPart::explain() {
   }
 
   // Time per bytecode.
-  if (CallNs > 0) {
+  if (CallNs > 0 && !CountedTimedSize && !Scalable) {
+    addFinding(formatv("No time per bytecode: a call of the timed workload "
+                       "takes {0}, too long to trace, and {1} bytecodes per "
+                       "call on the small one do not scale to it (the "
+                       "workload has no operation unit).",
+                       compare::formatTime(CallNs), count(PerCall))
+                   .str());
+  } else if (CallNs > 0) {
     double Bytecodes =
         CountedTimedSize ? PerCall : PerOp * double(C.Operations);
     std::string How =
@@ -411,8 +428,13 @@ void CPythonPart::explain() {
                       num(PerOp), Unit)
                   .str();
     TimePerBytecode = CallNs / Bytecodes;
-    addFinding(formatv("One bytecode costs {0} ns on average ({1}).",
-                       num(*TimePerBytecode), How)
+    addFinding(formatv("One bytecode costs {0} ns on average ({1}){2}.",
+                       num(*TimePerBytecode), How,
+                       *TimePerBytecode > HeavyBytecodeNs
+                           ? "; at more than 15 ns, most of the time is "
+                             "spent inside the C operations the bytecodes "
+                             "call rather than in dispatching them"
+                           : "")
                    .str());
   }
 
