@@ -139,8 +139,8 @@ bench::Job jobFor(const kir::Function &Entry) {
 
 /// Runs the runner on \p JobPath as compare::runKernel runs one: a clean
 /// environment, stdout and stderr to files, the same limits.
-Expected<std::string> runRunner(const compare::Config &Cfg,
-                                StringRef JobPath, double &WallSec) {
+Expected<std::string> runRunner(const compare::Config &Cfg, StringRef JobPath,
+                                double &WallSec) {
   if (Cfg.RunnerCPython.empty() || !sys::fs::can_execute(Cfg.RunnerCPython))
     return makeError("no kc-runner-cpython on this machine");
   std::string Out = (JobPath + ".out").str(), Err = (JobPath + ".err").str();
@@ -157,9 +157,9 @@ Expected<std::string> runRunner(const compare::Config &Cfg,
   int RC = sys::ExecuteAndWait(Cfg.RunnerCPython, Args, Env, Redirects,
                                unsigned(Cfg.TimeoutSec), Cfg.MemoryLimitMB,
                                &ErrMsg, &ExecFailed);
-  WallSec = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                          Start)
-                .count();
+  WallSec =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+          .count();
   if (ExecFailed)
     return makeError("cannot start " + Cfg.RunnerCPython + ": " + ErrMsg);
   auto Buf = MemoryBuffer::getFile(Out);
@@ -167,10 +167,10 @@ Expected<std::string> runRunner(const compare::Config &Cfg,
     return makeError("cannot read '" + Out + "'");
   // Exit code 2 comes with an error line, which the parser reports.
   if (RC != 0 && RC != 2)
-    return makeError("kc-runner-cpython " +
-                     (ErrMsg.empty() ? "exited with code " + std::to_string(RC)
-                                     : ErrMsg) +
-                     " (log: " + Err + ")");
+    return makeError(
+        "kc-runner-cpython " +
+        (ErrMsg.empty() ? "exited with code " + std::to_string(RC) : ErrMsg) +
+        " (log: " + Err + ")");
   return (*Buf)->getBuffer().str();
 }
 
@@ -184,7 +184,8 @@ std::string idOf(StringRef Name) {
 
 class CPythonPart {
 public:
-  CPythonPart(const Context &C, raw_ostream &Progress) : C(C), Progress(Progress) {}
+  CPythonPart(const Context &C, raw_ostream &Progress)
+      : C(C), Progress(Progress) {}
   Expected<RuntimeExplanation> run();
 
 private:
@@ -217,14 +218,12 @@ private:
   unsigned kernelLine(unsigned PyLine) const {
     return PyLine && PyLine <= KernelLines.size() ? KernelLines[PyLine - 1] : 0;
   }
-  std::string where(const py::CodeListing &Code, const py::Instruction &I) const;
   const py::CodeListing *entryCode() const;
   void addFinding(std::string Text) {
     X.Findings.push_back({"cpython", std::move(Text)});
   }
   void addPanes();
-  void addFacts(const py::FormCounts &Forms,
-                const std::optional<py::Loop> &Hot,
+  void addFacts(const py::FormCounts &Forms, const std::optional<py::Loop> &Hot,
                 const std::vector<py::Unspecialized> &Missed);
 };
 
@@ -325,9 +324,8 @@ Error CPythonPart::countBytecodes() {
         return Error::success();
       }))
     return E;
-  Progress << "[" << C.KernelName << "] cpython: counting bytecodes ("
-           << Warmup << " warm-up calls, 1 traced call, size " << CountSize
-           << ")\n";
+  Progress << "[" << C.KernelName << "] cpython: counting bytecodes (" << Warmup
+           << " warm-up calls, 1 traced call, size " << CountSize << ")\n";
   auto Out = runRunner(C.Base, JobPath, InstrumentedSec);
   if (!Out)
     return Out.takeError();
@@ -341,14 +339,6 @@ Error CPythonPart::countBytecodes() {
   if (!R.Total)
     return makeError("the traced call executed no bytecode of the module");
   return Error::success();
-}
-
-std::string CPythonPart::where(const py::CodeListing &Code,
-                        const py::Instruction &I) const {
-  std::string S = "offset " + utostr(I.Offset) + " of " + Code.Name;
-  if (unsigned K = kernelLine(I.PyLine))
-    S += ", kernel line " + utostr(K);
-  return S;
 }
 
 const py::CodeListing *CPythonPart::entryCode() const {
@@ -376,10 +366,9 @@ void CPythonPart::explain() {
 
   // How many, and how specialized.
   {
-    std::string Rate =
-        PerCallUnit ? count(PerCall) + " bytecodes per call"
-                    : num(PerOp) + " bytecodes per " + Unit + " (" +
-                          count(PerCall) + " per call";
+    std::string Rate = PerCallUnit ? count(PerCall) + " bytecodes per call"
+                                   : num(PerOp) + " bytecodes per " + Unit +
+                                         " (" + count(PerCall) + " per call";
     if (!PerCallUnit)
       Rate += ")";
     addFinding(formatv("CPython executes {0} on {1}, {2} of them specialized "
@@ -424,8 +413,8 @@ void CPythonPart::explain() {
                   .str()
             : formatv("{0} per call / an estimated {1} bytecodes per call, "
                       "{2} per {3} counted on the small workload",
-                      compare::formatTime(CallNs), count(Bytecodes),
-                      num(PerOp), Unit)
+                      compare::formatTime(CallNs), count(Bytecodes), num(PerOp),
+                      Unit)
                   .str();
     TimePerBytecode = CallNs / Bytecodes;
     addFinding(formatv("One bytecode costs {0} ns on average ({1}){2}.",
@@ -458,17 +447,17 @@ void CPythonPart::explain() {
     unsigned DefLine = kernelLine(HotCode->FirstLine);
     std::string Lines = DefLine ? "kernel line " + utostr(DefLine) : "";
     double PerCallEntries = double(Entries) / Calls;
-    addFinding(formatv("{0}{1} executes {2} of the bytecodes of the {3} "
-                       "functions that ran, entered {4} per call, {5} "
-                       "bytecodes per entry.",
-                       HotCode->Name, Lines.empty() ? "" : " (" + Lines + ")",
-                       pct(HotCode->executed(), R.Total), Running,
-                       PerCallEntries == 1 ? std::string("once")
-                                           : count(PerCallEntries) + " times",
-                       num(Entries ? double(HotCode->executed()) /
-                                         double(Entries)
-                                   : 0))
-                   .str());
+    addFinding(
+        formatv(
+            "{0}{1} executes {2} of the bytecodes of the {3} "
+            "functions that ran, entered {4} per call, {5} "
+            "bytecodes per entry.",
+            HotCode->Name, Lines.empty() ? "" : " (" + Lines + ")",
+            pct(HotCode->executed(), R.Total), Running,
+            PerCallEntries == 1 ? std::string("once")
+                                : count(PerCallEntries) + " times",
+            num(Entries ? double(HotCode->executed()) / double(Entries) : 0))
+            .str());
   }
   std::optional<py::Loop> Hot = py::hotLoop(R);
   if (Hot && Hot->Iterations) {
@@ -529,14 +518,15 @@ void CPythonPart::explain() {
         Lines += (L ? ", " : "") + utostr(G.Lines[L]);
       if (G.Lines.size() > 4)
         Lines += ", ...";
-      List += formatv("{0}{1} x{2} ({3} of bytecodes{4}){5}", I ? "; " : "",
-                      G.What, G.Instructions, pct(G.Executed, R.Total),
-                      Lines.empty() ? ""
-                                    : (G.Lines.size() == 1 ? ", kernel line "
-                                                           : ", kernel lines ") +
-                                          Lines,
-                      G.Reason.empty() ? "" : ": " + G.Reason)
-                  .str();
+      List +=
+          formatv("{0}{1} x{2} ({3} of bytecodes{4}){5}", I ? "; " : "", G.What,
+                  G.Instructions, pct(G.Executed, R.Total),
+                  Lines.empty() ? ""
+                                : (G.Lines.size() == 1 ? ", kernel line "
+                                                       : ", kernel lines ") +
+                                      Lines,
+                  G.Reason.empty() ? "" : ": " + G.Reason)
+              .str();
     }
     addFinding(formatv("{0} executed instruction{1} that 3.11 can specialize "
                        "stayed unspecialized after {2} warm-up calls, {3} of "
@@ -586,9 +576,8 @@ void CPythonPart::explain() {
                        "that ran (of {3}) are: {4} specialized, {5} fused "
                        "into superinstructions, {6} quickened, {7} still "
                        "adaptive, {8} in base form.",
-                       Warmup, S.Total, E->Name, E->Insts.size(),
-                       S.Specialized, S.Superinstruction, S.Quickened,
-                       S.Adaptive, S.Base)
+                       Warmup, S.Total, E->Name, E->Insts.size(), S.Specialized,
+                       S.Superinstruction, S.Quickened, S.Adaptive, S.Base)
                    .str());
   }
 
@@ -636,8 +625,8 @@ void CPythonPart::addPanes() {
     }
 }
 
-json::Array histogramJSON(
-    const std::vector<std::pair<std::string, uint64_t>> &H) {
+json::Array
+histogramJSON(const std::vector<std::pair<std::string, uint64_t>> &H) {
   json::Array A;
   for (const auto &[Name, N] : H)
     A.push_back(json::Array{Name, int64_t(N)});
@@ -656,23 +645,23 @@ json::Object formsJSON(const py::FormCounts &F) {
 }
 
 void CPythonPart::addFacts(const py::FormCounts &Forms,
-                    const std::optional<py::Loop> &Hot,
-                    const std::vector<py::Unspecialized> &Missed) {
+                           const std::optional<py::Loop> &Hot,
+                           const std::vector<py::Unspecialized> &Missed) {
   json::Object &F = X.Facts;
   F["version"] = R.Version.empty() ? Version : R.Version;
   F["library"] = R.Library;
-  F["count"] = json::Object{
-      {"size", CountSize},
-      {"size_is_timed", CountedTimedSize},
-      {"operations", CountOps},
-      {"warmup_calls", int64_t(Warmup)},
-      {"calls", int64_t(R.Calls)},
-      {"bytecodes", int64_t(R.Total)},
-      {"bytecodes_per_call", double(R.Total) / double(R.Calls)},
-      {"bytecodes_per_operation",
-       double(R.Total) / double(R.Calls) / double(CountOps)},
-      {"traced_ns", int64_t(R.TracedNs)},
-      {"wall_s", InstrumentedSec}};
+  F["count"] =
+      json::Object{{"size", CountSize},
+                   {"size_is_timed", CountedTimedSize},
+                   {"operations", CountOps},
+                   {"warmup_calls", int64_t(Warmup)},
+                   {"calls", int64_t(R.Calls)},
+                   {"bytecodes", int64_t(R.Total)},
+                   {"bytecodes_per_call", double(R.Total) / double(R.Calls)},
+                   {"bytecodes_per_operation",
+                    double(R.Total) / double(R.Calls) / double(CountOps)},
+                   {"traced_ns", int64_t(R.TracedNs)},
+                   {"wall_s", InstrumentedSec}};
   if (TimePerBytecode)
     F["ns_per_bytecode"] = *TimePerBytecode;
   F["executed_forms"] = formsJSON(Forms);
@@ -700,16 +689,15 @@ void CPythonPart::addFacts(const py::FormCounts &Forms,
   }
   json::Array Un;
   for (const py::Unspecialized &U : Missed)
-    Un.push_back(json::Object{
-        {"function", R.Codes[U.Code].Name},
-        {"offset", U.Inst->Offset},
-        {"opname", U.Inst->Base},
-        {"adaptive_opname", U.Inst->Adaptive},
-        {"arg", U.Inst->Arg},
-        {"python_line", U.Inst->PyLine},
-        {"kernel_line", kernelLine(U.Inst->PyLine)},
-        {"executed", int64_t(U.Inst->Executed)},
-        {"reason", U.Reason}});
+    Un.push_back(json::Object{{"function", R.Codes[U.Code].Name},
+                              {"offset", U.Inst->Offset},
+                              {"opname", U.Inst->Base},
+                              {"adaptive_opname", U.Inst->Adaptive},
+                              {"arg", U.Inst->Arg},
+                              {"python_line", U.Inst->PyLine},
+                              {"kernel_line", kernelLine(U.Inst->PyLine)},
+                              {"executed", int64_t(U.Inst->Executed)},
+                              {"reason", U.Reason}});
   F["unspecialized"] = std::move(Un);
 }
 
@@ -726,9 +714,9 @@ Expected<RuntimeExplanation> CPythonPart::run() {
     return std::move(X);
   }
   explain();
-  X.Facts["part_s"] = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - Start)
-                             .count();
+  X.Facts["part_s"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+          .count();
   return std::move(X);
 }
 

@@ -180,8 +180,8 @@ Expected<InstrumentedRun> parseInstrumentedOutput(StringRef Text) {
         return Fail("code " + Twine(*Code) + " out of order");
       C.Code = unsigned(*Code);
       C.Name = Name->str();
-      C.FirstLine = unsigned(std::max<int64_t>(
-          0, O->getInteger("first_line").value_or(0)));
+      C.FirstLine = unsigned(
+          std::max<int64_t>(0, O->getInteger("first_line").value_or(0)));
       for (const json::Value &IV : *Insts) {
         Instruction I;
         if (!readInstruction(IV, I))
@@ -199,7 +199,8 @@ Expected<InstrumentedRun> parseInstrumentedOutput(StringRef Text) {
         return Fail("opcodes without calls or total");
       R.Calls = uint64_t(*Calls);
       R.Total = uint64_t(*Total);
-      R.TracedNs = uint64_t(std::max<int64_t>(0, O->getInteger("ns").value_or(0)));
+      R.TracedNs =
+          uint64_t(std::max<int64_t>(0, O->getInteger("ns").value_or(0)));
       if (!readHistogram(O->get("base"), R.BaseHistogram) ||
           !readHistogram(O->get("adaptive"), R.AdaptiveHistogram))
         return Fail("a histogram is not a list of [opname, count]");
@@ -365,8 +366,8 @@ std::vector<Loop> findLoops(const InstrumentedRun &R) {
         L.Executed += I.Executed;
         L.Forms.add(R, C, I, I.Executed);
         if (I.PyLine) {
-          L.FirstPyLine = L.FirstPyLine ? std::min(L.FirstPyLine, I.PyLine)
-                                        : I.PyLine;
+          L.FirstPyLine =
+              L.FirstPyLine ? std::min(L.FirstPyLine, I.PyLine) : I.PyLine;
           L.LastPyLine = std::max(L.LastPyLine, I.PyLine);
         }
       }
@@ -410,18 +411,15 @@ static std::string reason(const CodeListing &C, const Instruction &I) {
   if (Op == "BINARY_OP") {
     static const char *const Specialized[] = {"+", "-", "*", "+=", "-=", "*="};
     if (!llvm::is_contained(Specialized, Arg))
-      return ("3.11 has no specialized form of " + Arg +
-              " (only +, - and *)")
+      return ("3.11 has no specialized form of " + Arg + " (only +, - and *)")
           .str();
-    return ("3.11 specializes " + Arg +
-            " only on two ints or two floats" +
+    return ("3.11 specializes " + Arg + " only on two ints or two floats" +
             (Arg.starts_with("+") ? " (or two strs)" : ""))
         .str();
   }
   if (Op == "COMPARE_OP") {
-    auto It = llvm::find_if(C.Insts, [&](const Instruction &J) {
-      return J.Offset > I.Offset;
-    });
+    auto It = llvm::find_if(
+        C.Insts, [&](const Instruction &J) { return J.Offset > I.Offset; });
     if (It == C.Insts.end() || !StringRef(It->Base).starts_with("POP_JUMP"))
       return "no conditional jump follows it: 3.11 specializes only "
              "compare-and-branch";
@@ -483,11 +481,10 @@ std::string listing(const InstrumentedRun &R, const CodeListing &C,
       else if (canSpecialize(R, C, I))
         Tag = "unspecialized";
     }
-    std::string Text =
-        formatv("{0,5} {1,6} {2} {3,-30} {4,-24} {5,10}", Line, I.Offset,
-                I.JumpTarget ? ">>" : "  ", Adaptive ? I.Adaptive : I.Base,
-                I.Arg, Runs)
-            .str();
+    std::string Text = formatv("{0,5} {1,6} {2} {3,-30} {4,-24} {5,10}", Line,
+                               I.Offset, I.JumpTarget ? ">>" : "  ",
+                               Adaptive ? I.Adaptive : I.Base, I.Arg, Runs)
+                           .str();
     if (!Tag.empty())
       Text += "  " + Tag;
     OS << StringRef(Text).rtrim() << "\n";

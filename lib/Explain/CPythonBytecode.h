@@ -1,4 +1,5 @@
-//===- CPythonBytecode.h - CPython's bytecode, specialization, counts -*- C++ -*-===//
+//===- CPythonBytecode.h - CPython's bytecode, specialization, counts -*- C++
+//-*-===//
 //
 // What the CPython runner's instrumented execution reports
 // (docs/runner-protocol.md, `count_opcodes`) read back into listings with
@@ -92,8 +93,8 @@ bool canSpecialize(const InstrumentedRun &R, const CodeListing &C,
 struct FormCounts {
   uint64_t Total = 0, Specialized = 0, Superinstruction = 0, Quickened = 0,
            Adaptive = 0, Base = 0, Unspecializable = 0, Missed = 0;
-  void add(const InstrumentedRun &R, const CodeListing &C,
-           const Instruction &I, uint64_t N);
+  void add(const InstrumentedRun &R, const CodeListing &C, const Instruction &I,
+           uint64_t N);
 };
 FormCounts countForms(const InstrumentedRun &R, const CodeListing &C,
                       bool Static);

@@ -11,9 +11,9 @@
 
 #include "Interpreter.h"
 #include "RunnerError.h"
-#include <opcode.h> // EXTENDED_ARG
 #include "llvm/ADT/STLExtras.h"
 #include <algorithm>
+#include <opcode.h> // EXTENDED_ARG
 
 using namespace llvm;
 using namespace kc::cpython;
@@ -93,11 +93,11 @@ Expected<ModuleCode> ModuleCode::inspect(PyObject *Entry) {
   if (!PyFunction_Check(Entry))
     return makeError(RunnerError::BadJob,
                      "count_opcodes needs an entry that is a Python function "
-                     "(it is a " + typeNameOf(Entry) + ")");
+                     "(it is a " +
+                         typeNameOf(Entry) + ")");
   PyRef Globals = PyRef::steal(PyDict_New());
-  if (!Globals ||
-      PyDict_SetItemString(Globals.get(), "__builtins__",
-                           PyEval_GetBuiltins()) != 0)
+  if (!Globals || PyDict_SetItemString(Globals.get(), "__builtins__",
+                                       PyEval_GetBuiltins()) != 0)
     return takePythonError(RunnerError::Exception, What);
   PyRef Ran = PyRef::steal(
       PyRun_String(InspectSource, Py_file_input, Globals.get(), Globals.get()));
@@ -117,9 +117,9 @@ Expected<ModuleCode> ModuleCode::inspect(PyObject *Entry) {
   for (Py_ssize_t I = 0, N = PyList_GET_SIZE(Names); I < N; ++I)
     M.Opnames.push_back(strOf(PyList_GET_ITEM(Names, I)));
   if (M.Opnames.size() != 256)
-    return makeError(RunnerError::Exception,
-                     Twine(What) + ": dis names " + Twine(M.Opnames.size()) +
-                         " opcodes, not 256");
+    return makeError(RunnerError::Exception, Twine(What) + ": dis names " +
+                                                 Twine(M.Opnames.size()) +
+                                                 " opcodes, not 256");
   auto Families = parseHelperJSON(PyTuple_GET_ITEM(R.get(), 3), What);
   if (!Families)
     return Families.takeError();
@@ -261,8 +261,8 @@ void OpcodeCounter::opcode(PyFrameObject *Frame) {
   std::vector<uint64_t> &Executed = LastCounts->Executed;
   if (Lasti < 0 || size_t(Lasti) / 2 >= Executed.size())
     return;
-  const auto *Bytes =
-      reinterpret_cast<const uint8_t *>(PyBytes_AS_STRING(LastCounts->Bytes.get()));
+  const auto *Bytes = reinterpret_cast<const uint8_t *>(
+      PyBytes_AS_STRING(LastCounts->Bytes.get()));
   for (size_t Unit = size_t(Lasti) / 2; Unit < Executed.size(); ++Unit) {
     uint8_t Op = Bytes[2 * Unit];
     ++Executed[Unit];

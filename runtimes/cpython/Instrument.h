@@ -1,4 +1,5 @@
-//===- Instrument.h - Bytecode and opcode counts of a Python module -*- C++ -*-===//
+//===- Instrument.h - Bytecode and opcode counts of a Python module -*- C++
+//-*-===//
 //
 // The CPython runner's instrumented execution (docs/runner-protocol.md,
 // `count_opcodes`): the bytecode of every function of the kernel's module,

@@ -88,8 +88,8 @@ TEST(CPythonBytecode, ParsesTheRecordedRun) {
   // 6 instructions once, FOR_ITER 10001 times, 10 body instructions 10000.
   EXPECT_EQ(F.executed(), 6u + 10001u + 100000u);
   ASSERT_EQ(R.BaseHistogram.size(), 8u);
-  EXPECT_EQ(R.BaseHistogram[0], std::make_pair(std::string("BINARY_OP"),
-                                               uint64_t(30000)));
+  EXPECT_EQ(R.BaseHistogram[0],
+            std::make_pair(std::string("BINARY_OP"), uint64_t(30000)));
   EXPECT_EQ(R.AdaptiveHistogram[5].first, "BINARY_OP_MULTIPLY_INT");
 }
 
@@ -109,11 +109,11 @@ TEST(CPythonBytecode, FormsOfTheExecutedBytecodes) {
   InstrumentedRun R = parse(std::string(Families) + Fnv1a);
   FormCounts F = countForms(R);
   EXPECT_EQ(F.Total, 110007u);
-  EXPECT_EQ(F.Specialized, 10000u);              // BINARY_OP_MULTIPLY_INT
+  EXPECT_EQ(F.Specialized, 10000u);               // BINARY_OP_MULTIPLY_INT
   EXPECT_EQ(F.Superinstruction, 1u + 2 * 10000u); // offsets 4, 12, 14
-  EXPECT_EQ(F.Quickened, 10000u);                // JUMP_BACKWARD_QUICK
+  EXPECT_EQ(F.Quickened, 10000u);                 // JUMP_BACKWARD_QUICK
   EXPECT_EQ(F.Adaptive, 0u);
-  EXPECT_EQ(F.Missed, 2 * 10000u);               // BINARY_OP ^ and &
+  EXPECT_EQ(F.Missed, 2 * 10000u); // BINARY_OP ^ and &
   // LOAD_CONST 2, LOAD_FAST 6 and 38, GET_ITER, RETURN_VALUE once; FOR_ITER;
   // LOAD_FAST 16, LOAD_CONST 22 and 28, STORE_FAST 34 in the body.
   EXPECT_EQ(F.Unspecializable, 5u + 10001u + 4 * 10000u);
@@ -184,19 +184,20 @@ TEST(CPythonBytecode, Listing) {
 }
 
 /// One code object from (offset, line, base, adaptive, arg, executed).
-std::string codeLines(
-    std::vector<std::tuple<unsigned, unsigned, const char *, const char *,
-                           const char *, uint64_t>>
-        Insts) {
-  std::string B = R"({"event":"bytecode","code":0,"name":"k","first_line":1,"instructions":[)";
-  std::string E = R"({"event":"opcodes","calls":1,"ns":1,"total":TOTAL,"base":[],"adaptive":[],"codes":[{"code":0,"executed":[)";
+std::string
+codeLines(std::vector<std::tuple<unsigned, unsigned, const char *, const char *,
+                                 const char *, uint64_t>>
+              Insts) {
+  std::string B =
+      R"({"event":"bytecode","code":0,"name":"k","first_line":1,"instructions":[)";
+  std::string E =
+      R"({"event":"opcodes","calls":1,"ns":1,"total":TOTAL,"base":[],"adaptive":[],"codes":[{"code":0,"executed":[)";
   uint64_t Total = 0;
   bool First = true, FirstCount = true;
   for (auto &[Off, Line, Base, Adaptive, Arg, N] : Insts) {
-    B += (First ? "" : ",") + ("[" + std::to_string(Off) + "," +
-                                std::to_string(Line) + ",\"" + Base +
-                                "\",\"" + Adaptive + "\",\"" + Arg +
-                                "\",false]");
+    B += (First ? "" : ",") +
+         ("[" + std::to_string(Off) + "," + std::to_string(Line) + ",\"" +
+          Base + "\",\"" + Adaptive + "\",\"" + Arg + "\",false]");
     First = false;
     if (N) {
       E += (FirstCount ? "" : ",") +
@@ -216,13 +217,16 @@ TEST(CPythonBytecode, WhileLoopsAndNesting) {
   // at the bottom, jumping back to the body's first instruction.
   InstrumentedRun R = parse(codeLines({
       {2, 2, "LOAD_FAST", "LOAD_FAST", "i", 1},
-      {4, 2, "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_FORWARD_IF_FALSE", "to 40", 1},
-      {6, 3, "LOAD_FAST", "LOAD_FAST", "j", 10},         // outer body
-      {8, 4, "NOP", "NOP", "", 100},                       // inner body
+      {4, 2, "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_FORWARD_IF_FALSE", "to 40",
+       1},
+      {6, 3, "LOAD_FAST", "LOAD_FAST", "j", 10}, // outer body
+      {8, 4, "NOP", "NOP", "", 100},             // inner body
       {10, 4, "LOAD_FAST", "LOAD_FAST", "j", 100},
-      {12, 4, "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_TRUE", "to 8", 100},
+      {12, 4, "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_TRUE", "to 8",
+       100},
       {14, 2, "LOAD_FAST", "LOAD_FAST", "i", 10},
-      {16, 2, "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_TRUE", "to 6", 10},
+      {16, 2, "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_TRUE", "to 6",
+       10},
       // A loop whose backward jump never ran: not a loop at run time.
       {18, 7, "NOP", "NOP", "", 1},
       {20, 7, "JUMP_BACKWARD", "JUMP_BACKWARD", "to 18", 0},
@@ -252,7 +256,8 @@ TEST(CPythonBytecode, CompareAndCallReasons) {
       {8, 2, "STORE_FAST", "STORE_FAST", "t", 5},
       // One that branches, on operands 3.11 did not specialize for.
       {10, 3, "COMPARE_OP", "COMPARE_OP_ADAPTIVE", "<", 4},
-      {16, 3, "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_FORWARD_IF_FALSE", "to 30", 4},
+      {16, 3, "POP_JUMP_FORWARD_IF_FALSE", "POP_JUMP_FORWARD_IF_FALSE", "to 30",
+       4},
       // len(x): the call of a builtin is specialized at PRECALL only.
       {18, 4, "PRECALL", "PRECALL_NO_KW_LEN", "", 3},
       {22, 4, "CALL", "CALL_ADAPTIVE", "", 3},
@@ -270,25 +275,30 @@ TEST(CPythonBytecode, CompareAndCallReasons) {
   EXPECT_EQ(U[0].Reason, "no conditional jump follows it: 3.11 specializes "
                          "only compare-and-branch");
   EXPECT_EQ(U[1].Inst->Offset, 10u);
-  EXPECT_TRUE(StringRef(U[1].Reason).starts_with(
-      "3.11 specializes compare-and-branch only on two floats"));
+  EXPECT_TRUE(
+      StringRef(U[1].Reason)
+          .starts_with(
+              "3.11 specializes compare-and-branch only on two floats"));
   EXPECT_EQ(U[2].Inst->Offset, 36u);
   FormCounts F = countForms(R);
   EXPECT_EQ(F.Total, 5u + 5u + 4u + 4u + 3u + 3u + 2u + 2u);
   EXPECT_EQ(F.Specialized, 3u + 2u);   // the two PRECALLs
   EXPECT_EQ(F.Adaptive, 4u + 3u + 2u); // COMPARE_OP at 10, both CALLs
   EXPECT_EQ(F.Missed, 5u + 4u + 2u);
-  EXPECT_EQ(F.Unspecializable, 5u + 4u + 3u); // STORE_FAST, POP_JUMP, len's CALL
+  EXPECT_EQ(F.Unspecializable,
+            5u + 4u + 3u); // STORE_FAST, POP_JUMP, len's CALL
 }
 
 TEST(CPythonBytecode, BadOutput) {
   std::string Good = std::string(Families) + Fnv1a;
   EXPECT_EQ(parseError(Good), "");
-  EXPECT_NE(parseError(std::string(Families) + "{\"event\":\"hello\"}\nnot json\n")
-                .find("line 3: not JSON"),
-            std::string::npos);
-  EXPECT_NE(parseError("{\"event\":\"sample\",\"i\":0}\n").find("unknown event"),
-            std::string::npos);
+  EXPECT_NE(
+      parseError(std::string(Families) + "{\"event\":\"hello\"}\nnot json\n")
+          .find("line 3: not JSON"),
+      std::string::npos);
+  EXPECT_NE(
+      parseError("{\"event\":\"sample\",\"i\":0}\n").find("unknown event"),
+      std::string::npos);
   // No counts at all (and no error line).
   EXPECT_NE(parseError(std::string(Families)).find("printed no opcode counts"),
             std::string::npos);
@@ -303,14 +313,19 @@ TEST(CPythonBytecode, BadOutput) {
             std::string::npos);
   // Counts for a code object without a listing.
   std::string NoCode = Good;
-  NoCode.replace(NoCode.find("{\"code\":1,\"name\":\"fnv1a\",\"first_line\":13,\"executed\""), 9,
-                 "{\"code\":7");
+  NoCode.replace(
+      NoCode.find(
+          "{\"code\":1,\"name\":\"fnv1a\",\"first_line\":13,\"executed\""),
+      9, "{\"code\":7");
   EXPECT_NE(parseError(NoCode).find("counts for code 7"), std::string::npos);
   // A bad instruction.
-  EXPECT_NE(parseError(std::string(Families) +
-                       R"({"event":"bytecode","code":0,"name":"k","first_line":1,"instructions":[[0,1,"RESUME"]]})" "\n")
-                .find("an instruction is not"),
-            std::string::npos);
+  EXPECT_NE(
+      parseError(
+          std::string(Families) +
+          R"({"event":"bytecode","code":0,"name":"k","first_line":1,"instructions":[[0,1,"RESUME"]]})"
+          "\n")
+          .find("an instruction is not"),
+      std::string::npos);
   // An error line is a result, not a parse failure.
   auto R = parseInstrumentedOutput(
       R"J({"event":"error","kind":"bad-job","message":"count_opcodes needs an entry that is a Python function (it is a builtin_function_or_method)"})J");

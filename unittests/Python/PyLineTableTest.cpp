@@ -1,4 +1,5 @@
-//===- PyLineTableTest.cpp - The Python back-end's kernel-line side output -===//
+//===- PyLineTableTest.cpp - The Python back-end's kernel-line side output
+//-===//
 //
 // PyOptions::KernelLines gives, for every line of the emitted module, the
 // kernel line its code comes from: the table rtcompare explain links
@@ -38,8 +39,8 @@ fn g(xs: [int], i: int) -> int {
 TEST(PyLineTable, EveryLineMapsToItsKernelStatement) {
   std::string Diags;
   llvm::raw_string_ostream DiagOS(Diags);
-  auto M = driver::compileSource(llvm::MemoryBuffer::getMemBuffer(Source, "t.k"),
-                                 DiagOS);
+  auto M = driver::compileSource(
+      llvm::MemoryBuffer::getMemBuffer(Source, "t.k"), DiagOS);
   ASSERT_TRUE(bool(M)) << Diags << llvm::toString(M.takeError());
 
   std::string Plain, WithTable;
@@ -57,9 +58,9 @@ TEST(PyLineTable, EveryLineMapsToItsKernelStatement) {
 
   // Python text (trimmed) -> the kernel line of its statement in Source.
   const std::map<std::string, uint32_t> Expected = {
-      {"def f(xs):", 1},        {"s = 0", 2},         {"for x in xs:", 3},
-      {"if x > 2:", 4},         {"s += x", 5},        {"return s", 8},
-      {"def g(xs, i):", 11},    {"return y + 1", 13},
+      {"def f(xs):", 1},     {"s = 0", 2},         {"for x in xs:", 3},
+      {"if x > 2:", 4},      {"s += x", 5},        {"return s", 8},
+      {"def g(xs, i):", 11}, {"return y + 1", 13},
   };
   unsigned Found = 0;
   for (size_t I = 0; I < Text.size(); ++I) {
