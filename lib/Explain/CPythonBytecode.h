@@ -1,5 +1,4 @@
-//===- CPythonBytecode.h - CPython's bytecode, specialization, counts -*- C++
-//-*-===//
+//===- CPythonBytecode.h - CPython's bytecode and its counts ----*- C++ -*-===//
 //
 // What the CPython runner's instrumented execution reports
 // (docs/runner-protocol.md, `count_opcodes`) read back into listings with

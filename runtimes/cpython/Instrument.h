@@ -1,5 +1,4 @@
-//===- Instrument.h - Bytecode and opcode counts of a Python module -*- C++
-//-*-===//
+//===- Instrument.h - Bytecode and opcode counts ----------------*- C++ -*-===//
 //
 // The CPython runner's instrumented execution (docs/runner-protocol.md,
 // `count_opcodes`): the bytecode of every function of the kernel's module,

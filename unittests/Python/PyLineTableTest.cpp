@@ -1,5 +1,4 @@
-//===- PyLineTableTest.cpp - The Python back-end's kernel-line side output
-//-===//
+//===- PyLineTableTest.cpp - The Python back-end's kernel-line table ------===//
 //
 // PyOptions::KernelLines gives, for every line of the emitted module, the
 // kernel line its code comes from: the table rtcompare explain links
