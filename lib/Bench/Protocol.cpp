@@ -81,6 +81,10 @@ llvm::Expected<Job> bench::parseJob(llvm::StringRef Text) {
     return std::move(E);
   if (llvm::Error E = Int("time_budget_ns", J.TimeBudgetNs, 0))
     return std::move(E);
+  if (llvm::Error E = Int("warmup_calls", J.WarmupCalls, 0))
+    return std::move(E);
+  if (llvm::Error E = Int("count_opcodes", J.CountOpcodes, 0))
+    return std::move(E);
   if (auto B = O->getBoolean("check_only"))
     J.CheckOnly = *B;
   return J;
@@ -109,6 +113,11 @@ void bench::writeJob(const Job &J, llvm::raw_ostream &OS) {
                        {"batch", static_cast<int64_t>(J.Batch)},
                        {"time_budget_ns", static_cast<int64_t>(J.TimeBudgetNs)},
                        {"check_only", J.CheckOnly}};
+  // Only jobs of an instrumented execution carry these.
+  if (J.CountOpcodes) {
+    O["warmup_calls"] = static_cast<int64_t>(J.WarmupCalls);
+    O["count_opcodes"] = static_cast<int64_t>(J.CountOpcodes);
+  }
   OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(O))) << "\n";
 }
 

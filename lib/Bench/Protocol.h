@@ -44,6 +44,12 @@ struct Job {
   /// least MinBudgetIterations were taken (0: always take Iterations).
   uint64_t TimeBudgetNs = 0;
   bool CheckOnly = false;
+  /// CPython's instrumented execution (docs/runner-protocol.md): when
+  /// CountOpcodes > 0, make WarmupCalls untimed calls, report the module's
+  /// bytecode in its adaptive form, then count the bytecodes CountOpcodes
+  /// traced calls execute. Nothing is timed.
+  uint64_t WarmupCalls = 0;
+  uint64_t CountOpcodes = 0;
 };
 
 llvm::Expected<Job> parseJob(llvm::StringRef Text);

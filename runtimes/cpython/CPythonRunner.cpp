@@ -10,6 +10,7 @@
 
 #include "Bench/Protocol.h"
 #include "Bench/Workload.h"
+#include "Instrument.h"
 #include "Interpreter.h"
 #include "Marshal.h"
 #include "RunnerError.h"
@@ -79,6 +80,14 @@ public:
   void done() {
     line([&](json::OStream &J) { J.attribute("event", "done"); });
   }
+  /// A line of the instrumented execution: the event, then \p Body's
+  /// attributes.
+  void event(StringRef Event, function_ref<void(json::OStream &)> Body) {
+    line([&](json::OStream &J) {
+      J.attribute("event", Event);
+      Body(J);
+    });
+  }
   /// One error line for \p E (a RunnerError, or else an `exception`).
   void error(Error E) {
     handleAllErrors(
@@ -146,6 +155,7 @@ private:
   std::vector<PyObject *> Args;
 
   Error prepare(const bench::Job &Job, const TypeSpec *&Result);
+  Error instrument(const bench::Job &Job, LineWriter &W);
   Expected<uint64_t> sample(uint64_t Calls);
   Expected<uint64_t> calibrate(uint64_t MinSampleNs);
 };
@@ -270,7 +280,10 @@ Error Session::run(const bench::Job &Job, LineWriter &W) {
   if (Error E = prepare(Job, Result))
     return E;
 
-  if (!Job.CheckOnly) {
+  if (Job.CountOpcodes) {
+    if (Error E = instrument(Job, W))
+      return E;
+  } else if (!Job.CheckOnly) {
     uint64_t Batch = Job.Batch;
     if (Batch == 0) {
       Expected<uint64_t> B = calibrate(Job.MinSampleNs);
@@ -300,6 +313,33 @@ Error Session::run(const bench::Job &Job, LineWriter &W) {
     return E;
   W.result(Canonical);
   W.done();
+  return Error::success();
+}
+
+/// The instrumented execution: warm-up calls, the module's bytecode as the
+/// warm-up left it, then the bytecodes of `count_opcodes` traced calls.
+/// Nothing here is timed for the ladder: the trace function slows every
+/// instruction down.
+Error Session::instrument(const bench::Job &Job, LineWriter &W) {
+  auto Line = [&](StringRef Event,
+                  function_ref<void(json::OStream &)> Body) {
+    W.event(Event, Body);
+  };
+  if (Job.WarmupCalls)
+    if (Expected<uint64_t> Ns = sample(Job.WarmupCalls); !Ns)
+      return Ns.takeError();
+  Expected<ModuleCode> Module = ModuleCode::inspect(Entry.get());
+  if (!Module)
+    return Module.takeError();
+  Module->write(Line);
+
+  OpcodeCounter Counter(*Module);
+  Counter.start();
+  Expected<uint64_t> Ns = sample(Job.CountOpcodes);
+  Counter.stop();
+  if (!Ns)
+    return Ns.takeError();
+  Counter.write(Line, Job.CountOpcodes, *Ns);
   return Error::success();
 }
 

@@ -580,9 +580,12 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
 
   // Layout, counting lines for the kernel-line table.
   unsigned LineNo = 0;
+  uint32_t KernelLine = 0; // of the lines being written
   auto Line = [&](const std::string &Text) {
     OS << Text << "\n";
     ++LineNo;
+    if (Opts.KernelLines)
+      Opts.KernelLines->push_back(KernelLine);
   };
   auto Block = [&](llvm::StringRef Text) {
     llvm::SmallVector<llvm::StringRef, 16> Parts;
@@ -665,9 +668,11 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
   for (size_t I = 0; I < Bodies.size(); ++I) {
     TopLevelGap();
     for (const PyLine &L : Bodies[I]) {
+      KernelLine = L.StmtLine;
       if (L.Implicit || L.Text.find('\x01') != std::string::npos) {
         // Broken only where its errors change kernel lines.
         for (const auto &[Text, KLine] : splitAtMarkers(L.Indent, L.Text)) {
+          KernelLine = KLine ? KLine : L.StmtLine;
           Line(Text);
           if (UsesTable[I] && KLine)
             Table.push_back({LineNo, KLine});
@@ -679,6 +684,7 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
       for (const std::string &P : Physical)
         Line(P);
     }
+    KernelLine = 0;
   }
 
   if (!Table.empty()) {

@@ -4,6 +4,8 @@
 #define KC_TARGET_PYTHON_PYBACKEND_H
 
 #include "llvm/Support/Error.h"
+#include <cstdint>
+#include <vector>
 
 namespace llvm {
 class raw_ostream;
@@ -18,6 +20,10 @@ namespace pygen {
 struct PyOptions {
   /// Checked mode: int.check_safe nodes become explicit range checks.
   bool Checked = false;
+  /// Side output, when set: for every line of the module (index 0 = line
+  /// 1), the kernel source line its code comes from, 0 for none. The text
+  /// is the same either way.
+  std::vector<uint32_t> *KernelLines = nullptr;
 };
 
 /// Writes \p M as one Python 3.11 module: every kernel function, records as

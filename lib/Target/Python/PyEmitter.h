@@ -79,6 +79,7 @@ struct PyLine {
   std::string Text;
   unsigned Implicit = 0;   ///< ImplicitKind bits raised on this line
   uint32_t KernelLine = 0; ///< the kernel line of its first raising node
+  uint32_t StmtLine = 0;   ///< the kernel line of its statement (0: none)
 };
 
 /// The marker put in front of the text of a node whose error is a trap at
@@ -151,6 +152,7 @@ private:
   LocalNames Names;
   std::set<std::string> Globals;
   bool UsesLineTable = false;
+  uint32_t StmtLine = 0; ///< the kernel statement being emitted
 
   std::vector<PyLine> Lines;
   unsigned Indent = 1;

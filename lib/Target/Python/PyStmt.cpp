@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PyEmitter.h"
+#include "llvm/Support/SaveAndRestore.h"
 #include <functional>
 
 using namespace kc;
@@ -34,7 +35,8 @@ void FunctionEmitter::beginLine() {
 }
 
 void FunctionEmitter::endLine(std::string Text) {
-  Lines.push_back({Indent, std::move(Text), CurImplicit, CurKernelLine});
+  Lines.push_back(
+      {Indent, std::move(Text), CurImplicit, CurKernelLine, StmtLine});
   beginLine();
 }
 
@@ -655,6 +657,7 @@ static bool isRealBool(const Node &N) {
 }
 
 void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
+  llvm::SaveAndRestore<uint32_t> InStmt(StmtLine, S.Loc.Line);
   beginLine();
   if (Idioms && (emitCopyLoop(S) || emitStridedFill(S) || emitSelectLoop(S)))
     return;
@@ -991,7 +994,7 @@ std::vector<PyLine> FunctionEmitter::run() {
       }
 
   std::vector<PyLine> Out;
-  Out.push_back({0, Def, 0, 0});
+  Out.push_back({0, Def, 0, 0, F.Loc.Line});
   if (First == SIZE_MAX) {
     Out.insert(Out.end(), Lines.begin(), Lines.end());
     return Out;
