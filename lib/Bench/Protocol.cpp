@@ -87,6 +87,18 @@ llvm::Expected<Job> bench::parseJob(llvm::StringRef Text) {
     return std::move(E);
   if (auto B = O->getBoolean("check_only"))
     J.CheckOnly = *B;
+  if (const llvm::json::Value *L = O->get("opt_level")) {
+    std::optional<int64_t> I = L->getAsInteger();
+    if (!I || *I < 0 || *I > 3)
+      return jobError("'opt_level' must be 0, 1, 2 or 3");
+    J.OptLevel = static_cast<unsigned>(*I);
+  }
+  if (const llvm::json::Value *C = O->get("engine_checks")) {
+    if (!C->getAsString())
+      return jobError("'engine_checks' must be a string such as "
+                      "\"overflow,tags\"");
+    J.EngineChecks = C->getAsString()->str();
+  }
   return J;
 }
 
@@ -118,6 +130,11 @@ void bench::writeJob(const Job &J, llvm::raw_ostream &OS) {
     O["warmup_calls"] = static_cast<int64_t>(J.WarmupCalls);
     O["count_opcodes"] = static_cast<int64_t>(J.CountOpcodes);
   }
+  // Only a native job of a .k module carries these.
+  if (J.OptLevel)
+    O["opt_level"] = static_cast<int64_t>(*J.OptLevel);
+  if (!J.EngineChecks.empty())
+    O["engine_checks"] = J.EngineChecks;
   OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(O))) << "\n";
 }
 

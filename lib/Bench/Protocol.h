@@ -50,6 +50,10 @@ struct Job {
   /// traced calls execute. Nothing is timed.
   uint64_t WarmupCalls = 0;
   uint64_t CountOpcodes = 0;
+  /// Native runner, .k modules only: kernelc's -O level (0..3; unset: 2)
+  /// and its engine checks (llvmgen::parseEngineChecks; empty: none).
+  std::optional<unsigned> OptLevel;
+  std::string EngineChecks;
 };
 
 llvm::Expected<Job> parseJob(llvm::StringRef Text);

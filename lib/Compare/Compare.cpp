@@ -590,6 +590,10 @@ private:
     bench::Job J = P.Template;
     J.Module = P.Modules[K];
     J.CheckOnly = CheckOnly;
+    if (K == ImplKind::Native && llvm::StringRef(J.Module).ends_with(".k")) {
+      J.OptLevel = Cfg.NativeOptLevel;
+      J.EngineChecks = Cfg.NativeEngineChecks;
+    }
     // The pid keeps a resumed run's jobs apart from those of a killed run
     // whose runner children may still be finishing.
     std::string Base = workPath(P.KernelName + "." + implName(K).str() + "." +

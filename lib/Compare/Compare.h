@@ -65,6 +65,11 @@ struct Config {
   std::string RunnerNative, RunnerCPython, Node, SystemNode, Harness, Clang,
       RuntimeInclude;
   std::vector<std::string> NodeFlags;
+  /// kernelc's native code (ImplKind::Native): its -O level and engine
+  /// checks (llvmgen::parseEngineChecks spelling; empty for none), passed
+  /// to the native runner in the job (docs/runner-protocol.md).
+  unsigned NativeOptLevel = 2;
+  std::string NativeEngineChecks;
   std::string ResultsPath;  // JSONL, appended as measurements complete
   /// Reuse the records ResultsPath already holds for the same kernel,
   /// workload, size, implementation and measuring settings: their checks

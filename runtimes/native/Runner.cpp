@@ -2,7 +2,8 @@
 //
 // One process execution of a native implementation: load, convert inputs,
 // calibrate, time samples of back-to-back calls with CLOCK_MONOTONIC, report
-// the canonical result. Every call gets freshly built arguments (a kernel
+// the canonical result. A .k module is compiled at the job's opt_level with
+// its engine_checks (the native rungs of rtcompare explain). Every call gets freshly built arguments (a kernel
 // may mutate its arrays); what calls allocate is released between samples.
 //
 //===----------------------------------------------------------------------===//
@@ -60,9 +61,25 @@ public:
       return fail("bad-job", llvm::toString(J.takeError()));
     Job = std::move(*J);
     bool IsKernel = llvm::StringRef(Job.Module).ends_with(".k");
+    // The hello line comes first whatever happens, so the flags are worked
+    // out before any error can be reported.
+    auto Checks = llvmgen::parseEngineChecks(Job.EngineChecks);
+    Codegen.OptLevel = Job.OptLevel.value_or(2);
+    Codegen.EngineChecks = Checks ? *Checks : 0;
+    std::vector<std::string> Flags = {"-O" + std::to_string(Codegen.OptLevel)};
+    if (Codegen.EngineChecks)
+      Flags.push_back("--engine-checks=" +
+                      llvmgen::engineChecksName(Codegen.EngineChecks));
     W.hello("native", LLVM_VERSION_STRING,
-            IsKernel ? "kernelc -O2, ORC LLJIT" : "shared object (clang-19 -O2)",
-            {"-O2"}, bench::monotonicClockReadNs());
+            IsKernel ? "kernelc " + Flags.front() + ", ORC LLJIT"
+                     : "shared object (clang-19 -O2)",
+            IsKernel ? Flags : std::vector<std::string>{"-O2"},
+            bench::monotonicClockReadNs());
+    if (!Checks)
+      return fail("bad-job", llvm::toString(Checks.takeError()));
+    if (!IsKernel && (Job.OptLevel || Codegen.EngineChecks))
+      return fail("bad-job", "'opt_level' and 'engine_checks' apply to a .k "
+                             "module only, not to '" + Job.Module + "'");
     if (int RC = prepareTypes())
       return RC;
     if (int RC = readInputs())
@@ -82,6 +99,7 @@ private:
   std::vector<bench::Value> Inputs;
   std::unique_ptr<kir::Module> Kernel;
   std::unique_ptr<llvmgen::JITKernel> JIT;
+  llvmgen::CodegenOptions Codegen;
   kc_entry_fn Entry = nullptr;
   alignas(16) unsigned char Ret[16] = {};
 
@@ -130,9 +148,7 @@ private:
     if (!E || E->Name != Job.Entry)
       return fail("load", "'" + Job.Module + "' has no entry kernel '" +
                               Job.Entry + "'");
-    llvmgen::CodegenOptions Opts;
-    Opts.OptLevel = 2;
-    auto JK = llvmgen::JITKernel::create(*Kernel, Opts);
+    auto JK = llvmgen::JITKernel::create(*Kernel, Codegen);
     if (!JK)
       return fail("load", llvm::toString(JK.takeError()));
     JIT = std::move(*JK);

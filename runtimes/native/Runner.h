@@ -12,7 +12,8 @@ class raw_ostream;
 namespace kc {
 namespace native {
 
-/// Runs the job in \p JobPath: a kernel file (.k, JIT-compiled at -O2 here)
+/// Runs the job in \p JobPath: a kernel file (.k, JIT-compiled here at the
+/// job's opt_level, -O2 unless it says otherwise, with its engine_checks)
 /// or a shared object defining `kc_entry` (a C reference built by
 /// rtcompare). Protocol lines go to \p Out, diagnostics to \p Err. Returns
 /// the process exit code: 0, or 2 after an error line.

@@ -36,6 +36,15 @@ static cl::opt<char> OptLevel("O", cl::desc("Optimization level: -O0 .. -O3"),
 static cl::opt<bool> Checked(
     "checked", cl::desc("Trap when an int leaves the safe range +-2^53"),
     cl::cat(Cat));
+static cl::opt<std::string> EngineChecks(
+    "engine-checks",
+    cl::desc("Add the dynamic checks a JS or Python engine makes: a list of "
+             "overflow, tags, boxing, or all (see docs/explain.md)"),
+    cl::value_desc("list"), cl::cat(Cat));
+static cl::opt<bool> DebugInfo(
+    "g", cl::desc("Give the LLVM IR and assembly the kernel's source lines "
+                  "(a line table: !dbg, .loc)"),
+    cl::cat(Cat));
 static cl::opt<bool> HostCPU("host-cpu",
                              cl::desc("Generate code for this machine's CPU "
                                       "(default: the generic x86-64 baseline)"),
@@ -78,6 +87,10 @@ int main(int argc, char **argv) {
                                   "invalid --size '%s' (small, default, large)",
                                   Size.c_str()));
 
+  auto Checks = llvmgen::parseEngineChecks(EngineChecks);
+  if (!Checks)
+    return fail(Checks.takeError());
+
   SemaOptions SemaOpts;
   SemaOpts.Checked = Checked;
   auto M = driver::compileFile(Input, errs(), SemaOpts);
@@ -88,6 +101,8 @@ int main(int argc, char **argv) {
   CG.OptLevel = OptLevel - '0';
   CG.Checked = Checked;
   CG.HostCPU = HostCPU;
+  CG.EngineChecks = *Checks;
+  CG.DebugInfo = DebugInfo;
 
   if (DumpInputs) {
     if (Error E = driver::dumpInputs(**M, Workload, *SizeClass, Output))

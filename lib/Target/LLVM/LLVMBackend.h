@@ -18,6 +18,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include <memory>
+#include <string>
 
 namespace llvm {
 class LLVMContext;
@@ -41,14 +42,52 @@ struct CodegenOptions {
   /// generator's optimization level.
   unsigned OptLevel = 2;
   /// Checked mode. The front-end already inserts int.check_safe nodes into
-  /// the KIR it produces; the flag is recorded here so a later rung of the
-  /// explain ladder can add the dynamic checks a JS/Python engine must do.
+  /// the KIR it produces; the flag is recorded here for the JS and Python
+  /// emitters, which follow the same options.
   bool Checked = false;
   /// Tune and select instructions for the host CPU (clang -march=native).
   /// Off by default: the C references are compiled with plain `clang-19 -O2`,
   /// i.e. the generic x86-64 baseline, and the comparison must be fair.
   bool HostCPU = false;
+  /// The dynamic checks a JS or Python engine makes, added to the code (an
+  /// EngineCheck mask) so the explain ladder can time what they cost next
+  /// to plain -O2. They never fire on a kernel whose values stay in the
+  /// language's ranges; where an engine would deoptimize, this code traps.
+  unsigned EngineChecks = 0;
+  /// A line table (DICompileUnit, a DISubprogram per function, a DILocation
+  /// per KIR node): `!dbg` in the IR, `.loc` in the assembly and source
+  /// lines on optimization remarks. Line tables only, so the code is the
+  /// same as without.
+  bool DebugInfo = false;
 };
+
+/// The engine checks of CodegenOptions::EngineChecks (docs/explain.md).
+enum EngineCheck : unsigned {
+  /// Every int add, sub, mul and neg tests the overflow flag of its 64-bit
+  /// operation and traps when it is set: the cost of V8's speculative
+  /// Smi/Int32 arithmetic (Int32AddWithOverflow + DeoptimizeIf) and of
+  /// CPython's "does the result still fit" test on int ops. i32 and u32 ops
+  /// wrap by definition and engines compile them (`|0`, `>>>0`, Math.imul,
+  /// masks) without such a check, so they get none.
+  EngineCheckOverflow = 1u << 0,
+  /// Every int read from the heap (array element, record field, map value)
+  /// is tested to be a small integer before use, as V8 tests a loaded
+  /// value's Smi tag and CPython an operand's type: a compare and a branch
+  /// LLVM cannot remove (the test is that the value is within +-2^53).
+  EngineCheckTags = 1u << 1,
+  /// Every f64 result of arithmetic (+ - * / %, neg, sqrt, floor, abs,
+  /// conversions to f64) is written to a fresh 16-byte box (a header word
+  /// and the value) bump-allocated in a 64 KiB nursery, as CPython
+  /// allocates a float object per result and V8 a HeapNumber per double
+  /// that leaves a register.
+  EngineCheckBoxing = 1u << 2,
+  EngineCheckAll = EngineCheckOverflow | EngineCheckTags | EngineCheckBoxing,
+};
+
+/// "overflow,tags,boxing", "all" or "none" to an EngineCheck mask.
+llvm::Expected<unsigned> parseEngineChecks(llvm::StringRef List);
+/// The mask as parseEngineChecks reads it: "overflow,tags", or "none".
+std::string engineChecksName(unsigned Mask);
 
 /// Lowers \p M to LLVM IR for the host target (triple and data layout of
 /// createHostTargetMachine(Opts.OptLevel, Opts.HostCPU)). The KIR is checked

@@ -17,6 +17,11 @@
 // carries TBAA that says which kind of object it touches, so LLVM can keep
 // array headers in registers while the loop stores to elements.
 //
+// Two options add to that and nothing else: DebugInfo gives every KIR node's
+// instructions its source line (emit() sets the builder's location), and
+// EngineChecks adds the checks an engine makes (overflow in the int
+// arithmetic, tag tests on int loads, f64 boxes; see EngineCheck).
+//
 //===----------------------------------------------------------------------===//
 
 #include "LLVMBackend.h"
@@ -30,6 +35,8 @@
 #include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/DIBuilder.h"
+#include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/Function.h"
 #include "llvm/IR/GlobalVariable.h"
@@ -99,6 +106,20 @@ public:
   /// for.map loops that may see a removal (kir::forMapsWithRemoval).
   DenseSet<const kir::Node *> ForMapsWithRemoval;
 
+  // Debug info (Opts.DebugInfo): a line table only.
+  std::unique_ptr<DIBuilder> DIB;
+  DIFile *DFile = nullptr;
+  /// A DISubprogram for \p F, which starts at source line \p Line.
+  void addSubprogram(Function *F, StringRef Name, unsigned Line);
+
+  // Engine checks (Opts.EngineChecks): the boxes' nursery, and how many
+  // checks of each kind the lowering added (named metadata kc.engine_checks).
+  GlobalVariable *BoxNursery = nullptr, *BoxTop = nullptr;
+  static constexpr uint64_t NurseryBytes = 64 * 1024;
+  unsigned NumOverflowChecks = 0, NumTagChecks = 0, NumBoxes = 0;
+  bool engineCheck(EngineCheck C) const { return Opts.EngineChecks & C; }
+  void createNursery();
+
 private:
   Error declareFunctions(Function *&EntryWrapper);
   void emitEntryWrapper(const kir::Function &KF, Function *W);
@@ -128,7 +149,11 @@ private:
   /// One cold trap block per (kind, line): checks on the same line share it.
   std::map<std::pair<int, uint32_t>, BasicBlock *> TrapBlocks;
 
+  /// Emits \p N with its source line as the location of what it builds,
+  /// then the engine checks on its value.
   Value *emit(const kir::Node &N);
+  /// The switch over kir::Op.
+  Value *emitOp(const kir::Node &N);
   Value *emitOperand(const kir::Node &N, unsigned I) {
     return emit(*N.operand(I));
   }
@@ -162,6 +187,16 @@ private:
     assert(It != Slots.end() && "local of another function (KIR verifier)");
     return It->second;
   }
+
+  // Engine checks (CodegenOptions::EngineChecks).
+  /// a op b for an int add, sub or mul (\p WithOverflow its intrinsic),
+  /// overflow-checked when EngineCheckOverflow is on.
+  Value *intArith(Instruction::BinaryOps Opc, Intrinsic::ID WithOverflow,
+                  Value *L, Value *R, const kir::Node &N);
+  /// \p V, an int just read from the heap, tag-tested when EngineCheckTags.
+  Value *heapInt(Value *V, const kir::Type *T, const kir::Node &N);
+  /// \p V, an f64 result, through a fresh box when EngineCheckBoxing.
+  Value *box(Value *V);
 
   // Checks and traps.
   BasicBlock *trapBlock(int Kind, uint32_t Line);
@@ -400,6 +435,7 @@ Error ModuleLowering::declareFunctions(Function *&EntryWrapper) {
     EntryWrapper =
         Function::Create(WT, GlobalValue::ExternalLinkage, "kc_entry", M);
     setFunctionAttrs(EntryWrapper);
+    addSubprogram(EntryWrapper, "kc_entry", Entry->Loc.Line);
   }
 
   for (const auto &KFPtr : KM.Functions) {
@@ -438,6 +474,7 @@ Error ModuleLowering::declareFunctions(Function *&EntryWrapper) {
     }
     if (KF.RetTy->Kind != TypeKind::Void)
       F->addRetAttrs(valueAttrs(KF.RetTy));
+    addSubprogram(F, KF.Name, KF.Loc.Line);
     Functions[&KF] = F;
   }
   return Error::success();
@@ -447,6 +484,8 @@ void ModuleLowering::emitEntryWrapper(const kir::Function &KF, Function *W) {
   // void kc_entry(void **args, void *ret): args[i] points at argument i in
   // its C type, the result goes to *ret in its C type.
   IRBuilder<> B(BasicBlock::Create(Ctx, "entry", W));
+  if (DISubprogram *SP = W->getSubprogram())
+    B.SetCurrentDebugLocation(DILocation::get(Ctx, KF.Loc.Line, 0, SP));
   Value *Args = W->getArg(0);
   Value *Ret = W->getArg(1);
   Args->setName("args");
@@ -475,9 +514,52 @@ void ModuleLowering::emitEntryWrapper(const kir::Function &KF, Function *W) {
   B.CreateRetVoid();
 }
 
+void ModuleLowering::addSubprogram(Function *F, StringRef Name,
+                                   unsigned Line) {
+  if (!DIB)
+    return;
+  DISubroutineType *Ty = DIB->createSubroutineType(DIB->getOrCreateTypeArray({}));
+  DISubprogram::DISPFlags Flags = DISubprogram::SPFlagDefinition;
+  if (F->hasLocalLinkage())
+    Flags |= DISubprogram::SPFlagLocalToUnit;
+  if (Opts.OptLevel > 0)
+    Flags |= DISubprogram::SPFlagOptimized;
+  F->setSubprogram(DIB->createFunction(DFile, Name, F->getName(), DFile, Line,
+                                       Ty, Line, DINode::FlagZero, Flags));
+}
+
+void ModuleLowering::createNursery() {
+  // External, so no pass may decide that nobody reads the boxes and delete
+  // the stores that fill them: an engine's boxes are read by the next
+  // operation and by the garbage collector.
+  auto *Ty = ArrayType::get(Type::getInt8Ty(Ctx), NurseryBytes);
+  BoxNursery = new GlobalVariable(M, Ty, /*isConstant=*/false,
+                                  GlobalValue::ExternalLinkage,
+                                  ConstantAggregateZero::get(Ty),
+                                  "kc_box_nursery");
+  BoxNursery->setAlignment(Align(16));
+  BoxTop = new GlobalVariable(M, Type::getInt64Ty(Ctx), /*isConstant=*/false,
+                              GlobalValue::ExternalLinkage,
+                              ConstantInt::get(Type::getInt64Ty(Ctx), 0),
+                              "kc_box_top");
+  BoxTop->setAlignment(Align(8));
+}
+
 Error ModuleLowering::run() {
   if (DL.getPointerSizeInBits() != 64)
     return makeError("the native back-end needs a 64-bit target");
+  if (Opts.DebugInfo) {
+    DIB = std::make_unique<DIBuilder>(M);
+    DFile = DIB->createFile(KM.Name, ".");
+    DIB->createCompileUnit(dwarf::DW_LANG_C, DFile, "kernelc",
+                           Opts.OptLevel > 0, "", 0, "",
+                           DICompileUnit::LineTablesOnly);
+    M.addModuleFlag(Module::Warning, "Debug Info Version",
+                    DEBUG_METADATA_VERSION);
+    M.addModuleFlag(Module::Max, "Dwarf Version", 5);
+  }
+  if (engineCheck(EngineCheckBoxing))
+    createNursery();
   // Runtime first: a kernel function named like a runtime function is then
   // the one LLVM renames.
   RT = declareRuntime(M);
@@ -490,6 +572,21 @@ Error ModuleLowering::run() {
     FunctionLowering(*this, *KF, Functions[KF.get()]).run();
   if (EntryWrapper)
     emitEntryWrapper(*KM.getEntry(), EntryWrapper);
+  if (DIB)
+    DIB->finalize();
+  if (Opts.EngineChecks) {
+    // What explain reports as "N overflow checks": counted here, where each
+    // one is added, since -O2 merges and deletes them.
+    Type *I64 = Type::getInt64Ty(Ctx);
+    auto Count = [&](StringRef Name, unsigned N) -> Metadata * {
+      return MDNode::get(Ctx, {MDString::get(Ctx, Name),
+                               ConstantAsMetadata::get(ConstantInt::get(I64, N))});
+    };
+    NamedMDNode *MD = M.getOrInsertNamedMetadata("kc.engine_checks");
+    MD->addOperand(MDNode::get(
+        Ctx, {Count("overflow", NumOverflowChecks), Count("tags", NumTagChecks),
+              Count("boxing", NumBoxes)}));
+  }
   return Error::success();
 }
 
@@ -499,6 +596,8 @@ Error ModuleLowering::run() {
 
 void FunctionLowering::run() {
   B.SetInsertPoint(BasicBlock::Create(Ctx, "entry", F));
+  if (DISubprogram *SP = F->getSubprogram())
+    B.SetCurrentDebugLocation(DILocation::get(Ctx, KF.Loc.Line, 0, SP));
   // One alloca per local; parameters are stored into theirs.
   for (const auto &L : KF.Locals)
     Slots[L.get()] =
@@ -528,6 +627,8 @@ BasicBlock *FunctionLowering::trapBlock(int Kind, uint32_t Line) {
     return BB;
   BB = newBlock("trap");
   IRBuilder<> TB(BB);
+  if (DISubprogram *SP = F->getSubprogram())
+    TB.SetCurrentDebugLocation(DILocation::get(Ctx, Line, 0, SP));
   CallInst *C = TB.CreateCall(RT.Trap, {TB.getInt32(Kind), TB.getInt32(Line)});
   C->setAttributes(RT.Trap->getAttributes());
   TB.CreateUnreachable();
@@ -756,7 +857,89 @@ static CmpInst::Predicate floatPred(kir::Pred P) {
   llvm_unreachable("bad predicate");
 }
 
+/// Ops whose int value an engine reads from a heap object.
+static bool readsHeapInt(const kir::Node &N) {
+  return N.Ty->Kind == TypeKind::Int &&
+         (N.Opcode == Op::ArrayGet || N.Opcode == Op::ArrayPop ||
+          N.Opcode == Op::FieldGet || N.Opcode == Op::MapGet ||
+          N.Opcode == Op::MapAt);
+}
+
+/// Ops whose f64 result CPython puts in a new float object. min and max
+/// return one of their operands, constants and loads an existing object.
+static bool makesF64(const kir::Node &N) {
+  Op O = N.Opcode;
+  return O == Op::F64Add || O == Op::F64Sub || O == Op::F64Mul ||
+         O == Op::F64Div || O == Op::F64Rem || O == Op::F64Neg ||
+         O == Op::F64Sqrt || O == Op::F64Floor || O == Op::I32ToF64 ||
+         O == Op::U32ToF64 || O == Op::IntToF64 ||
+         (O == Op::NumAbs && N.Ty->Kind == TypeKind::F64);
+}
+
 Value *FunctionLowering::emit(const kir::Node &N) {
+  DebugLoc Outer = B.getCurrentDebugLocation();
+  if (DISubprogram *SP = F->getSubprogram(); SP && N.Loc.Line)
+    B.SetCurrentDebugLocation(DILocation::get(Ctx, N.Loc.Line, N.Loc.Col, SP));
+  Value *V = emitOp(N);
+  if (V && readsHeapInt(N))
+    V = heapInt(V, N.Ty, N);
+  if (V && ML.engineCheck(EngineCheckBoxing) && makesF64(N))
+    V = box(V);
+  // The node's parent continues at its own location.
+  B.SetCurrentDebugLocation(Outer);
+  return V;
+}
+
+Value *FunctionLowering::intArith(Instruction::BinaryOps Opc,
+                                  Intrinsic::ID WithOverflow, Value *L,
+                                  Value *R, const kir::Node &N) {
+  if (!ML.engineCheck(EngineCheckOverflow))
+    return B.CreateBinOp(Opc, L, R);
+  ++ML.NumOverflowChecks;
+  Value *Pair = B.CreateBinaryIntrinsic(WithOverflow, L, R);
+  trapUnless(B.CreateNot(B.CreateExtractValue(Pair, 1)), KC_TRAP_UNSAFE_INT,
+             N);
+  return B.CreateExtractValue(Pair, 0);
+}
+
+Value *FunctionLowering::heapInt(Value *V, const kir::Type *T,
+                                 const kir::Node &N) {
+  if (!ML.engineCheck(EngineCheckTags) || T->Kind != TypeKind::Int)
+    return V;
+  // A Smi test is one bit of a word the compiler cannot see through; the
+  // kernel's ints carry no tag, so the test is the one property every int
+  // has and LLVM cannot know of a loaded one: |v| <= 2^53, as
+  // emitCheckSafe tests it. One add, one compare, one branch.
+  ++ML.NumTagChecks;
+  Value *Biased = B.CreateAdd(V, B.getInt64(int64_t(1) << 53));
+  trapUnless(B.CreateICmpULE(Biased, B.getInt64(int64_t(1) << 54)),
+             KC_TRAP_UNSAFE_INT, N);
+  return V;
+}
+
+Value *FunctionLowering::box(Value *V) {
+  // An inline bump allocation of 16 bytes as an engine's young generation
+  // does it; when the nursery is full it starts over at its beginning (a
+  // scavenge that finds every box dead, which they are). The value is read
+  // back from its box, as the next operation of an engine reads it.
+  ++ML.NumBoxes;
+  MDNode *TopTag = ML.tbaa("kc box top"), *BoxTag = ML.tbaa("kc box");
+  Value *Off = load(B.getInt64Ty(), ML.BoxTop, TopTag, "box.off");
+  Value *Next = B.CreateAdd(Off, B.getInt64(16), "box.next", /*HasNUW=*/true,
+                            /*HasNSW=*/true);
+  Value *Full = B.CreateICmpUGT(Next, B.getInt64(ML.NurseryBytes));
+  Value *At = B.CreateSelect(Full, B.getInt64(0), Off);
+  store(B.CreateSelect(Full, B.getInt64(16), Next), ML.BoxTop, TopTag);
+  Value *Box = B.CreateInBoundsGEP(B.getInt8Ty(), ML.BoxNursery, At, "box");
+  // The header word an engine's box starts with (V8's map, CPython's type
+  // and reference count): any constant will do.
+  store(B.getInt64(0xF64), Box, BoxTag);
+  Value *Slot = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Box, 8);
+  store(V, Slot, BoxTag);
+  return load(B.getDoubleTy(), Slot, BoxTag, "unboxed");
+}
+
+Value *FunctionLowering::emitOp(const kir::Node &N) {
   // Operands are evaluated left to right, so each one gets its own statement
   // (C++ leaves the order of function arguments unspecified).
   auto Op0 = [&] { return emit(*N.operand(0)); };
@@ -802,16 +985,25 @@ Value *FunctionLowering::emit(const kir::Node &N) {
   // by int.check_safe in checked mode, never assumed away) ---
   case Op::I32Add:
   case Op::U32Add:
-  case Op::IntAdd:
     return Binary([&](Value *L, Value *R) { return B.CreateAdd(L, R); });
+  case Op::IntAdd:
+    return Binary([&](Value *L, Value *R) {
+      return intArith(Instruction::Add, Intrinsic::sadd_with_overflow, L, R, N);
+    });
   case Op::I32Sub:
   case Op::U32Sub:
-  case Op::IntSub:
     return Binary([&](Value *L, Value *R) { return B.CreateSub(L, R); });
+  case Op::IntSub:
+    return Binary([&](Value *L, Value *R) {
+      return intArith(Instruction::Sub, Intrinsic::ssub_with_overflow, L, R, N);
+    });
   case Op::I32Mul:
   case Op::U32Mul:
-  case Op::IntMul:
     return Binary([&](Value *L, Value *R) { return B.CreateMul(L, R); });
+  case Op::IntMul:
+    return Binary([&](Value *L, Value *R) {
+      return intArith(Instruction::Mul, Intrinsic::smul_with_overflow, L, R, N);
+    });
   case Op::I32Div:
   case Op::IntDiv:
     return emitDivRem(N, /*Signed=*/true, /*Rem=*/false);
@@ -823,11 +1015,13 @@ Value *FunctionLowering::emit(const kir::Node &N) {
   case Op::U32Rem:
     return emitDivRem(N, /*Signed=*/false, /*Rem=*/true);
   case Op::I32Neg:
-  case Op::U32Neg:
-  case Op::IntNeg: {
+  case Op::U32Neg: {
     Value *V = Op0();
     return B.CreateSub(Constant::getNullValue(V->getType()), V);
   }
+  case Op::IntNeg:
+    return intArith(Instruction::Sub, Intrinsic::ssub_with_overflow,
+                    B.getInt64(0), Op0(), N);
   case Op::I32And:
   case Op::U32And:
     return Binary([&](Value *L, Value *R) { return B.CreateAnd(L, R); });
@@ -1686,7 +1880,8 @@ void FunctionLowering::emitForEach(const kir::Node &N) {
         N, Counter,
         [&](Value *I) { return B.CreateICmpSLT(I, arrayLen(Coll)); },
         [&](Value *I) {
-          B.CreateStore(loadElem(arrayData(Coll), I, CT), slot(N.Var));
+          B.CreateStore(heapInt(loadElem(arrayData(Coll), I, CT), CT->Elem, N),
+                        slot(N.Var));
           emitBlock(*N.Regions[0]);
         });
     return;
@@ -1730,7 +1925,8 @@ void FunctionLowering::emitForMap(const kir::Node &N) {
                           {Map, I}, "key");
         B.CreateStore(Key, slot(N.Var));
         Value *Bits = call(RT.MapValueAt, {Map, I}, "value");
-        B.CreateStore(fromBits(Bits, MT->Elem), slot(N.Var2));
+        B.CreateStore(heapInt(fromBits(Bits, MT->Elem), MT->Elem, N),
+                      slot(N.Var2));
         emitBlock(*N.Regions[0]);
       });
 }
@@ -1760,7 +1956,8 @@ void FunctionLowering::emitForMapKeys(const kir::Node &N, Value *Map) {
                            {Map, Key}, "slot");
         trapUnless(B.CreateIsNotNull(Slot), KC_TRAP_MAP_MODIFIED, N);
         B.CreateStore(Key, slot(N.Var));
-        B.CreateStore(loadSlot(Slot, MT->Elem), slot(N.Var2));
+        B.CreateStore(heapInt(loadSlot(Slot, MT->Elem), MT->Elem, N),
+                      slot(N.Var2));
         emitBlock(*N.Regions[0]);
       });
 }
