@@ -4,6 +4,7 @@
 #include "Lang/Diagnostics.h"
 #include "Lang/Parser.h"
 #include "Target/JS/JSBackend.h"
+#include "Target/LLVM/Remarks.h"
 #include "Target/Python/PyBackend.h"
 #include "ir/Verifier.h"
 #include "runtimes/native/Marshal.h"
@@ -97,12 +98,28 @@ llvm::Error driver::emit(const kir::Module &M, EmitKind Kind,
   if (!TM)
     return TM.takeError();
   llvm::LLVMContext Ctx;
-  auto Mod = llvmgen::lowerToLLVM(M, Ctx, Opts, **TM);
+  llvmgen::CodegenOptions LowerOpts = Opts;
+  // A remark without a source line says little.
+  if (Kind == EmitKind::Remarks)
+    LowerOpts.DebugInfo = true;
+  auto Mod = llvmgen::lowerToLLVM(M, Ctx, LowerOpts, **TM);
   if (!Mod)
     return Mod.takeError();
+  std::optional<llvmgen::RemarkCollector> Remarks;
+  if (Kind == EmitKind::Remarks)
+    Remarks.emplace(Ctx);
   if (llvm::Error E = llvmgen::optimizeModule(**Mod, Opts.OptLevel, TM->get()))
     return E;
-  if (Kind == EmitKind::LLVM) {
+  if (Kind == EmitKind::Remarks) {
+    // Code generation has remarks of its own (spills, instruction counts).
+    llvm::SmallString<0> Asm;
+    llvm::raw_svector_ostream AsmOS(Asm);
+    if (llvm::Error E =
+            llvmgen::emitObjectOrAssembly(**Mod, **TM, AsmOS, /*Assembly=*/true))
+      return E;
+    for (const llvmgen::Remark &R : Remarks->remarks())
+      llvmgen::printRemark(R, M.Name, OS);
+  } else if (Kind == EmitKind::LLVM) {
     (*Mod)->print(OS, nullptr);
   } else if (llvm::Error E = llvmgen::emitObjectOrAssembly(
                  **Mod, **TM, OS, Kind == EmitKind::Asm)) {

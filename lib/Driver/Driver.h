@@ -36,7 +36,9 @@ llvm::Expected<std::unique_ptr<kir::Module>>
 compileFile(llvm::StringRef Path, llvm::raw_ostream &Errs,
             const SemaOptions &Opts = {});
 
-enum class EmitKind { KIR, LLVM, Asm, Obj, JS, Py };
+/// Remarks: LLVM's optimization remarks of the -O pipeline and of code
+/// generation, one line each with its kernel source line.
+enum class EmitKind { KIR, LLVM, Asm, Obj, JS, Py, Remarks };
 
 /// Writes the module as KIR, LLVM IR, assembly or an object file to \p Out
 /// ("-" is stdout) atomically: a failed run leaves no half-written file.

@@ -28,7 +28,9 @@ static cl::opt<driver::EmitKind> Emit(
                clEnumValN(driver::EmitKind::Asm, "asm", "native assembly"),
                clEnumValN(driver::EmitKind::Obj, "obj", "native object file"),
                clEnumValN(driver::EmitKind::JS, "js", "an ES module"),
-               clEnumValN(driver::EmitKind::Py, "py", "a Python module")),
+               clEnumValN(driver::EmitKind::Py, "py", "a Python module"),
+               clEnumValN(driver::EmitKind::Remarks, "remarks",
+                          "LLVM's optimization remarks, with source lines")),
     cl::cat(Cat));
 static cl::opt<char> OptLevel("O", cl::desc("Optimization level: -O0 .. -O3"),
                               cl::Prefix, cl::ZeroOrMore, cl::init('2'),
