@@ -26,7 +26,9 @@
 #include "llvm/Analysis/BlockFrequencyInfo.h"
 #include "llvm/Analysis/BranchProbabilityInfo.h"
 #include "llvm/Analysis/LoopInfo.h"
+#include "llvm/IR/CFG.h"
 #include "llvm/IR/DebugInfoMetadata.h"
+#include "llvm/IR/DerivedTypes.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/InstrTypes.h"
@@ -70,7 +72,9 @@ struct Build {
   std::vector<AsmFunction> Asm;
   /// Checks the lowering added, by kind (the kc.engine_checks metadata).
   std::map<std::string, unsigned> Added;
-  unsigned OverflowLeft = 0;  // overflow intrinsics in the optimized code
+  /// What is left of them in the optimized code: branches to an int-range
+  /// trap (overflow and tag tests), and box headers written.
+  unsigned IntTestsLeft = 0, BoxesLeft = 0;
   std::optional<HotLoop> Hot;
 
   const AsmFunction *asmFunction(StringRef Name) const {
@@ -100,19 +104,39 @@ void readAddedChecks(const Module &M, std::map<std::string, unsigned> &Out) {
   }
 }
 
-unsigned countOverflowIntrinsics(const Module &M) {
-  unsigned N = 0;
+/// Branches into a KC_TRAP_UNSAFE_INT trap (the overflow and tag tests;
+/// ordinary code has none without --checked), and writes of the box header
+/// (FunctionLowering::box stores 0xF64), scalar or in a vector store.
+void countChecksLeft(const Module &M, unsigned &IntTests, unsigned &Boxes) {
+  IntTests = Boxes = 0;
   for (const Function &F : M) {
     if (F.isDeclaration() || isWrapper(F))
       continue;
-    for (const Instruction &I : instructions(F))
-      if (const auto *II = dyn_cast<IntrinsicInst>(&I))
-        if (II->getIntrinsicID() == Intrinsic::sadd_with_overflow ||
-            II->getIntrinsicID() == Intrinsic::ssub_with_overflow ||
-            II->getIntrinsicID() == Intrinsic::smul_with_overflow)
-          ++N;
+    for (const Instruction &I : instructions(F)) {
+      if (const auto *CB = dyn_cast<CallBase>(&I)) {
+        const Function *G = CB->getCalledFunction();
+        const auto *Kind = CB->arg_size() ? dyn_cast<ConstantInt>(CB->getArgOperand(0))
+                                          : nullptr;
+        if (G && G->getName() == "kc_trap" && Kind &&
+            Kind->getZExtValue() == KC_TRAP_UNSAFE_INT)
+          IntTests += pred_size(I.getParent());
+        continue;
+      }
+      const auto *St = dyn_cast<StoreInst>(&I);
+      const auto *C = St ? dyn_cast<Constant>(St->getValueOperand()) : nullptr;
+      if (!C)
+        continue;
+      auto IsHeader = [](const Constant *E) {
+        const auto *CI = dyn_cast_or_null<ConstantInt>(E);
+        return CI && CI->getBitWidth() == 64 && CI->getZExtValue() == 0xF64;
+      };
+      if (IsHeader(C))
+        ++Boxes;
+      else if (auto *VT = dyn_cast<FixedVectorType>(C->getType()))
+        for (unsigned E = 0; E < VT->getNumElements(); ++E)
+          Boxes += IsHeader(C->getAggregateElement(E));
+    }
   }
-  return N;
 }
 
 unsigned lineOf(const Instruction &I) {
@@ -264,7 +288,7 @@ Expected<Build> buildKernel(const kir::Module &KM, unsigned Checks,
     if (Error E = llvmgen::optimizeModule(*Out.M, 2, TM->get()))
       return std::move(E);
     // Code generation rewrites the IR (CodeGenPrepare): look first.
-    Out.OverflowLeft = countOverflowIntrinsics(*Out.M);
+    countChecksLeft(*Out.M, Out.IntTestsLeft, Out.BoxesLeft);
     if (const kir::Function *E = KM.getEntry())
       Out.Hot = findHotLoop(*Out.M, E->Name);
     printIR(*Out.M, Out.IRText, Out.IRLines);
@@ -547,7 +571,8 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
   X.Facts["engine_checks"] = json::Object{
       {"checks", llvmgen::engineChecksName(Checks)},
       {"added", std::move(Added)},
-      {"overflow_tests_after_o2", Checked->OverflowLeft},
+      {"int_test_branches_after_o2", Checked->IntTestsLeft},
+      {"box_writes_after_o2", Checked->BoxesLeft},
       {"result_agrees", Agree}};
 
   std::vector<LoopStory> Loops = native::loopStories(Plain->Remarks);
@@ -598,10 +623,17 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
   const AsmFunction *HotFn = Plain->asmFunction(Hot ? Hot->Function : EntryName);
   const AsmLoop *HotAsm = Hot && HotFn ? native::matchLoop(*HotFn, Hot->Lines)
                                        : nullptr;
+  // The same loop with engine checks: the checked build's own hot loop when
+  // it is the same source loop (the checks may change what is unrolled).
   const AsmFunction *ChkFn =
       Checked->asmFunction(Hot ? Hot->Function : EntryName);
-  const AsmLoop *ChkAsm =
-      Hot && ChkFn ? native::matchLoop(*ChkFn, Hot->Lines) : nullptr;
+  const AsmLoop *ChkAsm = nullptr;
+  if (Hot && ChkFn)
+    ChkAsm = native::matchLoop(
+        *ChkFn, Checked->Hot && Checked->Hot->Line == Hot->Line &&
+                        Checked->Hot->Function == Hot->Function
+                    ? Checked->Hot->Lines
+                    : Hot->Lines);
   const LoopStory *HotStory =
       Hot ? storyAt(Loops, Hot->Function, Hot->Line) : nullptr;
   const LoopStory *HotChecked =
@@ -655,9 +687,11 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
            "f64 result)";
     else
       S += ": " + What;
-    if (Checked->Added.count("overflow") && Checked->Added["overflow"])
-      S += formatv("; {0} overflow tests remain after -O2",
-                   Checked->OverflowLeft);
+    if (!What.empty())
+      S += formatv("; the -O2 code keeps {0} int-test branch{1} and {2} box "
+                   "write{3}",
+                   Checked->IntTestsLeft, Checked->IntTestsLeft == 1 ? "" : "es",
+                   Checked->BoxesLeft, Checked->BoxesLeft == 1 ? "" : "s");
     Say(S);
   } else if (!Chk.Missing.empty()) {
     Say("the engine-checked rung was not measured: " + Chk.Missing);
@@ -673,12 +707,18 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
       S += " and is no longer vectorized (" + HotChecked->NotVectorizedWhy + ")";
     Say(S);
   }
+  // Loops the vectorizer saw (a loop of an internal function inlined
+  // elsewhere is told twice: once per line), and loops unrolled away.
   unsigned Vectorized = 0;
-  SmallVector<std::string, 4> VecLines, NotLines;
-  std::set<unsigned> SeenLines;
+  SmallVector<std::string, 4> VecLines, NotLines, Unrolled;
+  std::set<unsigned> SeenLines, UnrolledLines;
   for (const LoopStory &L : Loops) {
-    // A loop of an internal function inlined elsewhere is told twice.
-    if (!L.Line || !SeenLines.insert(L.Line).second)
+    if (!L.Line)
+      continue;
+    if (StringRef(L.Unrolled).starts_with("fully") &&
+        UnrolledLines.insert(L.Line).second)
+      Unrolled.push_back(formatv("line {0}", L.Line).str());
+    if (!L.SeenByVectorizer || !SeenLines.insert(L.Line).second)
       continue;
     if (L.Vectorized) {
       ++Vectorized;
@@ -689,13 +729,18 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
           formatv("line {0}: {1}", L.Line, L.NotVectorizedWhy).str());
     }
   }
-  if (!SeenLines.empty()) {
-    std::string S = formatv("LLVM vectorized {0} of {1} loops", Vectorized,
-                            SeenLines.size());
+  if (!SeenLines.empty() || !Unrolled.empty()) {
+    std::string S = formatv("LLVM vectorized {0} of the {1} loop{2} left for "
+                            "the loop vectorizer",
+                            Vectorized, SeenLines.size(),
+                            SeenLines.size() == 1 ? "" : "s");
     if (!VecLines.empty())
       S += " (" + join(VecLines, ", ") + ")";
     if (!NotLines.empty())
       S += "; not: " + join(NotLines, "; ");
+    if (!Unrolled.empty())
+      S += formatv("; {0} loop{1} fully unrolled ({2})", Unrolled.size(),
+                   Unrolled.size() == 1 ? "" : "s", join(Unrolled, ", "));
     Say(S);
   }
   {

@@ -72,7 +72,7 @@ public:
     // Block starts.
     if (T.starts_with(".LBB") && T.contains(':')) {
       StringRef Label = T.split(':').first;
-      if (auto N = blockNumber(Label.drop_front(1)))
+      if (auto N = blockNumber(Label.drop_front(2))) // ".LBB1_4" -> "BB1_4"
         startBlock(*N);
       add(Raw.rtrim(), /*Instruction=*/false);
       return;
@@ -212,12 +212,11 @@ std::vector<AsmFunction> parseAsm(StringRef Asm) {
       continue;
     }
     if (!Cur) {
-      // A function starts at its label, in column 0.
-      if (!Raw.empty() && !isSpace(Raw[0]) && T.ends_with(":") &&
-          Functions.count(T.drop_back().str())) {
-        Cur.emplace(T.drop_back());
-        // Its entry block has no label of its own when nothing jumps to it.
-      }
+      // A function starts at its label, in column 0: "fnv1a:  # @fnv1a".
+      StringRef Label = T.split('#').first.trim();
+      if (!Raw.empty() && !isSpace(Raw[0]) && Label.ends_with(":") &&
+          Functions.count(Label.drop_back().str()))
+        Cur.emplace(Label.drop_back());
       continue;
     }
     if (T.starts_with(".Lfunc_end") || T.starts_with(".size")) {
@@ -273,10 +272,18 @@ std::vector<LoopStory> loopStories(ArrayRef<llvmgen::Remark> Remarks) {
     Out.push_back(std::move(S));
     return Out.back();
   };
+  // The vectorizer's analysis remark (why) comes first, located at the
+  // instruction it blames; the missed remark that follows is at the loop.
+  std::map<std::string, const llvmgen::Remark *> Why;
   for (const llvmgen::Remark &R : Remarks) {
     unsigned N = 0;
     if (R.Pass == "loop-vectorize") {
+      if (R.Kind == llvmgen::Remark::Analysis) {
+        Why[R.Function] = &R;
+        continue;
+      }
       LoopStory &S = Find(R);
+      S.SeenByVectorizer = true;
       if (R.Kind == llvmgen::Remark::Passed) {
         if (R.Name == "Vectorized") {
           S.Vectorized = true;
@@ -286,30 +293,35 @@ std::vector<LoopStory> loopStories(ArrayRef<llvmgen::Remark> Remarks) {
         S.NotVectorizedWhy.clear();
         continue;
       }
-      // The analysis remark says why; the missed one that follows only
-      // "loop not vectorized", unless it is the cost model's verdict.
-      if (S.Vectorized)
+      if (S.Vectorized || !S.NotVectorizedWhy.empty())
         continue;
-      std::string Why = reasonOf(R.Message);
-      if (R.Kind == llvmgen::Remark::Analysis ||
-          (S.NotVectorizedWhy.empty() && Why != "loop not vectorized"))
-        S.NotVectorizedWhy = Why;
+      const llvmgen::Remark *A = Why[R.Function];
+      Why.erase(R.Function);
+      if (A) {
+        S.NotVectorizedWhy = reasonOf(A->Message);
+        if (A->Line && A->Line != R.Line)
+          S.NotVectorizedWhy += " (line " + std::to_string(A->Line) + ")";
+      } else if (reasonOf(R.Message) != "loop not vectorized") {
+        // The cost model's verdict is a missed remark of its own.
+        S.NotVectorizedWhy = reasonOf(R.Message);
+      }
       continue;
     }
     if (R.Pass == "loop-unroll" && R.Kind == llvmgen::Remark::Passed) {
       LoopStory &S = Find(R);
-      StringRef M = R.Message;
       if (R.Name == "FullyUnrolled")
         S.Unrolled = "fully (" + R.arg("UnrollCount").str() + " iterations)";
       else if (!R.arg("UnrollCount").empty())
         S.Unrolled = "by a factor of " + R.arg("UnrollCount").str();
       else
-        S.Unrolled = M.str();
+        S.Unrolled = R.Message;
       continue;
     }
     if (R.Pass == "regalloc" && R.Name == "LoopSpillReloadCopies") {
       LoopStory &S = Find(R);
       if (to_integer(R.arg("NumSpills"), N))
+        S.Spills += N;
+      if (to_integer(R.arg("NumFoldedSpills"), N))
         S.Spills += N;
       if (to_integer(R.arg("NumReloads"), N))
         S.Reloads += N;

@@ -67,9 +67,12 @@ const AsmLoop *matchLoop(const AsmFunction &F,
 struct LoopStory {
   std::string Function;
   unsigned Line = 0, Col = 0;
+  bool SeenByVectorizer = false;  // the loop vectorizer said something
   bool Vectorized = false;
   unsigned Width = 0, Interleave = 0;  // when vectorized (or interleaved only)
-  std::string NotVectorizedWhy;  // LLVM's reason, when it says one
+  /// LLVM's reason, when it says one; " (line N)" when the instruction it
+  /// blames is on another line than the loop.
+  std::string NotVectorizedWhy;
   std::string Unrolled;  // "by a factor of 4", "fully (5 iterations)", ""
   unsigned Spills = 0, Reloads = 0;  // from the register allocator
 };

@@ -31,6 +31,8 @@ Expected<unsigned> parseEngineChecks(StringRef List) {
   List.split(Parts, ',', -1, /*KeepEmpty=*/false);
   for (StringRef P : Parts) {
     P = P.trim();
+    if (P.empty())
+      continue;
     if (P == "all") {
       Mask |= EngineCheckAll;
       continue;

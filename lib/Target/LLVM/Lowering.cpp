@@ -262,6 +262,8 @@ private:
     Value *Map = nullptr, *Key = nullptr, *Slot = nullptr;
   } Upsert;
   void emitIf(const kir::Node &N);
+  /// With a line table: the loop's location on its back edge (llvm.loop).
+  void markLoop(BranchInst *BackEdge, const kir::Node &N);
   void emitWhile(const kir::Node &N);
   void emitForRange(const kir::Node &N);
   void emitForEach(const kir::Node &N);
@@ -1806,6 +1808,20 @@ void FunctionLowering::emitIf(const kir::Node &N) {
   continueIn(End);
 }
 
+void FunctionLowering::markLoop(BranchInst *BackEdge, const kir::Node &N) {
+  // As clang does with -g: a loop ID holding the loop's location, which is
+  // where LLVM reports the loop (remarks, LoopInfo) whatever the passes
+  // have made of its preheader.
+  DISubprogram *SP = F->getSubprogram();
+  if (!SP || !N.Loc.Line)
+    return;
+  LLVMContext &C = Ctx;
+  Metadata *Loc = DILocation::get(C, N.Loc.Line, N.Loc.Col, SP);
+  MDNode *ID = MDNode::getDistinct(C, {nullptr, Loc});
+  ID->replaceOperandWith(0, ID);
+  BackEdge->setMetadata(LLVMContext::MD_loop, ID);
+}
+
 void FunctionLowering::emitWhile(const kir::Node &N) {
   BasicBlock *Cond = newBlock("while.cond");
   BasicBlock *Body = newBlock("while.body");
@@ -1818,7 +1834,7 @@ void FunctionLowering::emitWhile(const kir::Node &N) {
   emitBlock(*N.Regions[0]);
   Loops.pop_back();
   if (!terminated())
-    B.CreateBr(Cond);
+    markLoop(B.CreateBr(Cond), N);
   continueIn(End);
 }
 
@@ -1849,7 +1865,7 @@ void FunctionLowering::emitCountedLoop(const kir::Node &N, AllocaInst *Counter,
     B.CreateStore(B.CreateAdd(J, B.getInt64(1), "i.next", /*HasNUW=*/false,
                               /*HasNSW=*/true),
                   Counter);
-    B.CreateBr(Cond);
+    markLoop(B.CreateBr(Cond), N);
   }
   continueIn(End);
 }
