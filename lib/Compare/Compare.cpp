@@ -255,6 +255,11 @@ std::string settingsFingerprint(const Config &Cfg) {
                       .str();
   for (const std::string &F : Cfg.NodeFlags)
     S += ";node:" + F;
+  // The native rungs of explain are one implementation compiled three ways.
+  if (Cfg.NativeOptLevel != 2 || !Cfg.NativeEngineChecks.empty())
+    S += llvm::formatv(";native:-O{0}:{1}", Cfg.NativeOptLevel,
+                       Cfg.NativeEngineChecks)
+             .str();
   return S;
 }
 
