@@ -314,6 +314,11 @@ std::vector<std::string> instructionStream(const AsmFunction &F) {
 
 std::string formatNs(double Ns) { return compare::formatTime(Ns); }
 
+/// "1.31x [1.02, 1.92]": the ratio and its bootstrap interval.
+std::string factorText(const stats::Interval &I) {
+  return formatv("{0:F2}x [{1:F2}, {2:F2}]", I.Estimate, I.Low, I.High).str();
+}
+
 std::string slug(StringRef S) {
   std::string Out;
   for (char C : S)
@@ -328,8 +333,11 @@ struct RungSpec {
 };
 
 Expected<Rung> measureRung(const Context &C, const RungSpec &S,
-                           raw_ostream &Progress) {
+                           raw_ostream &Progress,
+                           std::optional<unsigned> Processes = std::nullopt) {
   compare::Config Cfg = C.Base;
+  if (Processes)
+    Cfg.Processes = *Processes;
   Cfg.Impls = {compare::ImplKind::Native};
   Cfg.NativeOptLevel = S.OptLevel;
   Cfg.NativeEngineChecks = S.Checks ? llvmgen::engineChecksName(S.Checks) : "";
@@ -550,6 +558,34 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
     if (!R.Missing.empty())
       R.Result.reset();
 
+  // Which check costs what: each kind that the kernel has, alone, in one
+  // process execution (not a rung: a fact, and a finding when the checks
+  // cost something).
+  struct Split {
+    const char *Kind;
+    std::optional<stats::Interval> Ratio;
+  };
+  std::vector<Split> Splits;
+  if (O2.Result && O2.Result->TimePerCall && !C.Base.CheckOnly) {
+    for (auto [Kind, Mask] : {std::pair<const char *, unsigned>{
+                                  "overflow", llvmgen::EngineCheckOverflow},
+                              {"tags", llvmgen::EngineCheckTags},
+                              {"boxing", llvmgen::EngineCheckBoxing}}) {
+      auto It = Checked->Added.find(Kind);
+      if (It == Checked->Added.end() || It->second == 0)
+        continue;
+      std::string Name = std::string("native -O2 + ") + Kind + " checks";
+      auto R = measureRung(C, {Name.c_str(), 2, Mask}, Progress, 1);
+      if (!R)
+        return R.takeError();
+      std::optional<stats::Interval> Ratio;
+      if (R->Missing.empty() && R->Result &&
+          R->Result->Canonical == O2.Result->Canonical)
+        Ratio = ratio(*R, O2, C.Base.Seed);
+      Splits.push_back({Kind, Ratio});
+    }
+  }
+
   // Facts.
   json::Object Rungs;
   for (const Rung &R : X.Rungs) {
@@ -565,6 +601,11 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
     X.Facts["o0_over_o2"] = intervalJSON(*O0Ratio);
   if (ChkRatio)
     X.Facts["engine_checks_over_o2"] = intervalJSON(*ChkRatio);
+  json::Object SplitJ;
+  for (const Split &Sp : Splits)
+    SplitJ[Sp.Kind] = Sp.Ratio ? json::Value(intervalJSON(*Sp.Ratio))
+                               : json::Value(nullptr);
+  X.Facts["engine_check_alone_over_o2"] = std::move(SplitJ);
   json::Object Added;
   for (const auto &KV : Checked->Added)
     Added[KV.first] = KV.second;
@@ -671,17 +712,21 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
             .str());
   }
   if (O0Ratio && O0.Result && O2.Result)
-    Say(formatv("-O0 is {0:f1}x slower than -O2 ({1} vs {2} per call)",
-                O0Ratio->Estimate, formatNs(O0.Result->TimePerCall->Estimate),
+    Say(formatv("-O0 takes {0} the time of -O2 ({1} vs {2} per call)",
+                factorText(*O0Ratio),
+                formatNs(O0.Result->TimePerCall->Estimate),
                 formatNs(O2.Result->TimePerCall->Estimate))
             .str());
   if (ChkRatio && Chk.Result && O2.Result) {
     std::string What = addedText(Checked->Added);
-    std::string S = formatv("engine checks cost {0:f2}x over -O2 ({1} vs {2} "
-                            "per call)",
-                            ChkRatio->Estimate,
+    std::string S = formatv("engine checks: {0} the time of -O2 ({1} vs {2} "
+                            "per call{3})",
+                            factorText(*ChkRatio),
                             formatNs(Chk.Result->TimePerCall->Estimate),
-                            formatNs(O2.Result->TimePerCall->Estimate));
+                            formatNs(O2.Result->TimePerCall->Estimate),
+                            ChkRatio->Low <= 1 && ChkRatio->High >= 1
+                                ? "; no cost this run can tell from noise"
+                                : "");
     if (What.empty())
       S += ": none applies (no int arithmetic, no int read from the heap, no "
            "f64 result)";
@@ -693,6 +738,14 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
                    Checked->IntTestsLeft, Checked->IntTestsLeft == 1 ? "" : "es",
                    Checked->BoxesLeft, Checked->BoxesLeft == 1 ? "" : "s");
     Say(S);
+    SmallVector<std::string, 3> Alone;
+    for (const Split &Sp : Splits)
+      if (Sp.Ratio)
+        Alone.push_back(formatv("{0} {1:F2}x", Sp.Kind, Sp.Ratio->Estimate));
+    if (Splits.size() > 1 && !Alone.empty())
+      Say("each kind of engine check alone, over -O2 (one process execution "
+          "each, rougher than the ladder): " +
+          join(Alone, ", "));
   } else if (!Chk.Missing.empty()) {
     Say("the engine-checked rung was not measured: " + Chk.Missing);
   }
@@ -705,6 +758,11 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
                             ChkAsm->Instructions);
     if (HotStory->Vectorized && !HotChecked->Vectorized)
       S += " and is no longer vectorized (" + HotChecked->NotVectorizedWhy + ")";
+    else if (!HotStory->Vectorized && !HotChecked->Vectorized &&
+             HotChecked->NotVectorizedWhy != HotStory->NotVectorizedWhy &&
+             !HotChecked->NotVectorizedWhy.empty())
+      S += "; LLVM's reason for not vectorizing it becomes: " +
+           HotChecked->NotVectorizedWhy;
     Say(S);
   }
   // Loops the vectorizer saw (a loop of an internal function inlined
