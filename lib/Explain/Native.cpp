@@ -23,9 +23,12 @@
 #include "Target/LLVM/LLVMBackend.h"
 #include "Target/LLVM/Remarks.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/BlockFrequencyInfo.h"
 #include "llvm/Analysis/BranchProbabilityInfo.h"
 #include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/IR/CFG.h"
 #include "llvm/IR/DebugInfoMetadata.h"
 #include "llvm/IR/DerivedTypes.h"
@@ -40,6 +43,7 @@
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Triple.h"
 #include <chrono>
 #include <map>
 
@@ -60,6 +64,9 @@ struct HotLoop {
   unsigned Line = 0, Col = 0, Depth = 0;
   std::set<unsigned> Lines;  // kernel lines of its IR instructions
   double Heat = 0;           // estimated header executions per entry call
+  /// It or a loop around it runs a number of times no constant bounds: it
+  /// grows with the input, where a loop over a 256-entry table does not.
+  bool Scales = false;
 };
 
 /// One in-process compilation of the kernel at -O2.
@@ -149,12 +156,19 @@ unsigned lineOf(const Instruction &I) {
 /// times the estimated calls of that function per entry call, propagated
 /// along the call graph from the entry (a few rounds; recursion is not
 /// followed, so a recursive function counts as called once per caller).
+/// BlockFrequencyInfo believes a known trip count (256 table entries) over
+/// its guess for an unknown one, so loops whose trip counts ScalarEvolution
+/// bounds by constants all the way out come after those that grow with the
+/// input.
 std::optional<HotLoop> findHotLoop(Module &M, StringRef EntryName) {
   struct Info {
     std::unique_ptr<DominatorTree> DT;
     std::unique_ptr<LoopInfo> LI;
     std::unique_ptr<BranchProbabilityInfo> BPI;
     std::unique_ptr<BlockFrequencyInfo> BFI;
+    std::unique_ptr<AssumptionCache> AC;
+    std::unique_ptr<TargetLibraryInfo> TLI;
+    std::unique_ptr<ScalarEvolution> SE;
     double rel(const BasicBlock *BB) const {
       double Entry = double(BFI->getEntryFreq().getFrequency());
       return Entry > 0 ? double(BFI->getBlockFreq(BB).getFrequency()) / Entry
@@ -163,6 +177,7 @@ std::optional<HotLoop> findHotLoop(Module &M, StringRef EntryName) {
   };
   std::map<const Function *, Info> Infos;
   std::vector<const Function *> Order;  // module order: deterministic
+  TargetLibraryInfoImpl TLII(Triple(M.getTargetTriple()));
   for (Function &F : M) {
     if (F.isDeclaration() || isWrapper(F))
       continue;
@@ -171,6 +186,9 @@ std::optional<HotLoop> findHotLoop(Module &M, StringRef EntryName) {
     I.LI = std::make_unique<LoopInfo>(*I.DT);
     I.BPI = std::make_unique<BranchProbabilityInfo>(F, *I.LI);
     I.BFI = std::make_unique<BlockFrequencyInfo>(F, *I.BPI, *I.LI);
+    I.AC = std::make_unique<AssumptionCache>(F);
+    I.TLI = std::make_unique<TargetLibraryInfo>(TLII, &F);
+    I.SE = std::make_unique<ScalarEvolution>(F, *I.TLI, *I.AC, *I.DT, *I.LI);
     Order.push_back(&F);
   }
   const Function *Entry = M.getFunction(EntryName);
@@ -205,6 +223,8 @@ std::optional<HotLoop> findHotLoop(Module &M, StringRef EntryName) {
       H.Function = F->getName().str();
       H.Depth = L->getLoopDepth();
       H.Heat = C * I.rel(L->getHeader());
+      for (const Loop *Up = L; Up && !H.Scales; Up = Up->getParentLoop())
+        H.Scales = I.SE->getSmallConstantMaxTripCount(Up) == 0;
       if (DebugLoc Start = L->getStartLoc()) {
         H.Line = Start.getLine();
         H.Col = Start.getCol();
@@ -213,8 +233,8 @@ std::optional<HotLoop> findHotLoop(Module &M, StringRef EntryName) {
         for (const Instruction &Inst : *BB)
           if (unsigned Line = lineOf(Inst))
             H.Lines.insert(Line);
-      if (!Best || std::make_tuple(H.Heat, H.Depth) >
-                       std::make_tuple(Best->Heat, Best->Depth))
+      if (!Best || std::make_tuple(H.Scales, H.Heat, H.Depth) >
+                       std::make_tuple(Best->Scales, Best->Heat, Best->Depth))
         Best = std::move(H);
     }
   }
@@ -752,12 +772,19 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
   if (Hot && HotAsm && ChkAsm && HotStory && HotChecked &&
       (HotStory->Vectorized != HotChecked->Vectorized ||
        HotAsm->Instructions != ChkAsm->Instructions)) {
-    std::string S = formatv("with engine checks the hot loop at line {0} "
-                            "grows from {1} to {2} instructions",
-                            Hot->Line, HotAsm->Instructions,
-                            ChkAsm->Instructions);
+    std::string S =
+        HotAsm->Instructions == ChkAsm->Instructions
+            ? formatv("with engine checks the hot loop at line {0} keeps its "
+                      "{1} instructions",
+                      Hot->Line, HotAsm->Instructions)
+                  .str()
+            : formatv("with engine checks the hot loop at line {0} goes from "
+                      "{1} to {2} instructions",
+                      Hot->Line, HotAsm->Instructions, ChkAsm->Instructions)
+                  .str();
     if (HotStory->Vectorized && !HotChecked->Vectorized)
-      S += " and is no longer vectorized (" + HotChecked->NotVectorizedWhy + ")";
+      S += " but is no longer vectorized (" + HotChecked->NotVectorizedWhy +
+           ")";
     else if (!HotStory->Vectorized && !HotChecked->Vectorized &&
              HotChecked->NotVectorizedWhy != HotStory->NotVectorizedWhy &&
              !HotChecked->NotVectorizedWhy.empty())
@@ -810,14 +837,14 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
     if (!Callees.empty())
       S += " (" + join(Callees, ", ") + ")";
     if (!RuntimeCalls.empty())
-      S += formatv("; {0} runtime function{1} stay calls ({2})",
-                   RuntimeCalls.size(), RuntimeCalls.size() == 1 ? "" : "s",
+      S += formatv("; {0} runtime function{1} called, never inlined ({2})",
+                   RuntimeCalls.size(), RuntimeCalls.size() == 1 ? " is" : "s are",
                    join(ArrayRef<std::string>(RuntimeCalls).take_front(4), ", ") +
                        (RuntimeCalls.size() > 4 ? ", ..." : ""));
     Say(S);
   }
   if (HotStory && (HotStory->Spills || HotStory->Reloads))
-    Say(formatv("the register allocator spills {0} and reloads {1} values in "
+    Say(formatv("the register allocator spills {0} and reloads {1} times in "
                 "the hot loop at line {2}",
                 HotStory->Spills, HotStory->Reloads, Hot->Line)
             .str());
