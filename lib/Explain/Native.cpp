@@ -849,17 +849,8 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
                 HotStory->Spills, HotStory->Reloads, Hot->Line)
             .str());
 
-  // Panes: the source, the optimized IR, the assembly.
-  Pane Src;
-  Src.Id = "kernel-source";
-  Src.Title = C.KernelName + ".k";
-  Src.Language = "kernel";
-  Src.Text = C.Source;
-  if (StringRef(Src.Text).ends_with("\n"))
-    Src.Text.pop_back();
-  for (unsigned I = 1, N = StringRef(Src.Text).count('\n') + 1; I <= N; ++I)
-    Src.SourceLines.push_back(I);
-  X.Panes.push_back(std::move(Src));
+  // Panes: the optimized IR and the assembly (the report shows the kernel's
+  // source itself, once for every part).
   Pane IR;
   IR.Id = "llvm-ir";
   IR.Title = "LLVM IR after -O2";
