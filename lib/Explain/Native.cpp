@@ -864,6 +864,9 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
   if (ChkFn && ChkAsm)
     X.Panes.push_back(loopPane(*ChkFn, *ChkAsm, "native-asm-checked-loop",
                                "the hot loop with engine checks"));
+  X.Facts["part_seconds"] = std::chrono::duration<double>(
+                                std::chrono::steady_clock::now() - Start)
+                                .count();
   return std::move(X);
 }
 
