@@ -306,7 +306,7 @@ Expected<Build> buildKernel(const kir::Module &KM, unsigned Checks,
   {
     llvmgen::RemarkCollector Collector(*Out.Ctx);
     if (Error E = llvmgen::optimizeModule(*Out.M, 2, TM->get()))
-      return std::move(E);
+      return E;
     // Code generation rewrites the IR (CodeGenPrepare): look first.
     countChecksLeft(*Out.M, Out.IntTestsLeft, Out.BoxesLeft);
     if (const kir::Function *E = KM.getEntry())
@@ -315,11 +315,11 @@ Expected<Build> buildKernel(const kir::Module &KM, unsigned Checks,
     raw_svector_ostream OS(Asm);
     if (Error E =
             llvmgen::emitObjectOrAssembly(*Out.M, **TM, OS, /*Assembly=*/true))
-      return std::move(E);
+      return E;
     Out.Remarks = Collector.remarks();
   }
   Out.Asm = native::parseAsm(Asm);
-  return std::move(Out);
+  return Out;
 }
 
 /// The instructions of an assembly function without comments: what a line
@@ -347,51 +347,90 @@ std::string slug(StringRef S) {
 }
 
 struct RungSpec {
-  const char *Name;
+  std::string Name;
   unsigned OptLevel;
   unsigned Checks;
+  bool FirstRoundOnly = false;  // one process execution in all
 };
 
-Expected<Rung> measureRung(const Context &C, const RungSpec &S,
-                           raw_ostream &Progress,
-                           std::optional<unsigned> Processes = std::nullopt) {
-  compare::Config Cfg = C.Base;
-  if (Processes)
-    Cfg.Processes = *Processes;
-  Cfg.Impls = {compare::ImplKind::Native};
-  Cfg.NativeOptLevel = S.OptLevel;
-  Cfg.NativeEngineChecks = S.Checks ? llvmgen::engineChecksName(S.Checks) : "";
-  SmallString<256> Dir(C.Base.WorkDir);
-  sys::path::append(Dir, "native-" + slug(S.Name));
-  Cfg.WorkDir = std::string(Dir);
-  Rung R;
-  R.Name = S.Name;
-  R.Runtime = "native";
-  R.How = "kernelc -O" + std::to_string(S.OptLevel) +
-          (S.Checks ? " --engine-checks=" + Cfg.NativeEngineChecks : "") +
-          ", ORC LLJIT in kc-runner-native";
-  Progress << "[" << C.KernelName << "] rung " << S.Name << "\n";
-  auto K = compare::runKernel(C.KernelFile, Cfg, Progress);
-  if (!K)
-    return K.takeError();
-  const compare::ImplResult &I = K->Impls.front();
-  if (I.St != compare::Status::Ok)
-    R.Missing = I.Message.empty() ? "the native runner failed" : I.Message;
-  else if (!I.TimePerCall && !Cfg.CheckOnly)
-    R.Missing = "no timed samples";
-  // Kept even when not timed: its result is compared with the others'.
-  R.Result = I;
-  return R;
-}
-
-/// steady-state samples of a rung, for ratios between rungs.
-std::vector<ArrayRef<double>> steady(const compare::ImplResult &I) {
-  std::vector<ArrayRef<double>> Out;
-  for (const compare::ProcessRun &Run : I.Runs)
-    if (Run.Warmup)
-      Out.push_back(ArrayRef<double>(Run.Report.SampleNsPerCall)
-                        .drop_front(Run.Warmup->SteadyBegin));
-  return Out;
+/// Times the rungs in rounds, one process execution of each rung per
+/// round (A, B, C, A, B, C...), as compare::runKernel interleaves
+/// implementations: slow drift of a shared machine then hits every rung
+/// alike. Each round is one compare::runKernel per rung (its check run
+/// included), whose process executions are then pooled.
+Expected<std::vector<Rung>> measureRungs(const Context &C,
+                                         ArrayRef<RungSpec> Specs,
+                                         raw_ostream &Progress) {
+  std::vector<Rung> Rungs;
+  for (const RungSpec &S : Specs) {
+    Rung R;
+    R.Name = S.Name;
+    R.Runtime = "native";
+    R.How = "kernelc -O" + std::to_string(S.OptLevel) +
+            (S.Checks ? " --engine-checks=" + llvmgen::engineChecksName(S.Checks)
+                      : "") +
+            ", ORC LLJIT in kc-runner-native";
+    Rungs.push_back(std::move(R));
+  }
+  unsigned Rounds = C.Base.CheckOnly ? 1 : std::max(1u, C.Base.Processes);
+  for (unsigned Round = 0; Round < Rounds; ++Round) {
+    for (size_t I = 0; I < Specs.size(); ++I) {
+      const RungSpec &S = Specs[I];
+      Rung &R = Rungs[I];
+      if (!R.Missing.empty() || (S.FirstRoundOnly && Round > 0))
+        continue;
+      compare::Config Cfg = C.Base;
+      Cfg.Processes = 1;
+      Cfg.Resume = false;  // every round is a new measurement
+      Cfg.Impls = {compare::ImplKind::Native};
+      Cfg.NativeOptLevel = S.OptLevel;
+      Cfg.NativeEngineChecks =
+          S.Checks ? llvmgen::engineChecksName(S.Checks) : "";
+      SmallString<256> Dir(C.Base.WorkDir);
+      sys::path::append(Dir, "native-" + slug(S.Name));
+      Cfg.WorkDir = std::string(Dir);
+      Progress << "[" << C.KernelName << "] " << S.Name << ", round "
+               << (Round + 1) << "/" << Rounds << "\n";
+      auto K = compare::runKernel(C.KernelFile, Cfg, Progress);
+      if (!K)
+        return K.takeError();
+      compare::ImplResult &Got = K->Impls.front();
+      if (Got.St != compare::Status::Ok) {
+        R.Missing = Got.Message.empty() ? "the native runner failed"
+                                        : Got.Message;
+        continue;
+      }
+      if (!R.Result) {
+        R.Result = std::move(Got);
+        continue;
+      }
+      if (Got.Canonical != R.Result->Canonical) {
+        R.Missing = "its result changed between process executions";
+        continue;
+      }
+      for (compare::ProcessRun &Run : Got.Runs)
+        R.Result->Runs.push_back(std::move(Run));
+      R.Result->SteadyMeans.insert(R.Result->SteadyMeans.end(),
+                                   Got.SteadyMeans.begin(),
+                                   Got.SteadyMeans.end());
+      if (Got.TimerShare)
+        R.Result->TimerShare =
+            std::max(R.Result->TimerShare.value_or(0), *Got.TimerShare);
+    }
+  }
+  stats::BootstrapOptions BO;
+  BO.Seed = C.Base.Seed;
+  for (Rung &R : Rungs) {
+    if (!R.Missing.empty() || !R.Result || R.Result->SteadyMeans.empty())
+      continue;
+    R.Result->TimePerCall =
+        stats::steadyStateInterval(compare::steadySlices(*R.Result), BO);
+  }
+  for (Rung &R : Rungs)
+    if (R.Missing.empty() && R.Result && !R.Result->TimePerCall &&
+        !C.Base.CheckOnly)
+      R.Missing = "no timed samples";
+  return Rungs;
 }
 
 std::optional<stats::Interval> ratio(const Rung &Num, const Rung &Den,
@@ -401,7 +440,8 @@ std::optional<stats::Interval> ratio(const Rung &Num, const Rung &Den,
     return std::nullopt;
   stats::BootstrapOptions BO;
   BO.Seed = Seed;
-  return stats::steadyStateRatio(steady(*Num.Result), steady(*Den.Result), BO);
+  return stats::steadyStateRatio(compare::steadySlices(*Num.Result),
+                                 compare::steadySlices(*Den.Result), BO);
 }
 
 json::Object intervalJSON(const stats::Interval &I) {
@@ -547,16 +587,27 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
                           std::chrono::steady_clock::now() - Start)
                           .count();
 
-  // The ladder.
-  const RungSpec Specs[] = {{"native -O2", 2, 0},
-                            {"native -O2 + engine checks", 2, Checks},
-                            {"native -O0", 0, 0}};
-  for (const RungSpec &S : Specs) {
-    auto R = measureRung(C, S, Progress);
-    if (!R)
-      return R.takeError();
-    X.Rungs.push_back(std::move(*R));
+  // The ladder, and each kind of check the kernel has alone (one process
+  // execution each: not a rung, a fact), timed in interleaved rounds.
+  std::vector<RungSpec> Specs = {{"native -O2", 2, 0},
+                                 {"native -O2 + engine checks", 2, Checks},
+                                 {"native -O0", 0, 0}};
+  for (auto [Kind, Mask] :
+       {std::pair<const char *, unsigned>{"overflow",
+                                          llvmgen::EngineCheckOverflow},
+        {"tags", llvmgen::EngineCheckTags},
+        {"boxing", llvmgen::EngineCheckBoxing}}) {
+    auto It = Checked->Added.find(Kind);
+    if (It != Checked->Added.end() && It->second > 0)
+      Specs.push_back({std::string("native -O2 + ") + Kind + " checks", 2,
+                       Mask, /*FirstRoundOnly=*/true});
   }
+  auto Measured = measureRungs(C, Specs, Progress);
+  if (!Measured)
+    return Measured.takeError();
+  std::vector<Rung> Alone(Measured->begin() + 3, Measured->end());
+  Measured->resize(3);
+  X.Rungs = std::move(*Measured);
   Rung &O2 = X.Rungs[0], &Chk = X.Rungs[1], &O0 = X.Rungs[2];
   // The checks must not change the answer: a rung that computes something
   // else is not the same kernel, and is not reported as timed.
@@ -578,32 +629,21 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
     if (!R.Missing.empty())
       R.Result.reset();
 
-  // Which check costs what: each kind that the kernel has, alone, in one
-  // process execution (not a rung: a fact, and a finding when the checks
-  // cost something).
+  // Which check costs what.
   struct Split {
-    const char *Kind;
+    std::string Kind;
     std::optional<stats::Interval> Ratio;
   };
   std::vector<Split> Splits;
-  if (O2.Result && O2.Result->TimePerCall && !C.Base.CheckOnly) {
-    for (auto [Kind, Mask] : {std::pair<const char *, unsigned>{
-                                  "overflow", llvmgen::EngineCheckOverflow},
-                              {"tags", llvmgen::EngineCheckTags},
-                              {"boxing", llvmgen::EngineCheckBoxing}}) {
-      auto It = Checked->Added.find(Kind);
-      if (It == Checked->Added.end() || It->second == 0)
-        continue;
-      std::string Name = std::string("native -O2 + ") + Kind + " checks";
-      auto R = measureRung(C, {Name.c_str(), 2, Mask}, Progress, 1);
-      if (!R)
-        return R.takeError();
-      std::optional<stats::Interval> Ratio;
-      if (R->Missing.empty() && R->Result &&
-          R->Result->Canonical == O2.Result->Canonical)
-        Ratio = ratio(*R, O2, C.Base.Seed);
-      Splits.push_back({Kind, Ratio});
-    }
+  for (const Rung &R : Alone) {
+    Split Sp;
+    Sp.Kind = StringRef(R.Name).drop_front(StringRef("native -O2 + ").size())
+                  .drop_back(StringRef(" checks").size())
+                  .str();
+    if (R.Missing.empty() && R.Result && O2.Result &&
+        R.Result->Canonical == O2.Result->Canonical)
+      Sp.Ratio = ratio(R, O2, C.Base.Seed);
+    Splits.push_back(std::move(Sp));
   }
 
   // Facts.
@@ -749,7 +789,8 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
                                 : "");
     if (What.empty())
       S += ": none applies (no int arithmetic, no int read from the heap, no "
-           "f64 result)";
+           "f64 result), so both run the same code and this ratio is the "
+           "run's noise";
     else
       S += ": " + What;
     if (!What.empty())
@@ -867,7 +908,7 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
   X.Facts["part_seconds"] = std::chrono::duration<double>(
                                 std::chrono::steady_clock::now() - Start)
                                 .count();
-  return std::move(X);
+  return X;
 }
 
 } // namespace explain
