@@ -884,6 +884,36 @@ Expected<RuntimeExplanation> explainNative(const Context &C,
                        (RuntimeCalls.size() > 4 ? ", ..." : ""));
     Say(S);
   }
+  // Recursion LLVM turned into a loop (tail recursion, with an accumulator
+  // when the call's result is added to): a loop no interpreter has.
+  auto TailLoops = [](ArrayRef<llvmgen::Remark> Rs) {
+    std::set<unsigned> Lines;
+    for (const llvmgen::Remark &R : Rs)
+      if (R.Pass == "tailcallelim" && R.Name == "tailcall-recursion")
+        Lines.insert(R.Line);
+    return Lines;
+  };
+  std::set<unsigned> Tail = TailLoops(Plain->Remarks);
+  std::set<unsigned> TailChecked = TailLoops(Checked->Remarks);
+  if (!Tail.empty()) {
+    SmallVector<std::string, 4> Lines;
+    for (unsigned L : Tail)
+      Lines.push_back(std::to_string(L));
+    std::string S = formatv("LLVM turns the recursive call{0} at line{0} {1} "
+                            "into a loop",
+                            Tail.size() == 1 ? "" : "s", join(Lines, ", "));
+    if (TailChecked.empty())
+      S += "; with engine checks it does not, and the recursion stays calls";
+    else if (TailChecked.size() < Tail.size())
+      S += formatv("; with engine checks it does so for {0} of them",
+                   TailChecked.size());
+    Say(S);
+  }
+  if (Hot && ChkFn && !ChkAsm)
+    Say(formatv("with engine checks {0} has no loop left at -O2: the hot loop "
+                "at line {1} is gone ({2} x86-64 instructions in {0})",
+                ChkFn->Name, Hot->Line, ChkFn->Instructions)
+            .str());
   if (HotStory && (HotStory->Spills || HotStory->Reloads))
     Say(formatv("the register allocator spills {0} and reloads {1} times in "
                 "the hot loop at line {2}",
