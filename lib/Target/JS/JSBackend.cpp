@@ -14,6 +14,7 @@
 #include "ir/IR.h"
 #include "ir/Verifier.h"
 #include "runtimes/native/kcrt.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -181,9 +182,13 @@ void printClass(raw_ostream &OS, const kir::RecordDecl &R, StringRef Name) {
 
 } // namespace
 
-Error emitModule(const kir::Module &M, raw_ostream &OS, const JSOptions &Opts) {
+Error emitModule(const kir::Module &M, raw_ostream &Out, const JSOptions &Opts,
+                 std::vector<unsigned> *KernelLines) {
   if (Error E = kir::verify(M))
     return E;
+  // Built in a string first, whose lines the kernel line table counts.
+  std::string Text;
+  raw_string_ostream OS(Text);
   ModuleContext MC(M, Opts);
 
   // Module-level names: the helpers' first, then records and functions in
@@ -205,8 +210,10 @@ Error emitModule(const kir::Module &M, raw_ostream &OS, const JSOptions &Opts) {
     MC.FunctionNames[F.get()] = Unique(F->Name);
 
   std::vector<std::string> Bodies;
-  for (const auto &F : M.Functions)
-    Bodies.push_back(emitFunction(MC, *F));
+  std::vector<std::vector<unsigned>> BodyLines(M.Functions.size());
+  for (size_t I = 0; I < M.Functions.size(); ++I)
+    Bodies.push_back(emitFunction(MC, *M.Functions[I],
+                                  KernelLines ? &BodyLines[I] : nullptr));
 
   OS << "// " << M.Name << ", compiled by kernelc --emit=js"
      << (Opts.Checked ? " --checked" : "") << ".\n\n";
@@ -236,7 +243,12 @@ Error emitModule(const kir::Module &M, raw_ostream &OS, const JSOptions &Opts) {
   std::vector<std::string> Renamed;
   for (size_t I = 0; I < M.Functions.size(); ++I) {
     const kir::Function &F = *M.Functions[I];
-    OS << "\n" << Bodies[I];
+    OS << "\n";
+    if (KernelLines) {
+      KernelLines->resize(llvm::count(Text, '\n'), 0);
+      llvm::append_range(*KernelLines, BodyLines[I]);
+    }
+    OS << Bodies[I];
     const std::string &Name = MC.FunctionNames[&F];
     if (MC.Facts.isExported(F) && Name != F.Name)
       Renamed.push_back(Name + " as " + F.Name);
@@ -248,6 +260,9 @@ Error emitModule(const kir::Module &M, raw_ostream &OS, const JSOptions &Opts) {
       OS << (I ? ", " : "") << Renamed[I];
     OS << " };\n";
   }
+  if (KernelLines)
+    KernelLines->resize(llvm::count(Text, '\n'), 0);
+  Out << Text;
   return Error::success();
 }
 

@@ -4,6 +4,7 @@
 #define KC_TARGET_JS_JSBACKEND_H
 
 #include "llvm/Support/Error.h"
+#include <vector>
 
 namespace llvm {
 class raw_ostream;
@@ -22,9 +23,13 @@ struct JSOptions {
 
 /// Writes \p M as one ES module: every kernel function, records as classes,
 /// the entry as a named export, a KernelTrap error class. Deterministic: the
-/// same KIR always gives the same text.
+/// same KIR always gives the same text. When \p KernelLines is given, it
+/// receives the kernel source line of every line written (index 0 = line 1),
+/// 0 where no kernel statement is behind it: what maps V8's source positions
+/// back to the kernel (rtcompare explain). The text does not depend on it.
 llvm::Error emitModule(const kir::Module &M, llvm::raw_ostream &OS,
-                       const JSOptions &Opts = {});
+                       const JSOptions &Opts = {},
+                       std::vector<unsigned> *KernelLines = nullptr);
 
 } // namespace jsgen
 } // namespace kc

@@ -11,6 +11,7 @@
 #include "JSEmitter.h"
 #include "runtimes/native/kcrt.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/SaveAndRestore.h"
 
 using namespace llvm;
 
@@ -32,6 +33,8 @@ void FunctionEmitter::flushPre() {
     if (!L.IsCheck) {
       line(L.Text);
     } else {
+      // The check's own line: a statement may span several kernel lines.
+      SaveAndRestore<unsigned> AtLine(CurLine, L.Line ? L.Line : CurLine);
       JSExpr Cond = L.Fail;
       if (!L.Guard.Text.empty())
         Cond = binary(L.Guard, "&&", Cond);

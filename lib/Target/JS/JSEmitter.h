@@ -88,6 +88,7 @@ public:
   FunctionEmitter(ModuleContext &MC, const kir::Function &F)
       : MC(MC), Facts(MC.Facts), F(F), Namer(MC.ModuleNames) {}
   std::string run();
+  std::vector<unsigned> takeLines() { return std::move(Lines); }
 
 private:
   ModuleContext &MC;
@@ -107,6 +108,10 @@ private:
   llvm::StringSet<> Temps;
   std::string Out;
   unsigned Depth = 0;
+  /// The kernel line of each line of Out, and the line of the statement (or
+  /// check) being printed.
+  std::vector<unsigned> Lines;
+  unsigned CurLine = 0;
 
   struct Fact {
     std::string Key;
@@ -199,8 +204,10 @@ private:
   // Output.
   void line(const std::string &Text) {
     Out.append(2 * Depth, ' ');
-    Out += indentLines(Text, Depth);
+    std::string Indented = indentLines(Text, Depth);
+    Out += Indented;
     Out += '\n';
+    Lines.resize(Lines.size() + 1 + llvm::count(Indented, '\n'), CurLine);
   }
   void flushPre();
   void beginStmt() { St = StmtState(); }

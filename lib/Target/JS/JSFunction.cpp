@@ -39,6 +39,7 @@
 #include "JSEmitter.h"
 #include "runtimes/native/kcrt.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/SaveAndRestore.h"
 #include <functional>
 
 using namespace llvm;
@@ -603,6 +604,7 @@ void FunctionEmitter::emitForMapKeys(const Node &N, const std::string &Map) {
 }
 
 void FunctionEmitter::emitStmt(const Node &S) {
+  SaveAndRestore<unsigned> AtLine(CurLine, S.Loc.Line ? S.Loc.Line : CurLine);
   switch (S.Opcode) {
   case Op::LocalDecl: {
     beginStmt();
@@ -840,15 +842,22 @@ std::string FunctionEmitter::run() {
   std::string Params;
   for (const kir::Local *P : F.Params)
     Params += (Params.empty() ? "" : ", ") + localName(P);
+  CurLine = F.Loc.Line;
   line(std::string(Export ? "export " : "") + "function " + Name + "(" +
        Params + ") {");
   emitRegion(*F.Body);
+  CurLine = F.Loc.Line;
   line("}");
   return Out;
 }
 
-std::string emitFunction(ModuleContext &MC, const kir::Function &F) {
-  return FunctionEmitter(MC, F).run();
+std::string emitFunction(ModuleContext &MC, const kir::Function &F,
+                         std::vector<unsigned> *Lines) {
+  FunctionEmitter FE(MC, F);
+  std::string Text = FE.run();
+  if (Lines)
+    *Lines = FE.takeLines();
+  return Text;
 }
 
 } // namespace jsgen

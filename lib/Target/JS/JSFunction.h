@@ -8,6 +8,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
 #include <string>
+#include <vector>
 
 namespace kc {
 namespace jsgen {
@@ -44,8 +45,10 @@ struct ModuleContext {
 const char *trapMessage(int Kind);
 
 /// The text of \p F as a JS function declaration (with `export` when the
-/// module exports it under its own name).
-std::string emitFunction(ModuleContext &MC, const kir::Function &F);
+/// module exports it under its own name); \p Lines, when given, receives the
+/// kernel line of each of its lines.
+std::string emitFunction(ModuleContext &MC, const kir::Function &F,
+                         std::vector<unsigned> *Lines = nullptr);
 
 } // namespace jsgen
 } // namespace kc
