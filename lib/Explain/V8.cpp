@@ -661,11 +661,17 @@ void V8Explainer::addPanes() {
     return;
   const Instrumented &I = *Runs[tierIndex(Tier::TurboFan)];
 
-  // Bytecode of each kernel function that ran, in declaration order.
+  // Bytecode of the entry and of the hot functions (those V8 optimized, on
+  // their own or inlined), in the order they first ran.
   std::vector<v8log::BytecodeListing> Listings =
       v8log::parseBytecodeListings(I.Stdout);
   std::set<std::string> Done;
   for (const FunctionInfo &F : Functions) {
+    bool Hot = F.KernelLine == M->getEntry()->Loc.Line ||
+               F.Count[tierIndex(Tier::Maglev)] ||
+               F.Count[tierIndex(Tier::TurboFan)] || !F.InlinedInto.empty();
+    if (!Hot)
+      continue;
     const v8log::BytecodeListing *B = nullptr;
     for (const v8log::BytecodeListing &Cand : Listings)
       if (Cand.Sfi == F.Sfi ||
@@ -815,8 +821,10 @@ void V8Explainer::addFindings() {
     const stats::Interval &IA = *Timed[tierIndex(Upper)]->TimePerCall;
     const stats::Interval &IB = *Timed[tierIndex(Lower)]->TimePerCall;
     bool Overlap = IA.Low <= IB.High && IB.Low <= IA.High;
-    std::string Cmp = B >= A ? formatv("{0:f1}x slower than", B / A).str()
-                             : formatv("{0:f1}x faster than", A / B).str();
+    std::string Cmp = B / A < 1.05 && A / B < 1.05
+                          ? "about as fast as"
+                      : B >= A ? formatv("{0:f1}x slower than", B / A).str()
+                               : formatv("{0:f1}x faster than", A / B).str();
     return formatv("V8 held at {0} is {1} {2} on this kernel ({3} vs {4} per "
                    "call{5})",
                    v8log::tierName(Lower), Cmp, v8log::tierName(Upper),
@@ -842,40 +850,95 @@ void V8Explainer::addFindings() {
         "on samples");
   const int Samples = Top->Log.Samples;
 
-  // Tiers reached, by the entry and the other functions that ran.
+  // The entry's tiers; the others' in one sentence; what changed tier
+  // during the timed samples (the warm-up the samples show).
   const kir::Function *EntryFn = M->getEntry();
-  for (const FunctionInfo &F : Functions) {
-    bool IsEntry = F.KernelLine == EntryFn->Loc.Line;
+  auto TopTier = [](const FunctionInfo &F) -> int {
     int Best = -1;
     for (size_t T = 0; T < NumTiers; ++T)
       if (F.Count[T])
         Best = static_cast<int>(T);
+    return Best;
+  };
+  std::array<unsigned, NumTiers> OthersAt{};
+  unsigned Others = 0;
+  std::vector<std::string> Inlined;
+  for (const FunctionInfo &F : Functions) {
+    int Best = TopTier(F);
     if (Best < 0)
       continue;
     Tier BestTier = static_cast<Tier>(Best);
-    std::string S;
-    if (BestTier == Tier::Ignition && F.InlinedInto.empty()) {
-      if (!IsEntry)
-        continue;
-      S = formatv("{0} stayed in Ignition through all {1} samples",
-                  F.Name, Samples);
-    } else if (BestTier != Tier::Ignition) {
-      S = formatv("{0} reached {1} {2}", F.Name, v8log::tierName(BestTier),
-                  whenText(F.First[Best], Samples));
-      if (BestTier != Tier::TurboFan)
-        S += formatv(" and never TurboFan in {0} samples", Samples).str();
-    } else {
-      S = F.Name + " never got compiled code of its own";
+    if (F.KernelLine != EntryFn->Loc.Line) {
+      ++Others;
+      ++OthersAt[Best];
+      if (!F.InlinedInto.empty())
+        Inlined.push_back(formatv("{0} into {1}", F.Name,
+                                  F.InlinedInto.begin()->first));
+      continue;
     }
-    for (const auto &[Into, What] : F.InlinedInto) {
+    std::string S;
+    if (BestTier == Tier::Ignition)
+      S = formatv("{0} (the entry) stayed in Ignition through all {1} "
+                  "samples",
+                  F.Name, Samples);
+    else
+      S = formatv("{0} (the entry) reached {1} {2}", F.Name,
+                  v8log::tierName(BestTier), whenText(F.First[Best], Samples));
+    if (BestTier != Tier::TurboFan && BestTier != Tier::Ignition)
+      S += formatv(" and never TurboFan in {0} samples", Samples).str();
+    if (!F.InlinedInto.empty()) {
+      const auto &[Into, What] = *F.InlinedInto.begin();
       S += formatv("; it was inlined into the {0} code of {1} {2}",
                    v8log::tierName(What.first), Into,
                    whenText(What.second, Samples))
                .str();
-      break;  // the first is what matters; the rest are in the timeline
     }
-    if (F.InlinedInto.size() > 1)
-      S += formatv(" (and {0} more)", F.InlinedInto.size() - 1).str();
+    Add(S);
+  }
+  if (Others) {
+    std::string S = formatv("Of the {0} other kernel functions that ran, ",
+                            Others);
+    std::vector<std::string> Parts;
+    for (Tier T : Ladder)
+      if (unsigned N = OthersAt[tierIndex(T)])
+        Parts.push_back(T == Tier::Ignition
+                            ? formatv("{0} stayed in Ignition", N).str()
+                            : formatv("{0} reached {1}", N, v8log::tierName(T))
+                                  .str());
+    S += join(Parts, ", ");
+    if (!Inlined.empty()) {
+      S += formatv("; {0} were inlined ({1}", Inlined.size(),
+                   join(ArrayRef(Inlined).take_front(3), ", "));
+      S += Inlined.size() > 3 ? ", ...)" : ")";
+    }
+    Add(S);
+  }
+  // What happened while the samples were being timed: the warm-up (or
+  // the disturbance) their series show.
+  std::vector<std::string> During;
+  unsigned TierChanges = 0, DeoptEvents = 0;
+  for (const TimelineEvent &E : R.Timeline) {
+    if (E.Iteration < 0 || E.Iteration >= Samples)
+      continue;
+    (E.Kind == "deopt" ? DeoptEvents : TierChanges) += 1;
+    During.push_back(formatv("{0} {1} {2} in sample {3}", E.Function,
+                             E.Kind == "deopt" ? "left" : "got",
+                             E.Kind == "deopt" ? E.Tier + " code (deopt)"
+                             : StringRef(E.Reason).starts_with("inlined")
+                                 ? E.Tier + " code, " + E.Reason
+                                 : E.Tier + " code",
+                             E.Iteration));
+  }
+  if (During.empty() && !Functions.empty()) {
+    Add(formatv("No kernel function changed tier or deoptimized during the "
+                "{0} timed samples: they timed settled code",
+                Samples));
+  } else if (!During.empty()) {
+    std::string S = formatv("During the {0} timed samples: {1} tier changes, "
+                            "{2} deopts (",
+                            Samples, TierChanges, DeoptEvents);
+    S += join(ArrayRef(During).take_front(3), "; ");
+    S += During.size() > 3 ? "; ...)" : ")";
     Add(S);
   }
 

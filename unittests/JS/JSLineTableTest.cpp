@@ -29,6 +29,15 @@ const char *const Kernel = R"(fn sum(a: [int]) -> int {
 fn pick(a: [int], i: int) -> int {
   return a[i];
 }
+
+record Point {
+  x: f64,
+  y: f64,
+}
+
+fn norm1(p: Point) -> f64 {
+  return p.x + p.y;
+}
 )";
 
 struct Emitted {
@@ -79,6 +88,10 @@ TEST(JSLineTable, StatementsMapToTheirKernelLine) {
   EXPECT_EQ(lineOf(E, "function pick("), 9u);
   // The bounds check the read at line 10 needs is line 10's too.
   EXPECT_EQ(lineOf(E, "throw new KernelTrap(\"index out of range\", 10)"), 10u);
+  // A record's class, constructor included, is its declaration's.
+  EXPECT_EQ(lineOf(E, "class Point"), 13u);
+  EXPECT_EQ(lineOf(E, "this.y = y;"), 13u);
+  EXPECT_EQ(lineOf(E, "return p.x + p.y;"), 19u);
 }
 
 TEST(JSLineTable, ModuleLinesOutsideFunctionsAreZero) {

@@ -238,7 +238,11 @@ Error emitModule(const kir::Module &M, raw_ostream &Out, const JSOptions &Opts,
     }
   for (const auto &R : M.Records) {
     OS << "\n";
+    if (KernelLines)
+      KernelLines->resize(llvm::count(Text, '\n'), 0);
     printClass(OS, *R, MC.ClassNames[R.get()]);
+    if (KernelLines) // a record's constructor is its declaration
+      KernelLines->resize(llvm::count(Text, '\n'), R->Loc.Line);
   }
   std::vector<std::string> Renamed;
   for (size_t I = 0; I < M.Functions.size(); ++I) {
