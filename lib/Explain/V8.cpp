@@ -67,6 +67,10 @@ std::string times(unsigned N) {
   return std::to_string(N) + " times";
 }
 
+std::string plural(unsigned N, StringRef Word) {
+  return formatv("{0} {1}{2}", N, Word, N == 1 ? "" : "s");
+}
+
 /// "in sample 3", "before the first timed sample", "after sampling".
 std::string whenText(int Sample, int Samples) {
   if (Sample < 0)
@@ -896,8 +900,11 @@ void V8Explainer::addFindings() {
     Add(S);
   }
   if (Others) {
-    std::string S = formatv("Of the {0} other kernel functions that ran, ",
-                            Others);
+    std::string S =
+        Others == 1 ? std::string("Of the one other kernel function that ran, ")
+                    : formatv("Of the {0} other kernel functions that ran, ",
+                              Others)
+                          .str();
     std::vector<std::string> Parts;
     for (Tier T : Ladder)
       if (unsigned N = OthersAt[tierIndex(T)])
@@ -907,7 +914,8 @@ void V8Explainer::addFindings() {
                                   .str());
     S += join(Parts, ", ");
     if (!Inlined.empty()) {
-      S += formatv("; {0} were inlined ({1}", Inlined.size(),
+      S += formatv("; {0} {1} inlined ({2}", Inlined.size(),
+                   Inlined.size() == 1 ? "was" : "were",
                    join(ArrayRef(Inlined).take_front(3), ", "));
       S += Inlined.size() > 3 ? ", ...)" : ")";
     }
@@ -934,9 +942,9 @@ void V8Explainer::addFindings() {
                 "{0} timed samples: they timed settled code",
                 Samples));
   } else if (!During.empty()) {
-    std::string S = formatv("During the {0} timed samples: {1} tier changes, "
-                            "{2} deopts (",
-                            Samples, TierChanges, DeoptEvents);
+    std::string S = formatv("During the {0} timed samples: {1}, {2} (",
+                            Samples, plural(TierChanges, "tier change"),
+                            plural(DeoptEvents, "deopt"));
     S += join(ArrayRef(During).take_front(3), "; ");
     S += During.size() > 3 ? "; ...)" : ")";
     Add(S);
