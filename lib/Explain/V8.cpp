@@ -1,4 +1,4 @@
-//===- V8.cpp - The V8 part of rtcompare explain ---------------------------===//
+//===- V8.cpp - The V8 part of rtcompare explain --------------------------===//
 //
 // The tier ladder: the kernel's JS module timed (compare::runKernel) with V8
 // held at each tier by node flags: TurboFan (node's defaults: every tier),
@@ -429,7 +429,8 @@ void V8Explainer::instrument(Tier T) {
   llvm::append_range(Args, v8log::pinTier(T, Options).Flags);
   if (!Markers.empty())
     Args.insert(Args.end(), {"--import", Markers});
-  Args.insert(Args.end(), {"--log-code", "--log-deopt", "--logfile=" + LogPath});
+  Args.insert(Args.end(),
+              {"--log-code", "--log-deopt", "--logfile=" + LogPath});
   if (Options.count("logfile-per-isolate"))
     Args.push_back("--no-logfile-per-isolate");
   if (T == Tier::TurboFan)
@@ -744,7 +745,8 @@ void V8Explainer::addPanes() {
   if (const v8log::CodeObject *K = Last(I, Tier::TurboFan, Loop(I)))
     addCodePane("v8-code-harness-loop", "the harness's call loop", I, *K, "");
   else if (Last(I, Tier::Maglev, Loop(I)) && MaglevRun)
-    if (const v8log::CodeObject *K = Last(*MaglevRun, Tier::Maglev, Loop(*MaglevRun)))
+    if (const v8log::CodeObject *K =
+            Last(*MaglevRun, Tier::Maglev, Loop(*MaglevRun)))
       addCodePane("v8-code-harness-loop", "the harness's call loop", *MaglevRun,
                   *K, "the V8 Maglev rung's run");
 }
@@ -921,30 +923,24 @@ void V8Explainer::addFindings() {
     }
     Add(S);
   }
-  // What happened while the samples were being timed: the warm-up (or
-  // the disturbance) their series show.
+  // Tier changes while the samples were being timed: the warm-up the
+  // samples' series show. (Deopts get their own findings below.)
   std::vector<std::string> During;
-  unsigned TierChanges = 0, DeoptEvents = 0;
-  for (const TimelineEvent &E : R.Timeline) {
-    if (E.Iteration < 0 || E.Iteration >= Samples)
-      continue;
-    (E.Kind == "deopt" ? DeoptEvents : TierChanges) += 1;
-    During.push_back(formatv("{0} {1} {2} in sample {3}", E.Function,
-                             E.Kind == "deopt" ? "left" : "got",
-                             E.Kind == "deopt" ? E.Tier + " code (deopt)"
-                             : StringRef(E.Reason).starts_with("inlined")
-                                 ? E.Tier + " code, " + E.Reason
-                                 : E.Tier + " code",
-                             E.Iteration));
-  }
+  for (const TimelineEvent &E : R.Timeline)
+    if (E.Kind == "tier" && E.Iteration >= 0 && E.Iteration < Samples)
+      During.push_back(formatv("{0} got {1} code{2} in sample {3}", E.Function,
+                               E.Tier,
+                               StringRef(E.Reason).starts_with("inlined")
+                                   ? " (" + E.Reason + ")"
+                                   : std::string(),
+                               E.Iteration));
   if (During.empty() && !Functions.empty()) {
-    Add(formatv("No kernel function changed tier or deoptimized during the "
-                "{0} timed samples: they timed settled code",
+    Add(formatv("No kernel function changed tier during the {0} timed "
+                "samples",
                 Samples));
   } else if (!During.empty()) {
-    std::string S = formatv("During the {0} timed samples: {1}, {2} (",
-                            Samples, plural(TierChanges, "tier change"),
-                            plural(DeoptEvents, "deopt"));
+    std::string S = formatv("{0} during the {1} timed samples (",
+                            plural(During.size(), "tier change"), Samples);
     S += join(ArrayRef(During).take_front(3), "; ");
     S += During.size() > 3 ? "; ...)" : ")";
     Add(S);
@@ -953,8 +949,8 @@ void V8Explainer::addFindings() {
   // Sizes of the entry and of the functions with the most optimized code.
   std::vector<const FunctionInfo *> BySize;
   for (const FunctionInfo &F : Functions)
-    if (F.BytecodeBytes &&
-        (F.Count[tierIndex(Tier::TurboFan)] || F.Count[tierIndex(Tier::Maglev)]))
+    if (F.BytecodeBytes && (F.Count[tierIndex(Tier::TurboFan)] ||
+                            F.Count[tierIndex(Tier::Maglev)]))
       BySize.push_back(&F);
   llvm::stable_sort(BySize, [](const FunctionInfo *A, const FunctionInfo *B) {
     auto Big = [](const FunctionInfo *F) {
@@ -1008,6 +1004,17 @@ void V8Explainer::addFindings() {
         S += ", all during timed samples";
       else
         S += formatv(", {0} of them during timed samples", G.InSamples).str();
+      // A deopt in every call of every sample is a cost the time per call
+      // includes, not warm-up.
+      double PerCall = Samples && Top->Report.Batch
+                           ? double(G.InSamples) / Samples / Top->Report.Batch
+                           : 0;
+      if (PerCall > 0.9 && PerCall < 1.1)
+        S += formatv(": once per call ({0} of {1})", plural(Samples, "sample"),
+                     plural(Top->Report.Batch, "call"))
+                 .str();
+      else if (PerCall > 0)
+        S += formatv(" ({0:f2} per call)", PerCall).str();
       Add(S);
     }
     if (Sorted.size() > 3)
@@ -1047,7 +1054,8 @@ void V8Explainer::addFindings() {
         "above it in any JS function (" + Held + ")");
 
   bool Optimized = llvm::any_of(Functions, [](const FunctionInfo &F) {
-    return F.Count[tierIndex(Tier::TurboFan)] || F.Count[tierIndex(Tier::Maglev)];
+    return F.Count[tierIndex(Tier::TurboFan)] ||
+           F.Count[tierIndex(Tier::Maglev)];
   });
   if (Optimized && v8log::parseCodeListings(Top->Stdout).empty())
     Add("This node printed no optimized code (--print-opt-code), so the code "
@@ -1071,9 +1079,10 @@ void V8Explainer::addFacts() {
       O["engine"] = Res->Engine;
     }
     if (const auto &I = Runs[tierIndex(T)]) {
-      json::Object Run{{"samples", I->Log.Samples},
-                       {"wall_s", I->WallSec},
-                       {"deopts_in_log", static_cast<int64_t>(I->Log.Deopts.size())}};
+      json::Object Run{
+          {"samples", I->Log.Samples},
+          {"wall_s", I->WallSec},
+          {"deopts_in_log", static_cast<int64_t>(I->Log.Deopts.size())}};
       std::array<unsigned, NumTiers> N{};
       for (const v8log::CodeObject &K : I->Log.Codes)
         ++N[tierIndex(K.Level)];
@@ -1097,6 +1106,7 @@ void V8Explainer::addFacts() {
     json::Object O{{"name", Fn.Name},
                    {"kernel_line", Fn.KernelLine},
                    {"bytecode_bytes", Fn.BytecodeBytes},
+                   {"first_call_sample", Fn.BytecodeSample},
                    {"deopts", Fn.Deopts}};
     for (Tier T : {Tier::Sparkplug, Tier::Maglev, Tier::TurboFan}) {
       size_t X = tierIndex(T);
@@ -1136,7 +1146,8 @@ void V8Explainer::addFacts() {
   json::Object Factors;
   for (size_t I = 0; I + 1 < NumTiers; ++I)
     for (size_t J = I + 1; J < NumTiers; ++J) {
-      const auto &A = Timed[tierIndex(Ladder[I])], &B = Timed[tierIndex(Ladder[J])];
+      const auto &A = Timed[tierIndex(Ladder[I])],
+                 &B = Timed[tierIndex(Ladder[J])];
       if (A && B && A->TimePerCall->Estimate > 0)
         Factors[(v8log::tierName(Ladder[J]).lower() + "_over_" +
                  v8log::tierName(Ladder[I]).lower())] =
@@ -1147,7 +1158,8 @@ void V8Explainer::addFacts() {
 
 } // namespace
 
-Expected<RuntimeExplanation> explainV8(const Context &C, raw_ostream &Progress) {
+Expected<RuntimeExplanation> explainV8(const Context &C,
+                                       raw_ostream &Progress) {
   return V8Explainer(C, Progress).run();
 }
 

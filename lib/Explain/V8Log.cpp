@@ -2,10 +2,12 @@
 //
 // Formats, as V8 13.6 (node 24) writes them (src/logging/log.cc):
 //
-//   code-creation,JS,<kind>,<us>,<address>,<size>,<name url:line:col>,<sfi>,<marker>
-//   code-source-info,<address>,<script>,<start>,<end>,C<pc>O<offset>[I<id>]...,
-//       F<fn>O<offset>[I<parent>]...,S<sfi>...
-//   code-deopt,<us>,<size>,<address>,<inlining id>,<offset>,<bailout>,<url:line:col>,<reason>
+//   code-creation,JS,<kind>,<us>,<address>,<size>,<name url:line:col>,
+//       <sfi>,<marker>
+//   code-source-info,<address>,<script>,<start>,<end>,
+//       C<pc>O<offset>[I<id>]...,F<fn>O<offset>[I<parent>]...,S<sfi>...
+//   code-deopt,<us>,<size>,<address>,<inlining id>,<offset>,<bailout>,
+//       <url:line:col>,<reason>
 //   code-move,<from>,<to>       sfi-move,<from>,<to>
 //
 // Commas inside a field are written \x2C. A marker says the tier: ~
@@ -309,7 +311,8 @@ Log parseLog(StringRef Text) {
     } else if (Event == "v8-version") {
       // v8-version,13,6,233,17,-node.53,0
       if (F.size() >= 6)
-        L.V8Version = (F[1] + "." + F[2] + "." + F[3] + "." + F[4] + F[5]).str();
+        L.V8Version =
+            (F[1] + "." + F[2] + "." + F[3] + "." + F[4] + F[5]).str();
     }
   }
   // The marker after the last sample says "sample Samples begins", but none
@@ -341,7 +344,8 @@ static std::string dropAddresses(StringRef S) {
     if (End == StringRef::npos)
       End = S.size();
     // Only long (pointer-sized) hex numbers are addresses; keep constants.
-    if (End - At - 2 >= 9 && (At == 0 || S[At - 1] == ' ' || S[At - 1] == '(')) {
+    if (End - At - 2 >= 9 &&
+        (At == 0 || S[At - 1] == ' ' || S[At - 1] == '(')) {
       Out += S.substr(0, At);
       StringRef After = S.substr(End);
       if (After.starts_with(" @"))
@@ -406,7 +410,8 @@ std::vector<BytecodeListing> parseBytecodeListings(StringRef Stdout) {
       InPool = true;
       continue;
     }
-    if (T.starts_with("Handler Table") || T.starts_with("Source Position Table")) {
+    if (T.starts_with("Handler Table") ||
+        T.starts_with("Source Position Table")) {
       Cur = nullptr;  // the bytecodes are done
       continue;
     }
@@ -546,7 +551,8 @@ std::map<std::string, std::string> parseV8Options(StringRef Text) {
     std::tie(Line, Text) = Text.split('\n');
     StringRef T = Line.trim();
     if (T.starts_with("--") && Line.starts_with("  --")) {
-      Pending = T.drop_front(2).take_until([](char C) { return C == ' '; }).str();
+      Pending =
+          T.drop_front(2).take_until([](char C) { return C == ' '; }).str();
       Out[Pending] = "";
       continue;
     }

@@ -1,4 +1,4 @@
-//===- V8Log.h - Readers of V8's own output for rtcompare explain -*- C++ -*-===//
+//===- V8Log.h - Readers of V8's logs and listings --------------*- C++ -*-===//
 //
 // What the V8 part of explain reads back from node, parsed here, by hand,
 // field by field (the community V8 log parsers lag behind V8's formats):
@@ -92,7 +92,7 @@ struct Log {
   int Samples = 0;
   bool SawEndMarker = false;
   std::string V8Version;  // "13.6.233.17-node.53"
-  unsigned Malformed = 0; // known events with missing or bad fields
+  unsigned Malformed = 0;  // known events with missing or bad fields
   /// Deopts of code the log never created (logged before --log-code
   /// started, or lost).
   unsigned UnknownCodeDeopts = 0;

@@ -1,4 +1,4 @@
-//===- JSLineTableTest.cpp - The JS back-end's JS-line -> kernel-line table ===//
+//===- JSLineTableTest.cpp - The JS-line -> kernel-line table -------------===//
 //
 // rtcompare explain maps V8's source positions (offsets in the emitted
 // module) to kernel lines through this table. Each expectation is read off
