@@ -190,6 +190,8 @@ private:
 
   std::unique_ptr<kir::Module> M;
   std::string WorkDir, ModulePath, ModuleUrl, JSText, Markers;
+  /// The small workload's inputs: what the lower rungs' pin checks run.
+  std::string SmallInputs;
   std::vector<unsigned> KernelLines;  // JS line - 1 -> kernel line
   std::vector<uint32_t> JSLineStarts;
   bench::Job Template;
@@ -286,14 +288,26 @@ Error V8Explainer::prepare() {
   int64_t Size = C.Base.ExplicitSize
                      ? *C.Base.ExplicitSize
                      : (*W)->Sizes[static_cast<int>(C.Base.Size)];
-  auto Values = bench::generateWithSize(**W, Size);
-  if (!Values)
-    return Values.takeError();
-  std::string Inputs = path(C.KernelName + ".kin");
-  if (Error E = writeFile(Inputs, [&](raw_ostream &OS) {
-        bench::writeInputs(*Values, OS);
-      }))
-    return E;
+  auto WriteInputs = [&](int64_t N, StringRef Name) -> Expected<std::string> {
+    auto Values = bench::generateWithSize(**W, N);
+    if (!Values)
+      return Values.takeError();
+    std::string Out = path(C.KernelName + Name);
+    if (Error E = writeFile(Out, [&](raw_ostream &OS) {
+          bench::writeInputs(*Values, OS);
+        }))
+      return std::move(E);
+    return Out;
+  };
+  auto Inputs = WriteInputs(Size, ".kin");
+  if (!Inputs)
+    return Inputs.takeError();
+  int64_t Small = (*W)->Sizes[static_cast<int>(bench::SizeClass::Small)];
+  auto SmallIn = Size == Small ? Expected<std::string>(*Inputs)
+                               : WriteInputs(Small, ".small.kin");
+  if (!SmallIn)
+    return SmallIn.takeError();
+  SmallInputs = *SmallIn;
 
   bench::Job &J = Template;
   J.Module = ModulePath;
@@ -319,7 +333,7 @@ Error V8Explainer::prepare() {
       Work.push_back(F.Ty);
     }
   }
-  J.Inputs = Inputs;
+  J.Inputs = *Inputs;
   J.Iterations = C.Base.Iterations;
   J.MinSampleNs = C.Base.MinSampleNs;
   J.TimeBudgetNs = C.Base.ProcessBudgetNs;
@@ -412,6 +426,9 @@ void V8Explainer::instrument(Tier T) {
               Out = Base + ".out", Err = Base + ".err";
   bench::Job J = Template;
   if (T != Tier::TurboFan) {
+    // The pin holds or not whatever the size: the small workload's calls
+    // get hot as fast, and cost far less at the low tiers.
+    J.Inputs = SmallInputs;
     J.Iterations = std::min(J.Iterations, 3u);
     J.TimeBudgetNs = std::min<uint64_t>(J.TimeBudgetNs ? J.TimeBudgetNs
                                                        : UINT64_MAX,
@@ -732,7 +749,7 @@ void V8Explainer::addPanes() {
       continue;
     else if (const v8log::CodeObject *K = Last(*MaglevRun, Tier::Maglev, Named))
       addCodePane("v8-code-" + F.Name, F.Name, *MaglevRun, *K,
-                  "the V8 Maglev rung's run");
+                  "the V8 Maglev rung's run on the small workload");
   }
   auto Loop = [](const Instrumented &Run) {
     return [&Run](const v8log::CodeObject &K) {
@@ -747,8 +764,9 @@ void V8Explainer::addPanes() {
   else if (Last(I, Tier::Maglev, Loop(I)) && MaglevRun)
     if (const v8log::CodeObject *K =
             Last(*MaglevRun, Tier::Maglev, Loop(*MaglevRun)))
-      addCodePane("v8-code-harness-loop", "the harness's call loop", *MaglevRun,
-                  *K, "the V8 Maglev rung's run");
+      addCodePane("v8-code-harness-loop", "the harness's call loop",
+                  *MaglevRun, *K,
+                  "the V8 Maglev rung's run on the small workload");
 }
 
 void V8Explainer::addCodePane(StringRef Id, StringRef Of,
