@@ -396,8 +396,8 @@ void V8Explainer::measureRungs() {
     // Ours come last: V8 takes the last value of a flag given twice.
     llvm::append_range(Cfg.NodeFlags, Pin.Flags);
     Cfg.ModuleOverrides = {{compare::ImplKind::V8, ModulePath}};
-    Progress << "[" << C.KernelName << "] " << G.Name << " (" << G.How
-             << ")\n";
+    Progress << "[" << C.KernelName << "] " << G.Name << ": " << G.How
+             << "\n";
     auto KR = compare::runKernel(C.KernelFile, Cfg, Progress);
     if (!KR) {
       G.Missing = "not measured: " + toString(KR.takeError());
