@@ -106,15 +106,15 @@ static const Rung *findRung(const Explanation &E, StringRef Name) {
   return nullptr;
 }
 
-/// The fastest measured rung of a runtime.
-static const Rung *bestRung(const Explanation &E, StringRef Runtime) {
-  const Rung *Best = nullptr;
+/// The rung that stands for a runtime in comparisons across runtimes: its
+/// first measured one, which each part lists as the runtime's normal
+/// configuration (native -O2, V8 with every tier). Picking the fastest
+/// instead would let noise choose a rung with checks or fewer tiers.
+static const Rung *primaryRung(const Explanation &E, StringRef Runtime) {
   for (const Rung &R : E.Ladder)
-    if (R.Runtime == Runtime && measured(R) &&
-        (!Best || R.Result->TimePerCall->Estimate <
-                      Best->Result->TimePerCall->Estimate))
-      Best = &R;
-  return Best;
+    if (R.Runtime == Runtime && measured(R))
+      return &R;
+  return nullptr;
 }
 
 static std::string factorText(const stats::Interval &F) {
@@ -134,11 +134,11 @@ static std::string perOpText(const Explanation &E, const Rung &R) {
 /// Findings that compare runtimes: each names the rungs and the factor.
 static void addCrossFindings(Explanation &E) {
   std::vector<Finding> &Out = E.CrossFindings;
-  const Rung *Native = bestRung(E, "native");
-  const Rung *V8 = bestRung(E, "v8");
-  const Rung *Py = bestRung(E, "cpython");
+  const Rung *Native = primaryRung(E, "native");
+  const Rung *V8 = primaryRung(E, "v8");
+  const Rung *Py = primaryRung(E, "cpython");
   if (Native)
-    Out.push_back({"all", formatv("The fastest native rung ({0}) takes {1}.",
+    Out.push_back({"all", formatv("{0} takes {1}.",
                                   Native->Name, perOpText(E, *Native))
                               .str()});
   if (Native && V8)

@@ -51,7 +51,8 @@ void report::printExplanation(const Explanation &E, raw_ostream &OS) {
                              : bench::sizeClassName(C.Base.Size).str())
      << ": " << C.Operations << " " << C.OperationUnit
      << (C.Operations == 1 ? "" : "s") << " per call; "
-     << C.Base.Processes << " process executions per rung\n\n";
+     << C.Base.Processes << " process execution"
+     << (C.Base.Processes == 1 ? "" : "s") << " per rung\n\n";
 
   std::string PerOp = "ns/" + C.OperationUnit;
   std::vector<std::vector<std::string>> Rows = {
