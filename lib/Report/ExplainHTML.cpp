@@ -179,15 +179,31 @@ function ladderSpec() {
 }
 
 function iterationSpec() {
-  const values = [], changes = [];
+  // One data set for both layers, split by a filter: a layer with its own
+  // data inside a facet would repeat every rung's changepoints in every
+  // panel.
+  const values = [];
   for (const r of data.ladder) {
     (r.executions || []).forEach((ex, e) => {
-      ex.ns_per_call.forEach((ns, i) => values.push({ rung: r.name,
+      ex.ns_per_call.forEach((ns, i) => values.push({ kind: 'sample', rung: r.name,
         series: r.name + ' #' + (e + 1), iteration: i, ns }));
       for (const s of ex.segment_starts || [])
-        if (s > 0) changes.push({ rung: r.name, iteration: s - 0.5 });
+        if (s > 0) values.push({ kind: 'change', rung: r.name, iteration: s - 0.5 });
     });
   }
+  const layers = [
+      { transform: [{ filter: "datum.kind === 'sample'" }],
+        mark: { type: 'line', point: true }, encoding: {
+          x: { field: 'iteration', type: 'quantitative',
+               axis: { tickMinStep: 1, format: 'd' } },
+          y: { field: 'ns', type: 'quantitative', title: 'ns per call',
+               scale: { zero: false } },
+          color: { field: 'series', type: 'nominal', legend: null } } }];
+  // Without changepoints an empty rule layer only makes Vega warn.
+  if (values.some(v => v.kind === 'change'))
+    layers.push({ transform: [{ filter: "datum.kind === 'change'" }],
+        mark: { type: 'rule', strokeDash: [4, 3], color: 'red' },
+        encoding: { x: { field: 'iteration', type: 'quantitative' } } });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Time per call at each in-process iteration (dashed: warm-up changepoints)',
@@ -196,16 +212,7 @@ function iterationSpec() {
              sort: data.ladder.map(r => r.name) },
     columns: 3,
     resolve: { scale: { y: 'independent' } },
-    spec: { width: 220, height: 120, layer: [
-      { mark: { type: 'line', point: true }, encoding: {
-          x: { field: 'iteration', type: 'quantitative',
-               axis: { tickMinStep: 1, format: 'd' } },
-          y: { field: 'ns', type: 'quantitative', title: 'ns per call',
-               scale: { zero: false } },
-          color: { field: 'series', type: 'nominal', legend: null } } },
-      { data: { values: changes }, mark: { type: 'rule', strokeDash: [4, 3], color: 'red' },
-        encoding: { x: { field: 'iteration', type: 'quantitative' } } }
-    ] }
+    spec: { width: 220, height: 120, layer: layers }
   };
 }
 
