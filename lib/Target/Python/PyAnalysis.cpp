@@ -211,7 +211,9 @@ static bool isConstOp(Op O) {
 }
 
 Purity Analysis::purity(const Node *N) {
-  Purity P = Purity::Stable;
+  Purity P = ownPurity(N);
+  if (P == Purity::Any)
+    return P;
   for (const Node *O : N->Operands) {
     Purity Q = purity(O);
     if (Q == Purity::Any)
@@ -219,6 +221,11 @@ Purity Analysis::purity(const Node *N) {
     if (Q == Purity::Quiet)
       P = Purity::Quiet;
   }
+  return P;
+}
+
+Purity Analysis::ownPurity(const Node *N) {
+  const Purity P = Purity::Stable;
   // Every op, so that a new one must say what it may do.
   switch (N->Opcode) {
   // May trap, or have an effect (calls, pop).
@@ -402,7 +409,9 @@ class FunctionAnalyzer {
 public:
   FunctionAnalyzer(Analysis &A, Summaries &S, const kir::Function &F,
                    bool Record)
-      : A(A), Sum(S), F(F), Record(Record) {}
+      : A(A), Sum(S), F(F), Record(Record) {
+    findCopies();
+  }
 
   void run() {
     State St;
@@ -431,6 +440,54 @@ private:
     State Continues;
   };
   std::vector<LoopExits> Loops;
+  /// Integer locals that always hold the same value as another, by its Id:
+  /// `let a = b` where nothing assigns either after its definition (b a
+  /// `let`, or a parameter). What a check or a condition proves of one
+  /// holds for the other (`let sentinel = capacity;` then
+  /// `array(capacity, 0)`: both are >= 0).
+  llvm::DenseMap<unsigned, llvm::SmallVector<const kir::Local *, 2>> Copies;
+
+  void findCopies() {
+    llvm::DenseSet<const kir::Local *> Assigned;
+    std::vector<const Node *> Decls;
+    std::function<void(const kir::Block &)> Walk = [&](const kir::Block &B) {
+      for (const Node *S : B.Stmts) {
+        if (S->Opcode == Op::LocalSet || S->Opcode == Op::ForRange ||
+            S->Opcode == Op::ForEach || S->Opcode == Op::ForMap)
+          Assigned.insert(S->Var);
+        if (S->Var2)
+          Assigned.insert(S->Var2);
+        if (S->Opcode == Op::LocalDecl)
+          Decls.push_back(S);
+        for (const kir::Block *R : S->Regions)
+          Walk(*R);
+      }
+    };
+    Walk(*F.Body);
+    for (const Node *D : Decls) {
+      const Node &V = *D->operand(0);
+      if (V.Opcode != Op::LocalGet || !isIntegerType(V.Var->Ty) ||
+          Assigned.count(V.Var) || Assigned.count(D->Var) || V.Var == D->Var)
+        continue;
+      Copies[V.Var->Id].push_back(D->Var);
+      Copies[D->Var->Id].push_back(V.Var);
+    }
+  }
+
+  /// Narrows \p L in \p St to \p R (already met with its value), and the
+  /// locals that hold the same value.
+  void setNarrowed(State &St, const kir::Local *L, Range R) {
+    St.Vals[L->Id].R = R;
+    auto It = Copies.find(L->Id);
+    if (It == Copies.end())
+      return;
+    for (const kir::Local *C : It->second) {
+      // Empty: not defined yet at this point, nothing to narrow.
+      Range &CR = St.Vals[C->Id].R;
+      if (!CR.meet(R).isEmpty())
+        CR = CR.meet(R);
+    }
+  }
 
   void record(const Node &N, const Val &V) {
     if (!Record || Peek)
@@ -518,7 +575,7 @@ private:
       if (R.isEmpty())
         St = State(); // it always traps
       else
-        St.Vals[L->Id].R = R;
+        setNarrowed(St, L, R);
     };
     switch (N.Opcode) {
     case Op::ArrayNew:
@@ -943,13 +1000,13 @@ private:
         Range N = narrow(X, P, Y);
         if (N.isEmpty())
           return State();
-        Out.Vals[L->Id].R = N;
+        setNarrowed(Out, L, N);
       }
       if (Rt) {
         Range N = narrow(Y, swapPred(P), X);
         if (N.isEmpty())
           return State();
-        Out.Vals[Rt->Id].R = N;
+        setNarrowed(Out, Rt, N);
       }
       return Out;
     }

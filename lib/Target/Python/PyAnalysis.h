@@ -117,6 +117,8 @@ public:
   bool isHot(const kir::Function *F) const { return Hot.count(F); }
 
   static Purity purity(const kir::Node *N);
+  /// What the op of \p N may do itself, whatever its operands do.
+  static Purity ownPurity(const kir::Node *N);
   static bool isSimple(const kir::Node *N) {
     return N->Opcode == kir::Op::LocalGet || N->Operands.empty();
   }

@@ -195,13 +195,8 @@ def _kernel_trap(error):
     {"_parse_int",
      R"(def _parse_int(s, line):
     """The integer written in s as [-]digits, within +-2^53 (int() would
-    also take '+', spaces, '_' and other digits). Up to 15 characters the
-    value is within 2^53, so plain digits need only int()."""
-    if len(s) <= 15 and s.isascii():
-        if s.isdigit():
-            return int(s)
-        if s[:1] == "-" and s[1:].isdigit():
-            return int(s)
+    also take '+', spaces, '_' and other digits). The caller has tried
+    int() on [-]digits of up to 15 characters."""
     digits = s[1:] if s[:1] == "-" else s
     if digits.isascii() and digits.isdigit():
         digits = digits.lstrip("0") or "0"  # int() reads 4300 digits at most

@@ -179,6 +179,9 @@ private:
   std::string UnusedName;
   // The for.range loop of each range variable emitted so far.
   llvm::DenseMap<const kir::Local *, const kir::Node *> RangeLoops;
+  // str and bytes locals nothing assigns whose length a `let n = len(s)`
+  // seen before, in this block or one around it, holds.
+  llvm::DenseMap<const kir::Local *, const kir::Local *> KnownLengths;
 
   //--- names and lines ---
   std::string global(llvm::StringRef Name);
@@ -214,6 +217,7 @@ private:
   }
   std::string lengthOf(const kir::Local *Arr);
   void emitIf(const kir::Node &S, bool Elif);
+  void noteLength(const kir::Node &Decl);
   void emitLoopAliases(const kir::Node &Loop);
   void emitNegativeIndexCheck(const kir::Node &Idx, uint32_t Line);
   bool emitAugmented(const kir::Node &S);
@@ -244,6 +248,12 @@ private:
   PyExpr emitCond(const kir::Node &N);
   PyExpr emitIndex(const kir::Node &N, bool Char);
   PyExpr emitMinMax(const kir::Node &N, bool Max);
+  PyExpr emitSlice(const kir::Node &N);
+  std::string lengthText(const kir::Node &S);
+  /// The local known to hold len(\p S) here, or null.
+  const kir::Local *knownLength(const kir::Node &S) const;
+  bool atMostLength(const kir::Node &Hi, const kir::Node &S,
+                    bool &IsLen) const;
   /// A value stored into an array of type \p ArrayTy.
   PyExpr emitElem(const kir::Node &V, const kir::Type *ArrayTy);
   PyExpr emitF64ToInt(const kir::Node &N, llvm::StringRef Lo,
@@ -260,6 +270,9 @@ private:
   bool duplicable(const kir::Node &N) const;
   Purity purity(const kir::Node &N) const;
   bool canEvaluateBefore(const kir::Node &Later, const kir::Node &Earlier) const;
+  /// \p N changes nothing and can only trap with an index out of range,
+  /// at kernel line \p Line (0: any line; set to the one found).
+  bool indexTrapsOnly(const kir::Node &N, uint32_t &Line) const;
   Range range(const kir::Node &N) const;
   bool isChar(const kir::Node &N) const;
   bool inlineCall(const kir::Node &Call) const;

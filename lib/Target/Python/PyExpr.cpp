@@ -242,7 +242,32 @@ bool FunctionEmitter::canEvaluateBefore(const Node &Later,
   Purity L = purity(Later), E = purity(Earlier);
   if (L == Purity::Stable || E == Purity::Stable)
     return true;
-  return L == Purity::Quiet && E == Purity::Quiet;
+  if (L == Purity::Quiet && E == Purity::Quiet)
+    return true;
+  // Reads that change nothing and can only fail one way, an index out of
+  // range at one kernel line (`next[prev[s]] = next[s]`): whichever fails
+  // first, the trap is the same.
+  uint32_t Line = 0;
+  return indexTrapsOnly(Later, Line) && indexTrapsOnly(Earlier, Line);
+}
+
+bool FunctionEmitter::indexTrapsOnly(const Node &N, uint32_t &Line) const {
+  const Node &R = resolve(N);
+  if (&R != &N)
+    return indexTrapsOnly(R, Line);
+  bool IsIndex = N.Opcode == Op::ArrayGet || N.Opcode == Op::StrCodeAt ||
+                 N.Opcode == Op::BytesAt;
+  if (IsIndex) {
+    if (Line && Line != N.Loc.Line)
+      return false;
+    Line = N.Loc.Line;
+  } else if (Analysis::ownPurity(&N) == Purity::Any) {
+    return false;
+  }
+  for (const Node *O : N.Operands)
+    if (!indexTrapsOnly(*O, Line))
+      return false;
+  return true;
 }
 
 Range FunctionEmitter::range(const Node &N) const {
@@ -1008,6 +1033,93 @@ PyExpr FunctionEmitter::emitIndex(const Node &N, bool Char) {
   return Result;
 }
 
+/// The text of len(\p S) for a str or bytes: the local known to hold it,
+/// or a call.
+std::string FunctionEmitter::lengthText(const Node &S) {
+  if (const kir::Local *N = knownLength(S))
+    return local(N);
+  return call(global("len"), {emit(S)}).Text;
+}
+
+const kir::Local *FunctionEmitter::knownLength(const Node &S) const {
+  const Node &R = resolve(S);
+  if (R.Opcode != Op::LocalGet || Foreign.count(R.Var))
+    return nullptr;
+  return KnownLengths.lookup(R.Var);
+}
+
+/// Whether \p Hi is at most len(\p S): len(s) itself, or the local known
+/// to hold it, less a constant >= 0. \p IsLen: exactly len(s).
+bool FunctionEmitter::atMostLength(const Node &Hi, const Node &S,
+                                   bool &IsLen) const {
+  const Node &H = resolve(Hi), &Str = resolve(S);
+  auto IsLength = [&](const Node &X) {
+    if ((X.Opcode == Op::StrLen || X.Opcode == Op::BytesLen) &&
+        Str.Opcode == Op::LocalGet) {
+      const Node &Of = resolve(*X.operand(0));
+      return Of.Opcode == Op::LocalGet && Of.Var == Str.Var;
+    }
+    const kir::Local *N = knownLength(S);
+    return N && X.Opcode == Op::LocalGet && X.Var == N;
+  };
+  IsLen = IsLength(H);
+  if (IsLen)
+    return true;
+  return H.Opcode == Op::IntSub && IsLength(resolve(*H.operand(0))) &&
+         H.operand(1)->Opcode == Op::IntConst && H.operand(1)->IntVal >= 0;
+}
+
+/// s[a:b]. Python clamps slice bounds (and counts negative ones from the
+/// end); the kernel needs 0 <= a <= b <= len(s): what the analysis and the
+/// shape of the bounds do not prove is tested, in one chained comparison,
+/// before the slice.
+PyExpr FunctionEmitter::emitSlice(const Node &N) {
+  const Node &S = *N.operand(0), &Lo = *N.operand(1), &Hi = *N.operand(2);
+  bool LoZero = Lo.Opcode == Op::IntConst && Lo.IntVal == 0;
+  bool HiIsLen = false;
+  bool NeedLo = !LoZero && !range(Lo).nonNegative();
+  bool NeedHi = !atMostLength(Hi, S, HiIsLen);
+  // a <= b: 0 <= b, or b = a + c with a constant c >= 0.
+  const Node &HiR = resolve(Hi), &LoR = resolve(Lo);
+  bool Above = HiR.Opcode == Op::IntAdd &&
+               HiR.operand(1)->Opcode == Op::IntConst &&
+               HiR.operand(1)->IntVal >= 0 &&
+               resolve(*HiR.operand(0)).Opcode == Op::LocalGet &&
+               LoR.Opcode == Op::LocalGet &&
+               resolve(*HiR.operand(0)).Var == LoR.Var;
+  bool NeedOrder = !(LoZero && range(Hi).nonNegative()) && !Above;
+  bool Checked = NeedLo || NeedOrder || NeedHi;
+  if (Checked && !(simple(S) && duplicable(Lo) && duplicable(Hi)))
+    return call(global("_slice"), {emit(S), emit(Lo), emit(Hi),
+                                   atom(std::to_string(N.Loc.Line))});
+  PyExpr SE = emit(S), LE = emit(Lo), HE = emit(Hi);
+  PyExpr Slice = {paren(SE, PPostfix) + "[" +
+                      (LoZero ? "" : paren(LE, PCond)) + ":" +
+                      (HiIsLen ? "" : paren(HE, PCond)) + "]",
+                  PPostfix};
+  if (!Checked)
+    return Slice;
+  // The points 0 <= a <= b <= len(s), and which steps need a test: each run
+  // of needed steps is one chain.
+  std::string Points[4] = {"0", paren(LE, PBitOr), paren(HE, PBitOr),
+                           NeedHi ? lengthText(S) : ""};
+  bool Need[3] = {NeedLo, NeedOrder, NeedHi};
+  std::string Test;
+  for (unsigned I = 0; I < 3;) {
+    if (!Need[I]) {
+      ++I;
+      continue;
+    }
+    std::string Chain = Points[I];
+    while (I < 3 && Need[I])
+      Chain += " <= " + Points[++I];
+    Test += (Test.empty() ? "" : " and ") + Chain;
+  }
+  bool Several = Test.find(" and ") != std::string::npos;
+  return conditional(Slice, {Test, Several ? PAnd : PCmp},
+                     atom(trapCall(TrapSlice, N)));
+}
+
 PyExpr FunctionEmitter::emitMinMax(const Node &N, bool Max) {
   // min(a, b) is b < a ? b : a, and max(a, b) b > a ? b : a: exactly what
   // Python's min and max return for two arguments (the first of equals, and
@@ -1415,34 +1527,32 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
   case Op::ArrayGet:
     return emitIndex(N, /*Char=*/false);
   case Op::StrSlice:
-  case Op::BytesSlice: {
-    // Python clamps slice bounds; the kernel needs 0 <= a <= b <= len.
-    const Node &S = *N.operand(0), &Lo = *N.operand(1), &Hi = *N.operand(2);
-    PyExpr SE = emit(S), LE = emit(Lo), HE = emit(Hi);
-    if (simple(S) && simple(Lo) && simple(Hi)) {
-      PyExpr Slice = {paren(SE, PPostfix) + "[" + paren(LE, PCond) + ":" +
-                          paren(HE, PCond) + "]",
-                      PPostfix};
-      PyExpr Ok = {"0 <= " + paren(LE, PBitOr) + " <= " + paren(HE, PBitOr) +
-                       " <= " + call(global("len"), {SE}).Text,
-                   PCmp};
-      if (range(Lo).nonNegative())
-        Ok = {paren(LE, PBitOr) + " <= " + paren(HE, PBitOr) + " <= " +
-                  call(global("len"), {SE}).Text,
-              PCmp};
-      return conditional(Slice, Ok, atom(trapCall(TrapSlice, N)));
-    }
-    return call(global("_slice"),
-                {SE, LE, HE, atom(std::to_string(N.Loc.Line))});
-  }
+  case Op::BytesSlice:
+    return emitSlice(N);
   case Op::StrConcat:
     return Bin("+", PAdd);
   case Op::StrFromInt:
     return call(global("str"), {Op0()});
-  case Op::StrParseInt:
-    // int() also takes '+', spaces, '_' and non-ASCII digits: checked first.
-    return call(global("_parse_int"),
-                {Op0(), atom(std::to_string(N.Loc.Line))});
+  case Op::StrParseInt: {
+    // int() also takes '+', spaces and '_' (and non-ASCII digits, which a
+    // str never holds): [-]digits of up to 15 characters, whose value is
+    // within 2^53, take int() alone (a call of the helper would cost more
+    // than int() itself); anything else goes through the helper, which
+    // traps where the kernel does.
+    const Node &S = *N.operand(0);
+    PyExpr SE = Op0(), Use = SE, First = SE;
+    if (!simple(S)) {
+      std::string T = walrusName("digits");
+      First = {"(" + T + " := " + paren(SE, PCond) + ")", PAtom};
+      Use = atom(T);
+    }
+    PyExpr Test = {First.Text + ".removeprefix(\"-\").isdigit() and " +
+                       call(global("len"), {Use}).Text + " <= 15",
+                   PAnd};
+    return conditional(call(global("int"), {Use}), Test,
+                       call(global("_parse_int"),
+                            {Use, atom(std::to_string(N.Loc.Line))}));
+  }
   case Op::StrFromCode: {
     const Node &C = *N.operand(0);
     if (range(C).within({0, 127}))
@@ -1477,7 +1587,7 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
           T + " := " + call(paren(SE, PPostfix) + ".find", {SubE, StartE}).Text,
           PNamed};
       PyExpr Ok = {paren(Found, PBitOr) + " >= 0 or " + paren(StartE, PBitOr) +
-                       " <= " + call(global("len"), {SE}).Text,
+                       " <= " + lengthText(S),
                    POr};
       return conditional(atom(T), Ok, atom(trapCall(TrapIndex, N)));
     }
@@ -1493,7 +1603,7 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
       }
       PyExpr Call =
           call(paren(SE, PPostfix) + "." + Method.str(), {SubE, StartUse});
-      std::string Len = call(global("len"), {SE}).Text;
+      std::string Len = lengthText(S);
       PyExpr Ok = {"0 <= " + paren(StartTest, PBitOr) + " <= " + Len, PCmp};
       if (range(Start).nonNegative())
         Ok = {paren(StartTest, PBitOr) + " <= " + Len, PCmp};

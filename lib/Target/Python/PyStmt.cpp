@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PyEmitter.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/SaveAndRestore.h"
 #include <functional>
 
@@ -195,6 +196,9 @@ static bool sameSimple(const Node &A, const Node &B) {
 
 void FunctionEmitter::emitBlock(const kir::Block &B) {
   size_t Before = Lines.size();
+  // Lengths known in this block are unknown after it.
+  auto SavedLengths = KnownLengths;
+  auto Restore = llvm::make_scope_exit([&] { KnownLengths = SavedLengths; });
   for (size_t I = 0; I < B.Stmts.size(); ++I) {
     beginLine();
     if (size_t N = emitGroupIdiom(B, I)) {
@@ -212,6 +216,20 @@ void FunctionEmitter::emitBlock(const kir::Block &B) {
     beginLine();
     endLine("pass");
   }
+}
+
+/// After `let n = len(s)`, where nothing assigns n or s: n is len(s)
+/// from here to the end of the block.
+void FunctionEmitter::noteLength(const Node &S) {
+  const Node &V = *S.operand(0);
+  if (S.Opcode != Op::LocalDecl || !Foreign.empty() ||
+      (V.Opcode != Op::StrLen && V.Opcode != Op::BytesLen) ||
+      V.operand(0)->Opcode != Op::LocalGet)
+    return;
+  const kir::Local *Str = V.operand(0)->Var;
+  if (assignsLocal(*F.Body, S.Var) || assignsLocal(*F.Body, Str))
+    return;
+  KnownLengths[Str] = S.Var;
 }
 
 /// `x = max(x, y)` as `if y > x: x = y`, what a Python programmer writes
@@ -693,6 +711,7 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
     const Node &V = *S.operand(0);
     PyExpr E = A.isCharLocal(S.Var) ? emitChar(V) : emit(V);
     endLine(local(S.Var) + " = " + paren(E, PCond));
+    noteLength(S);
     return;
   }
   case Op::ArraySet: {
