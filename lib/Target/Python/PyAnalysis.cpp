@@ -1235,6 +1235,7 @@ void forEachNode(const kir::Block &B,
 Analysis::Analysis(const kir::Module &M) : M(M) {
   computeInlinable();
   computeRanges();
+  computeByteStrs();
   computeChars();
   computeFixedLengths();
 }
@@ -1404,12 +1405,75 @@ void Analysis::computeFixedLengths() {
 }
 
 //===----------------------------------------------------------------------===//
+// Strings held as bytes
+//===----------------------------------------------------------------------===//
+
+void Analysis::computeByteStrs() {
+  for (const auto &F : M.Functions) {
+    // Encoding costs a pass over the text: once per call of a function
+    // that is not called in a loop, for a local defined outside loops.
+    if (Hot.count(F.get()))
+      continue;
+    llvm::DenseSet<const kir::Local *> Candidates, Rejected, IndexedInLoop;
+    for (const kir::Local *P : F->Params)
+      if (P->Ty->Kind == TypeKind::Str)
+        Candidates.insert(P);
+    std::function<void(const Node &, const Node *, unsigned, unsigned)> Walk =
+        [&](const Node &N, const Node *Parent, unsigned Index,
+            unsigned Loops) {
+          switch (N.Opcode) {
+          case Op::LocalDecl:
+            if (N.Var->Ty->Kind == TypeKind::Str)
+              (Loops ? Rejected : Candidates).insert(N.Var);
+            break;
+          case Op::LocalSet:
+            Rejected.insert(N.Var);
+            break;
+          case Op::ForEach:
+          case Op::ForMap:
+            Rejected.insert(N.Var);
+            if (N.Var2)
+              Rejected.insert(N.Var2);
+            break;
+          case Op::LocalGet:
+            if (N.Var->Ty->Kind != TypeKind::Str)
+              break;
+            if (!Parent || Index != 0 ||
+                (Parent->Opcode != Op::StrCodeAt &&
+                 Parent->Opcode != Op::StrLen &&
+                 Parent->Opcode != Op::ForEach))
+              Rejected.insert(N.Var);
+            else if (Parent->Opcode == Op::StrCodeAt && Loops)
+              IndexedInLoop.insert(N.Var);
+            break;
+          default:
+            break;
+          }
+          bool Loop = N.Opcode == Op::While || N.Opcode == Op::ForRange ||
+                      N.Opcode == Op::ForEach || N.Opcode == Op::ForMap;
+          for (unsigned I = 0; I < N.Operands.size(); ++I)
+            Walk(*N.Operands[I], &N, I, Loops);
+          for (const kir::Block *R : N.Regions)
+            for (const Node *S : R->Stmts)
+              Walk(*S, nullptr, 0, Loops + Loop);
+        };
+    for (const Node *S : F->Body->Stmts)
+      Walk(*S, nullptr, 0, 0);
+    for (const kir::Local *L : Candidates)
+      if (!Rejected.count(L) && IndexedInLoop.count(L))
+        ByteStrs.insert(L);
+  }
+}
+
+//===----------------------------------------------------------------------===//
 // Character locals
 //===----------------------------------------------------------------------===//
 
 bool Analysis::isCharExpr(const Node *N) const {
-  if (N->Opcode == Op::StrCodeAt)
-    return true;
+  if (N->Opcode == Op::StrCodeAt) {
+    const Node *S = N->operand(0);
+    return S->Opcode != Op::LocalGet || !ByteStrs.count(S->Var);
+  }
   return N->Opcode == Op::LocalGet && CharLocals.count(N->Var);
 }
 
@@ -1433,11 +1497,15 @@ void Analysis::computeChars() {
       case Op::LocalSet:
         Defs[N.Var].push_back({N.operand(0)});
         break;
-      case Op::ForEach:
-        // Iterating a str can yield one-character strings directly.
+      case Op::ForEach: {
+        // Iterating a str can yield one-character strings directly (its
+        // bytes yield codes).
+        const Node *C = N.operand(0);
+        bool Bytes = C->Opcode == Op::LocalGet && ByteStrs.count(C->Var);
         Defs[N.Var].push_back(
-            {N.operand(0)->Ty->Kind == TypeKind::Str ? &N : nullptr});
+            {C->Ty->Kind == TypeKind::Str && !Bytes ? &N : nullptr});
         break;
+      }
       case Op::ForRange:
       case Op::ForMap:
         Defs[N.Var].push_back({nullptr});

@@ -93,6 +93,13 @@ public:
     return FixedLength.lookup(L);
   }
 
+  /// A str local or parameter held as its bytes (`s.encode()` once, where
+  /// it is defined): nothing but s[i], len(s) and `for c in s` reads it,
+  /// it is indexed in a loop, and nothing assigns it again. Indexing bytes
+  /// gives the code itself, where a str gives a one-character str for
+  /// ord() (base64_decode's table lookups: ord(text[i]) per character).
+  bool isByteStr(const kir::Local *L) const { return ByteStrs.count(L); }
+
   /// An int local or parameter kept as a one-character str.
   bool isCharLocal(const kir::Local *L) const { return CharLocals.count(L); }
   /// An int expression that the back-end can write as a one-character str:
@@ -132,6 +139,7 @@ private:
   const kir::Module &M;
   llvm::DenseMap<const kir::Node *, Facts> NodeFacts;
   llvm::DenseSet<const kir::Local *> CharLocals;
+  llvm::DenseSet<const kir::Local *> ByteStrs;
   llvm::DenseSet<const kir::Function *> Inlinable;
   llvm::DenseSet<const kir::Function *> StatementInlinable;
   llvm::DenseSet<const kir::Function *> Hot;
@@ -139,6 +147,7 @@ private:
 
   void computeRanges();
   void computeFixedLengths();
+  void computeByteStrs();
   void computeChars();
   void computeInlinable();
 };

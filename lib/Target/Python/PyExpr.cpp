@@ -1003,7 +1003,10 @@ PyExpr FunctionEmitter::emitChain(const Node &N) {
 /// unless proven impossible.
 PyExpr FunctionEmitter::emitIndex(const Node &N, bool Char) {
   const Node &Seq = *N.operand(0), &Idx = *N.operand(1);
-  bool IsStr = N.Opcode == Op::StrCodeAt;
+  // A str held as bytes gives the code itself.
+  const Node &SeqR = resolve(Seq);
+  bool IsStr = N.Opcode == Op::StrCodeAt &&
+               !(SeqR.Opcode == Op::LocalGet && A.isByteStr(SeqR.Var));
   bool NonNeg = range(Idx).nonNegative();
   PyExpr Result;
   if (NonNeg) {

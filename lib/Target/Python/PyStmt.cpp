@@ -710,6 +710,10 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
       return;
     const Node &V = *S.operand(0);
     PyExpr E = A.isCharLocal(S.Var) ? emitChar(V) : emit(V);
+    if (A.isByteStr(S.Var))
+      E = V.Opcode == Op::StrConst
+              ? PyExpr{"b" + E.Text, PAtom}
+              : PyExpr{paren(E, PPostfix) + ".encode()", PPostfix};
     endLine(local(S.Var) + " = " + paren(E, PCond));
     noteLength(S);
     return;
@@ -872,7 +876,8 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
       const Node &C = *S.operand(0);
       PyExpr CE = emit(C);
       std::string Iter = paren(CE, PPostfix);
-      if (C.Ty->Kind == TypeKind::Str && !A.isCharLocal(S.Var))
+      bool Bytes = C.Opcode == Op::LocalGet && A.isByteStr(C.Var);
+      if (C.Ty->Kind == TypeKind::Str && !A.isCharLocal(S.Var) && !Bytes)
         Iter += ".encode()";
       Loop("for " + LoopVar(S.Var, *S.Regions[0]) + " in " + Iter + ":",
            *S.Regions[0]);
@@ -981,6 +986,12 @@ std::vector<PyLine> FunctionEmitter::run() {
   Indent = 1;
   std::vector<size_t> Starts;
   const kir::Block &Body = *F.Body;
+  // str parameters indexed as bytes: encoded once, on entry.
+  for (const kir::Local *P : F.Params)
+    if (A.isByteStr(P)) {
+      beginLine();
+      endLine(local(P) + " = " + local(P) + ".encode()");
+    }
   for (size_t I = 0; I < Body.Stmts.size(); ++I) {
     const Node *S = Body.Stmts[I];
     Starts.push_back(Lines.size());
