@@ -209,6 +209,7 @@ private:
   bool emitStridedFill(const kir::Node &S);
   bool emitSelectLoop(const kir::Node &S);
   bool emitCountedWhile(const kir::Node &S);
+  bool emitGuardedScan(const kir::Node &S);
   size_t emitReverseLoop(const kir::Block &Block, size_t Index);
   size_t emitRotateGroup(const kir::Block &Block, size_t Index);
   size_t emitGroupIdiom(const kir::Block &Block, size_t Index) {
