@@ -271,8 +271,9 @@ const char *const KernelTrapClass =
 llvm::StringSet<> allGlobalNames() {
   llvm::StringSet<> S;
   for (const char *N :
-       {"abs", "bool", "bytearray", "bytes", "chr", "float", "int", "len",
-        "max", "min", "ord", "range", "str", "type", "setattr", "super",
+       {"abs", "bool", "bytearray", "bytes", "chr", "enumerate", "float",
+        "int", "len", "max", "min", "ord", "range", "str", "type", "setattr",
+        "super", "zip",
         "object", "Exception", "IndexError", "KeyError", "RuntimeError",
         "ValueError", "ZeroDivisionError", "AttributeError", "TypeError",
         "KernelTrap", "_TRAP_KINDS", "_KERNEL_LINES"})

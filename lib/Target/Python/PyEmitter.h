@@ -179,6 +179,11 @@ private:
   std::string UnusedName;
   // The for.range loop of each range variable emitted so far.
   llvm::DenseMap<const kir::Local *, const kir::Node *> RangeLoops;
+  // Reads a[i + c] of a zip loop's counter i: the name of the element the
+  // loop binds for each (zip, enumerate), and the statements `let x =
+  // a[i + c]` whose x is that name (not emitted).
+  llvm::DenseMap<const kir::Node *, std::string> ZipReads;
+  llvm::DenseSet<const kir::Node *> ZipDecls;
   // str and bytes locals nothing assigns whose length a `let n = len(s)`
   // seen before, in this block or one around it, holds.
   llvm::DenseMap<const kir::Local *, const kir::Local *> KnownLengths;
@@ -210,6 +215,7 @@ private:
   bool emitSelectLoop(const kir::Node &S);
   bool emitCountedWhile(const kir::Node &S);
   bool emitGuardedScan(const kir::Node &S);
+  bool emitZipLoop(const kir::Node &S);
   size_t emitReverseLoop(const kir::Block &Block, size_t Index);
   size_t emitRotateGroup(const kir::Block &Block, size_t Index);
   size_t emitGroupIdiom(const kir::Block &Block, size_t Index) {

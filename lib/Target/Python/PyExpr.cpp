@@ -1007,6 +1007,13 @@ PyExpr FunctionEmitter::emitIndex(const Node &N, bool Char) {
   const Node &SeqR = resolve(Seq);
   bool IsStr = N.Opcode == Op::StrCodeAt &&
                !(SeqR.Opcode == Op::LocalGet && A.isByteStr(SeqR.Var));
+  // The element a zip loop binds (a one-character str for a str).
+  auto Zipped = ZipReads.find(&N);
+  if (Zipped != ZipReads.end()) {
+    if (IsStr && !Char)
+      return call(global("ord"), {atom(Zipped->second)});
+    return atom(Zipped->second);
+  }
   bool NonNeg = range(Idx).nonNegative();
   PyExpr Result;
   if (NonNeg) {
@@ -1544,7 +1551,7 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     // traps where the kernel does.
     const Node &S = *N.operand(0);
     PyExpr SE = Op0(), Use = SE, First = SE;
-    if (!simple(S)) {
+    if (!simple(S) && !ZipReads.count(&resolve(S))) {
       std::string T = walrusName("digits");
       First = {"(" + T + " := " + paren(SE, PCond) + ")", PAtom};
       Use = atom(T);

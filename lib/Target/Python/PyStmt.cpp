@@ -206,6 +206,8 @@ void FunctionEmitter::emitBlock(const kir::Block &B) {
       continue;
     }
     const Node *S = B.Stmts[I];
+    if (ZipDecls.count(S))
+      continue;
     emitStmt(*S);
     // Statements after break, continue or return never run.
     if (S->Opcode == Op::Break || S->Opcode == Op::Continue ||
@@ -218,18 +220,49 @@ void FunctionEmitter::emitBlock(const kir::Block &B) {
   }
 }
 
-/// After `let n = len(s)`, where nothing assigns n or s: n is len(s)
-/// from here to the end of the block.
+/// Whether \p B may change the length of an array of type \p Ty: a push
+/// or pop of one, there or in a function it calls.
+static bool mayResize(const kir::Block &B, const kir::Type *Ty,
+                      llvm::DenseSet<const kir::Function *> &Seen) {
+  std::function<bool(const Node &)> Walk = [&](const Node &N) {
+    if (N.Opcode == Op::Call && Seen.insert(N.Callee).second &&
+        mayResize(*N.Callee->Body, Ty, Seen))
+      return true;
+    if ((N.Opcode == Op::ArrayPush || N.Opcode == Op::ArrayPop) &&
+        N.operand(0)->Ty == Ty)
+      return true;
+    for (const Node *O : N.Operands)
+      if (Walk(*O))
+        return true;
+    for (const kir::Block *R : N.Regions)
+      if (mayResize(*R, Ty, Seen))
+        return true;
+    return false;
+  };
+  for (const Node *S : B.Stmts)
+    if (Walk(*S))
+      return true;
+  return false;
+}
+
+/// After `let n = len(s)`, where nothing assigns n or s (nor, for an
+/// array, pushes or pops an array of its type, here or in a function
+/// called): n is len(s) from here to the end of the block.
 void FunctionEmitter::noteLength(const Node &S) {
   const Node &V = *S.operand(0);
   if (S.Opcode != Op::LocalDecl || !Foreign.empty() ||
-      (V.Opcode != Op::StrLen && V.Opcode != Op::BytesLen) ||
+      (V.Opcode != Op::StrLen && V.Opcode != Op::BytesLen &&
+       V.Opcode != Op::ArrayLen) ||
       V.operand(0)->Opcode != Op::LocalGet)
     return;
-  const kir::Local *Str = V.operand(0)->Var;
-  if (assignsLocal(*F.Body, S.Var) || assignsLocal(*F.Body, Str))
+  const kir::Local *Seq = V.operand(0)->Var;
+  if (assignsLocal(*F.Body, S.Var) || assignsLocal(*F.Body, Seq) ||
+      (V.Opcode == Op::ArrayLen && [&] {
+        llvm::DenseSet<const kir::Function *> Seen{&F};
+        return mayResize(*F.Body, Seq->Ty, Seen);
+      }()))
     return;
-  KnownLengths[Str] = S.Var;
+  KnownLengths[Seq] = S.Var;
 }
 
 /// `x = max(x, y)` as `if y > x: x = y`, what a Python programmer writes
@@ -678,7 +711,8 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
   llvm::SaveAndRestore<uint32_t> InStmt(StmtLine, S.Loc.Line);
   beginLine();
   if (Idioms && (emitCopyLoop(S) || emitStridedFill(S) || emitSelectLoop(S) ||
-                 emitCountedWhile(S) || emitGuardedScan(S)))
+                 emitCountedWhile(S) || emitGuardedScan(S) ||
+                 emitZipLoop(S)))
     return;
   // Names for loop variables the body never reads.
   auto LoopVar = [&](const kir::Local *L, const kir::Block &Body) {
