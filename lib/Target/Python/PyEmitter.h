@@ -208,6 +208,15 @@ private:
   std::string trapCall(llvm::StringRef Kind, const kir::Node &N);
 
   //--- statements ---
+  /// A product computed once for statements First..Last of a block.
+  struct Shared {
+    size_t First, Last;
+    std::string Name;
+    std::vector<const kir::Node *> Nodes;
+  };
+  std::vector<Shared> sharedProducts(const kir::Block &B);
+  // The products of Shared groups being emitted, by node.
+  llvm::DenseMap<const kir::Node *, std::string> SharedNames;
   void emitBlock(const kir::Block &B);
   void emitStmt(const kir::Node &S, bool Idioms = true);
   bool emitCopyLoop(const kir::Node &S);

@@ -1227,6 +1227,9 @@ PyExpr FunctionEmitter::emitChar(const Node &N) {
 //===----------------------------------------------------------------------===//
 
 PyExpr FunctionEmitter::emit(const Node &N) {
+  auto Shared = SharedNames.find(&N);
+  if (Shared != SharedNames.end())
+    return atom(Shared->second);
   const Node &R = resolve(N);
   if (&R != &N) {
     auto Saved = std::move(Subst);
