@@ -259,6 +259,7 @@ private:
     case Op::BytesLen: return sig(N, Int, {By});
     case Op::BytesAt: return sig(N, Int, {By, Int});
     case Op::BytesSlice: return sig(N, By, {By, Int, Int});
+    case Op::BytesU32Le: return sig(N, U32, {By, Int});
     case Op::ArrayNew:
       if (!N.Ty || N.Ty->Kind != TK::Array)
         return fail(&N, "result is not an array");

@@ -1553,6 +1553,15 @@ private:
       }
       [[fallthrough]];
     case TypeKind::Bytes: {
+      if (Name == "u32le" && T->Kind == TypeKind::Bytes) {
+        if (!argCount(E, 1, Name))
+          return nullptr;
+        Node *I = lowerExpr(*E.Args[1], Ctx.getInt());
+        if (!expectType(I, Ctx.getInt(), startOf(*E.Args[1]),
+                        "in the argument of 'u32le'"))
+          return nullptr;
+        return make(Op::BytesU32Le, Ctx.getU32(), E.Loc, {Obj, I});
+      }
       if (Name != "slice")
         return Bad();
       if (!argCount(E, 2, Name))

@@ -130,6 +130,24 @@ TEST(VerifierTest, StringBuiltinTypes) {
       << Msg;
 }
 
+TEST(VerifierTest, BytesU32LeTypes) {
+  Fixture X(&Context::getU32);
+  Context &C = X.M.Ctx;
+  Node *S = C.create(Op::StrConst, C.getStr(), {});
+  // A word of a str, and one typed as int.
+  X.ret(C.create(Op::BytesU32Le, C.getU32(), {}, {S, X.intc(0)}));
+  X.F->Body->Stmts.push_back(
+      C.create(Op::Eval, C.getVoid(), {},
+               {C.create(Op::BytesU32Le, C.getInt(), {}, {S, X.intc(0)})}));
+  std::string Msg = X.verifyMessage();
+  EXPECT_NE(Msg.find("bytes.u32le at line 0: operand 0 has type str"),
+            std::string::npos)
+      << Msg;
+  EXPECT_NE(Msg.find("bytes.u32le at line 0: result type is int"),
+            std::string::npos)
+      << Msg;
+}
+
 TEST(VerifierTest, TrimReplaceContainsTypes) {
   Fixture X(&Context::getStr);
   Context &C = X.M.Ctx;

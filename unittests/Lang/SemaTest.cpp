@@ -206,6 +206,24 @@ TEST(SemaTest, StrFromCodes) {
                        "'str_from_codes' is a built-in name"));
 }
 
+TEST(SemaTest, BytesU32Le) {
+  Checked C = check("fn f(b: bytes, i: int) -> u32 {\n"
+                    "  return b.u32le(i) ^ b.slice(1, 5).u32le(0);\n"
+                    "}");
+  ASSERT_TRUE(C.M) << C.Errors;
+  EXPECT_FALSE(kir::verify(*C.M));
+  EXPECT_TRUE(hasError(check("fn f(s: str) -> u32 { return s.u32le(0); }"),
+                       "s.k:1:32: error: type str has no method 'u32le'"));
+  EXPECT_TRUE(
+      hasError(check("fn f(b: bytes) -> u32 { return b.u32le(1.5); }"),
+               "type mismatch in the argument of 'u32le': expected int, "
+               "found f64"));
+  EXPECT_TRUE(hasError(check("fn f(b: bytes) -> u32 { return b.u32le(); }"),
+                       "'u32le' takes 1 argument, 0 given"));
+  EXPECT_TRUE(hasError(check("fn f(b: bytes) -> int { return b.u32le(0); }"),
+                       "expected int, found u32"));
+}
+
 TEST(SemaTest, ReservedAndDuplicateNames) {
   EXPECT_TRUE(hasError(check("fn len(x: int) -> int { return x; }"), "built-in name"));
   EXPECT_TRUE(hasError(check("fn kc_alloc() { }"), "reserved for the runtime"));

@@ -306,6 +306,7 @@ bool ModuleFacts::mayTrapOrMutate(const kir::Function &F, const Node &N) const {
   case Op::F64ToInt:
   case Op::StrSlice:
   case Op::BytesSlice:
+  case Op::BytesU32Le:
   case Op::StrFromCode:
   case Op::StrFromCodes:
   case Op::StrParseInt:

@@ -770,6 +770,7 @@ void FunctionEmitter::emitStmt(const Node &S) {
   case Op::BytesLen:
   case Op::BytesAt:
   case Op::BytesSlice:
+  case Op::BytesU32Le:
   case Op::ArrayNew:
   case Op::ArrayLit:
   case Op::ArrayLen:

@@ -1135,6 +1135,24 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
     Value *Hi = emit(*N.operand(2));
     return call(RT.StrSlice, {S, Lo, Hi, line(N)});
   }
+  case Op::BytesU32Le: {
+    // 0 <= i and i + 4 <= len (i + 4 cannot overflow: i is within +-2^53),
+    // then one unaligned load of the four bytes (data as in strByte).
+    Value *S = emit(*N.operand(0));
+    Value *I = emit(*N.operand(1));
+    Value *Ok = B.CreateAnd(
+        B.CreateICmpSGE(I, B.getInt64(0)),
+        B.CreateICmpSLE(B.CreateAdd(I, B.getInt64(4)), strLen(S)));
+    trapUnless(Ok, KC_TRAP_INDEX, N);
+    Value *Data = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), S, 8, "data");
+    Value *P = B.CreateInBoundsGEP(B.getInt8Ty(), Data, I);
+    LoadInst *L = B.CreateAlignedLoad(B.getInt32Ty(), P, Align(1), "word");
+    L->setMetadata(LLVMContext::MD_tbaa, ML.tbaa("kc_str.data"));
+    L->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
+    if (ML.DL.isBigEndian())
+      return B.CreateUnaryIntrinsic(Intrinsic::bswap, L);
+    return L;
+  }
   case Op::StrConcat: {
     // a + b + c + ...: one allocation and one copy of each byte, not one
     // intermediate string per +. Concatenation has no effect to reorder:

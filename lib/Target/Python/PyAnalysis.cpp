@@ -238,6 +238,7 @@ Purity Analysis::ownPurity(const Node *N) {
   case Op::BytesAt:
   case Op::StrSlice:
   case Op::BytesSlice:
+  case Op::BytesU32Le:
   case Op::MapAt:
   case Op::MapSet:
   case Op::FieldSet:
@@ -799,6 +800,8 @@ private:
       return Exact({0, 127});
     case Op::BytesAt:
       return Exact({0, 255});
+    case Op::BytesU32Le:
+      return Exact(Range::ofType(T));
     case Op::StrParseInt:
       return Exact({-(int64_t(1) << 53), int64_t(1) << 53});
     case Op::StrFind:

@@ -57,6 +57,7 @@ const Helper Helpers[] = {
     RuntimeError: "map modified during iteration",
     AttributeError: "null reference",
     TypeError: "null reference",
+    StructError: "index out of range",
 }
 
 
@@ -228,6 +229,19 @@ def _kernel_trap(error):
     raise KernelTrap("pop from empty array", line)
 )",
      {"KernelTrap"}},
+    {"_u32le_at",
+     R"(def _u32le_at(b, i, line):
+    """The little-endian 32-bit word at b[i:i + 4]."""
+    if 0 <= i <= len(b) - 4:
+        return _u32le(b, i)[0]
+    raise KernelTrap("index out of range", line)
+)",
+     {"KernelTrap", "len", "_u32le"}},
+    {"_u32le",
+     R"(# _u32le(b, i)[0] is the little-endian 32-bit word at b[i:i + 4].
+_u32le = Struct("<I").unpack_from
+)",
+     {"Struct"}},
     {"_FLIP",
      R"(# flags.translate(_FLIP) is the flag array with every bool negated.
 _FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")
@@ -286,6 +300,8 @@ llvm::StringSet<> allGlobalNames() {
   for (const char *N : MathNames)
     S.insert(N);
   S.insert("compress");
+  S.insert("Struct");
+  S.insert("StructError");
   return S;
 }
 
@@ -544,6 +560,7 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
   // TypeError is a trap only where a tuple record's field is read through
   // a ?R.
   bool TypeErrorTraps = ModuleUsed.count("TypeError");
+  bool StructErrorTraps = ModuleUsed.count("StructError");
   // Helpers use more names.
   for (const Helper &H : Helpers)
     if (ModuleUsed.count(H.Name))
@@ -606,6 +623,10 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
     ImportLines.push_back("from itertools import compress");
   if (!Imports.empty())
     ImportLines.push_back("from math import " + Imports);
+  if (ModuleUsed.count("StructError"))
+    ImportLines.push_back("from struct import Struct, error as StructError");
+  else if (ModuleUsed.count("Struct"))
+    ImportLines.push_back("from struct import Struct");
   if (!ImportLines.empty()) {
     Line("");
     for (const std::string &I : ImportLines)
@@ -621,6 +642,12 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
       size_t At = Text.find(TypeErrorKind.str());
       if (At != std::string::npos && !TypeErrorTraps)
         Text.erase(At, TypeErrorKind.size());
+      // struct.error is a trap only where a word is read.
+      llvm::StringRef StructKind =
+          "    StructError: \"index out of range\",\n";
+      At = Text.find(StructKind.str());
+      if (At != std::string::npos && !StructErrorTraps)
+        Text.erase(At, StructKind.size());
       Block(Text);
     }
 

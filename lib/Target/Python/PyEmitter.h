@@ -69,6 +69,7 @@ enum ImplicitKind : unsigned {
   ImplicitModified = 8, ///< RuntimeError: dict changed size during iteration
   ImplicitNull = 16,    ///< AttributeError: a field of None
   ImplicitNullItem = 32, ///< TypeError: an item of None (a tuple record's)
+  ImplicitWord = 64,     ///< struct.error: a word past the end (u32le)
 };
 
 /// One logical line of a function's text. Where its errors may come from

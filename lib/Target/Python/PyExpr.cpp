@@ -1542,6 +1542,24 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
   case Op::StrSlice:
   case Op::BytesSlice:
     return emitSlice(N);
+  case Op::BytesU32Le: {
+    // struct's unpack_from decodes the word in C. Past the end it raises
+    // struct.error (the except clause's trap); a negative offset it would
+    // count from the end, so that is tested unless known impossible.
+    const Node &S = *N.operand(0), &I = *N.operand(1);
+    bool NonNeg = range(I).nonNegative();
+    if (!NonNeg && (!duplicable(I) || purity(S) == Purity::Any))
+      return call(global("_u32le_at"),
+                  {emit(S), emit(I), atom(std::to_string(N.Loc.Line))});
+    std::string Marker = claim(ImplicitWord, N.Loc.Line);
+    PyExpr SE = emit(S), IE = emit(I);
+    PyExpr Word = {Marker + call(global("_u32le"), {SE, IE}).Text + "[0]",
+                   PPostfix};
+    if (NonNeg)
+      return Word;
+    return conditional(Word, comparison(IE, ">=", atom("0")),
+                       atom(trapCall(TrapIndex, N)));
+  }
   case Op::StrConcat:
     return Bin("+", PAdd);
   case Op::StrFromInt:

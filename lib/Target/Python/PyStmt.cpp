@@ -1068,6 +1068,7 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
   case Op::StrContains:
   case Op::StrFromCodes:
   case Op::BytesLen: case Op::BytesAt: case Op::BytesSlice:
+  case Op::BytesU32Le:
   case Op::ArrayNew: case Op::ArrayLit: case Op::ArrayLen:
   case Op::ArrayGet: case Op::ArrayPop:
   case Op::RecordNew: case Op::FieldGet:
@@ -1173,6 +1174,7 @@ void FunctionEmitter::wrapInTry(std::vector<PyLine> &Out, size_t First,
       {ImplicitModified, "RuntimeError", "map modified during iteration"},
       {ImplicitNull, "AttributeError", "null reference"},
       {ImplicitNullItem, "TypeError", "null reference"},
+      {ImplicitWord, "StructError", "index out of range"},
   };
   if (KernelLines.size() == 1 && !(Kinds & ImplicitModified)) {
     // One kernel line: say it here. (RuntimeError also covers
