@@ -900,6 +900,7 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   };
   std::vector<Seq> Seqs;
   std::vector<const kir::Local *> Stored; // arrays the body stores to
+  llvm::DenseSet<const kir::Type *> Resized; // types pushed to or popped
   bool Ok = true;
   // Reads of a str used as characters: compared with a character, or the
   // value of a character local.
@@ -926,12 +927,15 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       Ok = false;
       return Visit::Found;
     }
+    case Op::ArrayPush:
+    case Op::ArrayPop:
+      // Another array may grow or shrink; one of a read type may not.
+      Resized.insert(N.operand(0)->Ty);
+      return Visit::Continue;
     case Op::While:
     case Op::ForRange:
     case Op::ForEach:
     case Op::ForMap:
-    case Op::ArrayPush:
-    case Op::ArrayPop:
       Ok = false;
       return Visit::Found;
     case Op::LocalSet:
@@ -978,6 +982,8 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   llvm::erase_if(Seqs, [&](const Seq &Q) {
     return llvm::is_contained(Stored, Q.Arr);
   });
+  if (llvm::any_of(Seqs, [&](const Seq &Q) { return Resized.count(Q.Arr->Ty); }))
+    return false;
   if (!Ok || Seqs.empty() || Seqs.size() > 4)
     return false;
   auto Reassigned = [&](const kir::Local *L) {
@@ -1031,46 +1037,65 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
     return R.Opcode == Op::LocalGet &&
            (A.fixedLength(Arr) == R.Var || KnownLengths.lookup(Arr) == R.Var);
   };
+  // The tests, and the arrays that need one.
   std::vector<std::string> Tests;
-  for (const kir::Local *Y : Stored)
-    for (const Seq &Q : Seqs)
-      if (Q.Arr->Ty == Y->Ty)
-        Tests.push_back(local(Y) + " is not " + local(Q.Arr));
-  // Per array, the least and greatest offsets bound the reads.
-  llvm::DenseMap<const kir::Local *, std::pair<int64_t, int64_t>> Extent;
-  for (const Seq &Q : Seqs) {
-    auto [It, New] = Extent.try_emplace(Q.Arr, Q.C, Q.C);
-    It->second.first = std::min(It->second.first, Q.C);
-    It->second.second = std::max(It->second.second, Q.C);
-  }
   std::vector<bool> FromStart, ToEnd;
-  for (const Seq &Q : Seqs) {
-    auto [Least, Greatest] = Extent.lookup(Q.Arr);
-    bool LoOk = LoB.Base ? range(*LoB.Base).Lo != Range::NegInf &&
-                               range(*LoB.Base).Lo + LoB.Offset + Q.C >= 0
-                         : LoB.Offset + Q.C >= 0;
-    if (!LoOk && Q.C == Least)
-      Tests.push_back("0 <= " + Text(LoB, Q.C));
-    int64_t Const = HiB.Base ? -1 : ConstLength(Q.Arr);
-    bool HiLen = (HiB.Offset + Q.C == 0 && IsLength(HiB.Base, Q.Arr)) ||
-                 (Const >= 0 && HiB.Offset + Q.C == Const);
-    bool HiOk = HiLen ||
-                (HiB.Offset + Q.C < 0 && IsLength(HiB.Base, Q.Arr)) ||
-                (Const >= 0 && HiB.Offset + Q.C <= Const);
-    if (!HiOk && Q.C == Greatest)
-      Tests.push_back(Text(HiB, Q.C) + " <= " + lengthOf(Q.Arr));
-    FromStart.push_back(!LoB.Base && LoB.Offset + Q.C == 0);
-    ToEnd.push_back(HiLen);
+  llvm::DenseSet<const kir::Local *> Tested;
+  auto Plan = [&] {
+    Tests.clear();
+    FromStart.clear();
+    ToEnd.clear();
+    Tested.clear();
+    auto Add = [&](const kir::Local *Arr, std::string T) {
+      Tests.push_back(std::move(T));
+      Tested.insert(Arr);
+    };
+    for (const kir::Local *Y : Stored)
+      for (const Seq &Q : Seqs)
+        if (Q.Arr->Ty == Y->Ty)
+          Add(Q.Arr, local(Y) + " is not " + local(Q.Arr));
+    // Per array, the least and greatest offsets bound the reads.
+    llvm::DenseMap<const kir::Local *, std::pair<int64_t, int64_t>> Extent;
+    for (const Seq &Q : Seqs) {
+      auto [It, New] = Extent.try_emplace(Q.Arr, Q.C, Q.C);
+      It->second.first = std::min(It->second.first, Q.C);
+      It->second.second = std::max(It->second.second, Q.C);
+    }
+    for (const Seq &Q : Seqs) {
+      auto [Least, Greatest] = Extent.lookup(Q.Arr);
+      bool LoOk = LoB.Base ? range(*LoB.Base).Lo != Range::NegInf &&
+                                 range(*LoB.Base).Lo + LoB.Offset + Q.C >= 0
+                           : LoB.Offset + Q.C >= 0;
+      if (!LoOk && Q.C == Least)
+        Add(Q.Arr, "0 <= " + Text(LoB, Q.C));
+      int64_t Const = HiB.Base ? -1 : ConstLength(Q.Arr);
+      bool HiLen = (HiB.Offset + Q.C == 0 && IsLength(HiB.Base, Q.Arr)) ||
+                   (Const >= 0 && HiB.Offset + Q.C == Const);
+      bool HiOk = HiLen ||
+                  (HiB.Offset + Q.C < 0 && IsLength(HiB.Base, Q.Arr)) ||
+                  (Const >= 0 && HiB.Offset + Q.C <= Const);
+      if (!HiOk && Q.C == Greatest)
+        Add(Q.Arr, Text(HiB, Q.C) + " <= " + lengthOf(Q.Arr));
+      FromStart.push_back(!LoB.Base && LoB.Offset + Q.C == 0);
+      ToEnd.push_back(HiLen);
+    }
+    std::sort(Tests.begin(), Tests.end());
+    Tests.erase(std::unique(Tests.begin(), Tests.end()), Tests.end());
+  };
+  Plan();
+  // A second copy of the loop for what the test leaves out is worth it in
+  // a loop that runs many times; elsewhere only the arrays that need no
+  // test are zipped, the others read as they are.
+  if (!Tests.empty() && LoopDepth == 0) {
+    llvm::erase_if(Seqs, [&](const Seq &Q) { return Tested.count(Q.Arr); });
+    if (Seqs.empty())
+      return false;
+    Plan();
+    assert(Tests.empty() && "arrays left without tests need none");
   }
-  std::sort(Tests.begin(), Tests.end());
-  Tests.erase(std::unique(Tests.begin(), Tests.end()), Tests.end());
   std::string Test;
   for (const std::string &T : Tests)
     Test += (Test.empty() ? "" : " and ") + T;
-  // A second copy of the loop for what the test leaves out is worth it in
-  // a loop that runs many times.
-  if (!Test.empty() && LoopDepth == 0)
-    return false;
 
   // Names: `let x = a[i + c]` in the body binds x itself.
   llvm::DenseSet<const Node *> Decls;
