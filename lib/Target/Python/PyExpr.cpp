@@ -1016,7 +1016,17 @@ PyExpr FunctionEmitter::emitIndex(const Node &N, bool Char) {
   }
   bool NonNeg = range(Idx).nonNegative();
   PyExpr Result;
-  if (NonNeg) {
+  // s[len(s) - c] with a constant c >= 1, known >= 0: s[-c], in range.
+  const Node &IdxR = resolve(Idx);
+  bool IsLen = false;
+  if (NonNeg && IdxR.Opcode == Op::IntSub &&
+      IdxR.operand(1)->Opcode == Op::IntConst && IdxR.operand(1)->IntVal >= 1 &&
+      (atMostLength(*IdxR.operand(0), Seq, IsLen), IsLen)) {
+    PyExpr S = emit(Seq);
+    Result = {paren(S, PPostfix) + "[-" +
+                  std::to_string(IdxR.operand(1)->IntVal) + "]",
+              PPostfix};
+  } else if (NonNeg) {
     std::string Marker = claim(ImplicitIndex, N.Loc.Line);
     PyExpr S = separate(emit(Seq), N.Loc.Line);
     PyExpr I = emit(Idx);
@@ -1064,12 +1074,15 @@ bool FunctionEmitter::atMostLength(const Node &Hi, const Node &S,
                                    bool &IsLen) const {
   const Node &H = resolve(Hi), &Str = resolve(S);
   auto IsLength = [&](const Node &X) {
-    if ((X.Opcode == Op::StrLen || X.Opcode == Op::BytesLen) &&
+    if ((X.Opcode == Op::StrLen || X.Opcode == Op::BytesLen ||
+         X.Opcode == Op::ArrayLen) &&
         Str.Opcode == Op::LocalGet) {
       const Node &Of = resolve(*X.operand(0));
       return Of.Opcode == Op::LocalGet && Of.Var == Str.Var;
     }
     const kir::Local *N = knownLength(S);
+    if (!N && Str.Opcode == Op::LocalGet && !Foreign.count(Str.Var))
+      N = A.fixedLength(Str.Var);
     return N && X.Opcode == Op::LocalGet && X.Var == N;
   };
   IsLen = IsLength(H);
