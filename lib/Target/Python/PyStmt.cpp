@@ -266,6 +266,9 @@ void FunctionEmitter::emitBlock(const kir::Block &B) {
     beginLine();
     for (const Shared &P : Products)
       if (P.First == I) {
+        // The line of the first statement that uses it.
+        llvm::SaveAndRestore<uint32_t> InStmt(StmtLine,
+                                              B.Stmts[I]->Loc.Line);
         PyExpr E = emit(*P.Nodes[0]);
         endLine(P.Name + " = " + paren(E, PCond));
         beginLine();
@@ -1096,9 +1099,11 @@ std::vector<PyLine> FunctionEmitter::run() {
   Indent = 1;
   std::vector<size_t> Starts;
   const kir::Block &Body = *F.Body;
-  // str parameters indexed as bytes: encoded once, on entry.
+  // str parameters indexed as bytes: encoded once, on entry (part of the
+  // function's own line).
   for (const kir::Local *P : F.Params)
     if (A.isByteStr(P)) {
+      llvm::SaveAndRestore<uint32_t> InDef(StmtLine, F.Loc.Line);
       beginLine();
       endLine(local(P) + " = " + local(P) + ".encode()");
     }
