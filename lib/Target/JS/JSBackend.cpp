@@ -146,6 +146,19 @@ function stringFromCodes(codes, line) {
 }
 )";
 
+// b.u32le(i). A small function, which V8 inlines: written in place, the
+// loads made murmur3's hash function too big to be inlined into its
+// caller's loop (measured 1.7x slower). Reading first lets V8's own bounds
+// checks stand for ours: a read outside the array is undefined, and b[i]
+// and b[i + 3] both defined mean 0 <= i and i + 4 <= b.length.
+const char *const LoadU32leHelper = R"(function loadU32le(b, i, line) {
+  const lo = b[i];
+  const hi = b[i + 3];
+  if (lo === undefined || hi === undefined) throw new KernelTrap("%s", line);
+  return lo | (b[i + 1] << 8) | (b[i + 2] << 16) | (hi << 24);
+}
+)";
+
 /// Prints a helper's text with its trap message.
 void printHelper(raw_ostream &OS, StringRef Text, StringRef Message) {
   size_t At = Text.find("%s");
@@ -195,7 +208,7 @@ Error emitModule(const kir::Module &M, raw_ostream &Out, const JSOptions &Opts,
   // declaration order, each kept unless reserved or taken.
   for (const char *H : {"checkedAdd", "checkedSub", "checkedMul", "checkedInt",
                         "parseInteger", "INTEGER_TEXT", "replaceText",
-                        "stringFromCodes"})
+                        "stringFromCodes", "loadU32le"})
     MC.ModuleNames.insert(H);
   auto Unique = [&](StringRef Name) {
     std::string N = sanitizeName(Name);
@@ -230,6 +243,7 @@ Error emitModule(const kir::Module &M, raw_ostream &Out, const JSOptions &Opts,
       {HelperParseInt, ParseIntHelper, KC_TRAP_PARSE_INT},
       {HelperReplace, ReplaceHelper, -1},
       {HelperStringFromCodes, StringFromCodesHelper, KC_TRAP_CHAR_CODE},
+      {HelperLoadU32le, LoadU32leHelper, KC_TRAP_INDEX},
   };
   for (const auto &H : Helpers)
     if (MC.UsedHelpers & H.Bit) {

@@ -752,28 +752,12 @@ JSExpr FunctionEmitter::emitExpr(const Node &N) {
   case Op::BytesAt:
     return emitRead(N);
   case Op::BytesU32Le: {
-    // Four byte loads, as JS engineers read a little-endian word from a
-    // Uint8Array (a DataView per call would cost an allocation): the int32
-    // bit pattern of the u32, after one test that all four are in range.
+    // The helper's four byte loads give the u32's int32 bit pattern.
     Operands Ops(*this, N.Operands);
-    bindForDup(Ops[0]);
-    bindForDup(Ops[1], "index");
-    JSExpr Len = member(Ops[0], "length");
-    JSExpr Fail = binary(Ops[1], ">", binary(Len, "-", atom("4", nullptr)));
-    if (!Facts.isNonNeg(*N.operand(1)))
-      Fail = binary(binary(Ops[1], "<", zero()), "||", Fail);
-    addCheck(Fail, KC_TRAP_INDEX, N);
-    auto Byte = [&](int K) {
-      JSExpr At = K == 0 ? Ops[1]
-                         : binary(Ops[1], "+", atom(std::to_string(K), nullptr));
-      JSExpr R = index(Ops[0], At);
-      if (K == 0)
-        return R;
-      return binary(R, "<<", atom(std::to_string(8 * K), nullptr));
-    };
-    JSExpr R = binary(binary(binary(Byte(0), "|", Byte(1)), "|", Byte(2)), "|",
-                      Byte(3));
+    MC.UsedHelpers |= HelperLoadU32le;
+    JSExpr R = call("loadU32le", {Ops[0], Ops[1], lineNumber(N)});
     R.Ty = N.Ty;
+    R.Pure = false;
     R.InI32 = true;
     R.Bound = TwoTo31;
     return R;

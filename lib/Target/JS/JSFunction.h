@@ -23,6 +23,7 @@ enum Helper : unsigned {
   HelperParseInt = 1u << 4,
   HelperReplace = 1u << 5,
   HelperStringFromCodes = 1u << 6,
+  HelperLoadU32le = 1u << 7,
 };
 
 /// What every function's emitter shares.
