@@ -289,27 +289,49 @@ const char *const TrapMessages[] = {
 // Strings
 //===----------------------------------------------------------------------===//
 
-inline kc_str *newStr(int64_t Len) {
+// A fresh string of Len bytes, which follow its header in the same block
+// (so the 8 bytes before them are readable, as kcrt.h promises); Bytes is
+// where the caller writes them.
+inline kc_str *newStr(int64_t Len, char *&Bytes) {
   if (KC_UNLIKELY(Len < 0))
     kc_trap(KC_TRAP_NEG_LENGTH, 0);
+  if (KC_UNLIKELY(Len > MaxRequest))
+    outOfMemory();
   kc_str *S = static_cast<kc_str *>(allocate(int64_t(sizeof(kc_str)) + Len));
+  Bytes = reinterpret_cast<char *>(S + 1);
   S->len = Len;
+  S->data = Bytes;
+  return S;
+}
+
+// A view of the bytes [B, B + Len), which already exist: the 16-byte header
+// is all a slice, a split piece or a trim costs.
+inline kc_str *view(const char *B, int64_t Len) {
+  kc_str *S = static_cast<kc_str *>(allocate(int64_t(sizeof(kc_str))));
+  S->len = Len;
+  S->data = B;
   return S;
 }
 
 // chr() is common in string-building kernels; its 128 results are immutable,
-// so they are shared instead of allocated. The layout matches kc_str.
-struct alignas(16) OneChar {
-  int64_t Len;
-  char Data[8];
-};
-static_assert(sizeof(OneChar) == 16, "layout of a one-character kc_str");
-
+// so they are shared instead of allocated. Code C's byte is CodeBytes[8 + C]:
+// the 8 bytes before the first one are readable too.
 // clang-format off
-#define KC_ONE(C) {1, {char(C)}},
+#define KC_ONE(C) char(C),
 #define KC_ONE8(C) KC_ONE(C) KC_ONE(C + 1) KC_ONE(C + 2) KC_ONE(C + 3)        \
                    KC_ONE(C + 4) KC_ONE(C + 5) KC_ONE(C + 6) KC_ONE(C + 7)
-const OneChar OneChars[128] = {
+alignas(16) const char CodeBytes[8 + 128] = {
+    0, 0, 0, 0, 0, 0, 0, 0,
+    KC_ONE8(0)  KC_ONE8(8)  KC_ONE8(16)  KC_ONE8(24)
+    KC_ONE8(32) KC_ONE8(40) KC_ONE8(48)  KC_ONE8(56)
+    KC_ONE8(64) KC_ONE8(72) KC_ONE8(80)  KC_ONE8(88)
+    KC_ONE8(96) KC_ONE8(104) KC_ONE8(112) KC_ONE8(120)};
+#undef KC_ONE8
+#undef KC_ONE
+#define KC_ONE(C) {1, CodeBytes + 8 + (C)},
+#define KC_ONE8(C) KC_ONE(C) KC_ONE(C + 1) KC_ONE(C + 2) KC_ONE(C + 3)        \
+                   KC_ONE(C + 4) KC_ONE(C + 5) KC_ONE(C + 6) KC_ONE(C + 7)
+alignas(16) const kc_str OneChars[128] = {
     KC_ONE8(0)  KC_ONE8(8)  KC_ONE8(16)  KC_ONE8(24)
     KC_ONE8(32) KC_ONE8(40) KC_ONE8(48)  KC_ONE8(56)
     KC_ONE8(64) KC_ONE8(72) KC_ONE8(80)  KC_ONE8(88)
@@ -320,11 +342,9 @@ const OneChar OneChars[128] = {
 
 // The empty string, shared like the one-character ones: split's empty pieces
 // and join's empty result allocate nothing.
-const OneChar EmptyStr = {0, {}};
+const kc_str EmptyStr = {0, CodeBytes + 8};
 
-inline kc_str *emptyStr() {
-  return reinterpret_cast<kc_str *>(const_cast<OneChar *>(&EmptyStr));
-}
+inline kc_str *emptyStr() { return const_cast<kc_str *>(&EmptyStr); }
 
 // memcpy for the short strings split and join copy most (words, fields):
 // up to 16 bytes with two overlapping loads and stores, which costs less
@@ -374,13 +394,11 @@ inline uint64_t eightDigits(const char *P, int64_t N) {
   return ((X & 0x0000ffff0000ffffULL) * 42949672960001) >> 32; // 10^4 * 2^32 + 1
 }
 
-// A piece [B, E) of a string, as a string of its own.
+// A piece [B, E) of a string, as a view of its bytes.
 inline kc_str *piece(const char *B, const char *E) {
   if (B == E)
     return emptyStr();
-  kc_str *S = newStr(E - B);
-  copyBytes(S->data, B, size_t(E - B));
-  return S;
+  return view(B, E - B);
 }
 
 // The first byte C in [P, End), or End. Eight bytes per step: fields and
@@ -568,8 +586,9 @@ inline uint64_t hashStr(const kc_str *S) {
 }
 
 // Equal lengths are checked first, so for a key of up to 16 bytes two
-// 8-byte loads per string compare it without a memcmp call: a window that
-// starts before the data covers length bytes, which are equal too.
+// 8-byte loads per string compare it without a memcmp call. A window that
+// starts before the data (readable: kcrt.h) covers bytes of whatever
+// precedes it, shifted out before comparing.
 inline bool sameStr(const kc_str *A, const kc_str *B) {
   if (A == B)
     return true;
@@ -581,8 +600,13 @@ inline bool sameStr(const kc_str *A, const kc_str *B) {
     std::memcpy(&V, P, 8);
     return V;
   };
-  if (N <= 8)
-    return Load(A->data + N - 8) == Load(B->data + N - 8);
+  if (N <= 8) {
+    if (A->data == B->data || N == 0)
+      return true;
+    // Little-endian: the N bytes of the data are the high ones.
+    return (Load(A->data + N - 8) ^ Load(B->data + N - 8)) >> (64 - 8 * N) ==
+           0;
+  }
   if (N <= 16)
     return ((Load(A->data) ^ Load(B->data)) |
             (Load(A->data + N - 8) ^ Load(B->data + N - 8))) == 0;
@@ -603,10 +627,14 @@ KC_NOINLINE const kc_str *keepKey(kc_map *M, const kc_str *Key) {
     M->KeyCur = static_cast<char *>(allocate(KeyBlockBytes));
     M->KeyEnd = M->KeyCur + KeyBlockBytes;
   }
+  // Header and bytes together, as a fresh string's: a lookup that compares
+  // with this key touches one line, not the key's header and its parent.
   auto *Copy = reinterpret_cast<kc_str *>(M->KeyCur);
+  char *CopyBytes = M->KeyCur + sizeof(kc_str);
   M->KeyCur += Bytes;
   Copy->len = Key->len;
-  copyBytes(Copy->data, Key->data, size_t(Key->len));
+  Copy->data = CopyBytes;
+  copyBytes(CopyBytes, Key->data, size_t(Key->len));
   return Copy;
 }
 
@@ -878,11 +906,15 @@ int32_t kc_invoke(kc_entry_fn entry, void **args, void *ret,
 // Strings and bytes
 //===----------------------------------------------------------------------===//
 
-kc_str *kc_str_new(int64_t len) { return newStr(len); }
+kc_str *kc_str_new(int64_t len) {
+  char *Bytes;
+  return newStr(len, Bytes);
+}
 
 kc_str *kc_str_from(const char *data, int64_t len) {
-  kc_str *S = newStr(len);
-  copyBytes(S->data, data, size_t(len));
+  char *Bytes;
+  kc_str *S = newStr(len, Bytes);
+  copyBytes(Bytes, data, size_t(len));
   return S;
 }
 
@@ -891,9 +923,10 @@ kc_str *kc_str_concat(const kc_str *a, const kc_str *b) {
     return const_cast<kc_str *>(a);
   if (a->len == 0)
     return const_cast<kc_str *>(b);
-  kc_str *S = newStr(a->len + b->len);
-  copyBytes(S->data, a->data, size_t(a->len));
-  copyBytes(S->data + a->len, b->data, size_t(b->len));
+  char *Bytes;
+  kc_str *S = newStr(a->len + b->len, Bytes);
+  copyBytes(Bytes, a->data, size_t(a->len));
+  copyBytes(Bytes + a->len, b->data, size_t(b->len));
   return S;
 }
 
@@ -903,7 +936,7 @@ kc_str *kc_str_slice(const kc_str *s, int64_t begin, int64_t end,
     kc_trap(KC_TRAP_SLICE, line);
   if (begin == 0 && end == s->len)
     return const_cast<kc_str *>(s); // immutable: the whole is itself
-  return kc_str_from(s->data + begin, end - begin);
+  return piece(s->data + begin, s->data + end);
 }
 
 int32_t kc_str_compare(const kc_str *a, const kc_str *b) {
@@ -947,7 +980,7 @@ int64_t kc_str_parse_int(const kc_str *s, int32_t line) {
   uint64_t V;
   if (KC_LIKELY(N <= 16)) {
     // Eight digits at a time. The 8 bytes before End (or before End - 8)
-    // always lie inside the object: data is preceded by the 8-byte length.
+    // are readable (kcrt.h); those before the digits are masked.
     uint64_t Lo = eightDigits(End - 8, N < 8 ? N : 8);
     uint64_t Hi = N > 8 ? eightDigits(End - 16, N - 8) : 0;
     if (KC_UNLIKELY((Lo | Hi) >= InvalidDigits))
@@ -973,7 +1006,7 @@ int64_t kc_str_parse_int(const kc_str *s, int32_t line) {
 kc_str *kc_str_from_code(int64_t code, int32_t line) {
   if (KC_UNLIKELY(code < 0 || code > 127))
     kc_trap(KC_TRAP_CHAR_CODE, line);
-  return reinterpret_cast<kc_str *>(const_cast<OneChar *>(&OneChars[code]));
+  return const_cast<kc_str *>(&OneChars[code]);
 }
 
 int64_t kc_str_find(const kc_str *s, const kc_str *sub, int64_t start,
@@ -1043,14 +1076,15 @@ kc_str *kc_str_lower(const kc_str *s) {
     return W;
   };
   if (Len < 8) {
-    // The 8 bytes that end where the text ends lie inside the object (its
-    // length field precedes the data); the ones before the text are masked.
+    // The 8 bytes that end where the text ends are readable (kcrt.h); the
+    // ones before the text are masked.
     if (!(UpperMask(Load(P + Len - 8)) & (~uint64_t(0) << (8 * (8 - Len)))))
       return const_cast<kc_str *>(s); // nothing to change: most text
-    kc_str *R = newStr(Len);
+    char *Out;
+    kc_str *R = newStr(Len, Out);
     for (int64_t I = 0; I < Len; ++I) {
       unsigned char C = (unsigned char)P[I];
-      R->data[I] = char(C | (unsigned(C - 'A') <= 25u ? 0x20 : 0));
+      Out[I] = char(C | (unsigned(C - 'A') <= 25u ? 0x20 : 0));
     }
     return R;
   }
@@ -1059,17 +1093,18 @@ kc_str *kc_str_lower(const kc_str *s) {
     I += 8;
   if (I + 8 > Len && !UpperMask(Load(P + Len - 8)))
     return const_cast<kc_str *>(s);
-  kc_str *R = newStr(Len);
-  std::memcpy(R->data, P, size_t(I));
+  char *Out;
+  kc_str *R = newStr(Len, Out);
+  std::memcpy(Out, P, size_t(I));
   for (; I + 8 <= Len; I += 8) {
     uint64_t W = Load(P + I);
     W |= UpperMask(W) >> 2;
-    std::memcpy(R->data + I, &W, 8);
+    std::memcpy(Out + I, &W, 8);
   }
   if (I < Len) { // the last word again, overlapping: the same bytes result
     uint64_t W = Load(P + Len - 8);
     W |= UpperMask(W) >> 2;
-    std::memcpy(R->data + Len - 8, &W, 8);
+    std::memcpy(Out + Len - 8, &W, 8);
   }
   return R;
 }
@@ -1091,8 +1126,8 @@ kc_str *kc_str_join_n(kc_str *const *Parts, int64_t N, const kc_str *sep) {
   for (int64_t I = 0; I < N; ++I)
     if (__builtin_add_overflow(Total, Parts[I]->len, &Total))
       outOfMemory();
-  kc_str *R = newStr(Total);
-  char *Out = R->data;
+  char *Out;
+  kc_str *R = newStr(Total, Out);
   copyBytes(Out, Parts[0]->data, size_t(Parts[0]->len));
   Out += Parts[0]->len;
   const int64_t SepLen = sep->len;
@@ -1110,7 +1145,8 @@ kc_str *kc_str_join_n(kc_str *const *Parts, int64_t N, const kc_str *sep) {
 }
 
 // [B, E) of s without its leading and trailing ' ' and '\t' '\n' '\v' '\f'
-// '\r' (9..13), JS's trim() set for ASCII; s itself when that is all of s.
+// '\r' (9..13), JS's trim() set for ASCII, as a view; s itself when that is
+// all of s.
 inline kc_str *trimmed(const kc_str *s, const char *B, const char *E) {
   auto IsSpace = [](unsigned char C) { return C == ' ' || C - 9u <= 4u; };
   while (B != E && IsSpace((unsigned char)*B))
@@ -1160,8 +1196,8 @@ kc_str *kc_str_replace(const kc_str *s, const kc_str *old_, const kc_str *new_,
   if (__builtin_mul_overflow(Count, NewLen - OldLen, &Growth) ||
       __builtin_add_overflow(s->len, Growth, &Total))
     outOfMemory();
-  kc_str *R = newStr(Total);
-  char *Out = R->data;
+  char *Out;
+  kc_str *R = newStr(Total, Out);
   const char *P = Begin;
   for (int64_t I = 0; I < Count; ++I) {
     const char *Hit = I < Remembered ? Hits[I]
@@ -1196,14 +1232,15 @@ kc_str *kc_str_from_codes(const kc_array *codes, int32_t line) {
     return emptyStr();
   if (N == 1)
     return kc_str_from_code(Codes[0], line);
-  kc_str *R = newStr(N);
+  char *Out;
+  kc_str *R = newStr(N, Out);
   // One branch-free pass, which the compiler vectorizes: narrow every code
   // and collect the bits of all of them; a code outside 0..127 (negative
   // ones included) leaves a bit above bit 6. The string is not returned then.
   uint64_t Bits = 0;
   for (int64_t I = 0; I < N; ++I) {
     Bits |= uint64_t(Codes[I]);
-    R->data[I] = char(Codes[I]);
+    Out[I] = char(Codes[I]);
   }
   if (KC_UNLIKELY(Bits > 127))
     kc_trap(KC_TRAP_CHAR_CODE, line);

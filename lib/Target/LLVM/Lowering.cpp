@@ -209,6 +209,8 @@ private:
   Value *toMem(Value *V, const kir::Type *T);
   Value *fromMem(Value *V, const kir::Type *T);
   Value *strLen(Value *S);
+  /// The pointer to a str's (or bytes') bytes.
+  Value *strData(Value *S);
   /// Byte \p Idx of a str (\p Ascii: a character code, below 128) or bytes.
   Value *strByte(Value *S, Value *Idx, bool Ascii);
   Value *arrayLen(Value *A);
@@ -342,11 +344,20 @@ Constant *ModuleLowering::strConst(StringRef S) {
     return C;
   // Strings are immutable, so one private constant per distinct text is
   // shared by every use; unnamed_addr lets the linker merge it further.
-  Constant *Init = ConstantStruct::getAnon(
-      {ConstantInt::get(Type::getInt64Ty(Ctx), S.size()),
-       ConstantDataArray::getString(Ctx, S, /*AddNull=*/false)});
-  auto *GV = new GlobalVariable(M, Init->getType(), /*isConstant=*/true,
-                                GlobalValue::PrivateLinkage, Init, ".str");
+  // The kc_str header {len, data} is followed by the bytes data points at,
+  // so the 8 bytes before them are readable, as kcrt.h promises.
+  Constant *Bytes = ConstantDataArray::getString(Ctx, S, /*AddNull=*/false);
+  Type *I32 = Type::getInt32Ty(Ctx);
+  auto *Ty = StructType::get(
+      Ctx, {Type::getInt64Ty(Ctx), PointerType::getUnqual(Ctx),
+            Bytes->getType()});
+  auto *GV = new GlobalVariable(M, Ty, /*isConstant=*/true,
+                                GlobalValue::PrivateLinkage, nullptr, ".str");
+  Constant *Data = ConstantExpr::getInBoundsGetElementPtr(
+      Ty, GV, ArrayRef<Constant *>{ConstantInt::get(I32, 0),
+                                   ConstantInt::get(I32, 2)});
+  GV->setInitializer(ConstantStruct::get(
+      Ty, {ConstantInt::get(Type::getInt64Ty(Ctx), S.size()), Data, Bytes}));
   GV->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
   GV->setAlignment(Align(8));
   C = GV;
@@ -383,7 +394,7 @@ AttrBuilder ModuleLowering::valueAttrs(const kir::Type *T) {
   case TypeKind::Str:
   case TypeKind::Bytes:
     AB.addAttribute(Attribute::NonNull);
-    AB.addDereferenceableAttr(8);
+    AB.addDereferenceableAttr(allocSize(RT.StrTy));
     AB.addAlignmentAttr(8);
     break;
   case TypeKind::Array:
@@ -683,6 +694,12 @@ void FunctionLowering::annotateRefLoad(LoadInst *L, const kir::Type *T) {
   // loads through it.
   if (T->isReference() && !T->isNullable())
     L->setMetadata(LLVMContext::MD_nonnull, MDNode::get(Ctx, {}));
+  // A string's header is always whole: its data pointer may then be loaded
+  // ahead of a loop that reads the string's bytes.
+  if (T->Kind == TypeKind::Str || T->Kind == TypeKind::Bytes)
+    L->setMetadata(LLVMContext::MD_dereferenceable,
+                   MDNode::get(Ctx, ConstantAsMetadata::get(B.getInt64(
+                                        ML.allocSize(RT.StrTy)))));
 }
 
 Value *FunctionLowering::strLen(Value *S) {
@@ -696,10 +713,19 @@ Value *FunctionLowering::strLen(Value *S) {
   return L;
 }
 
+Value *FunctionLowering::strData(Value *S) {
+  // A view's bytes may be its parent's, but a header never changes: the
+  // pointer is as invariant as the length.
+  LoadInst *L = load(B.getPtrTy(), B.CreateStructGEP(RT.StrTy, S, 1),
+                     ML.tbaa("kc_str.data"), "data");
+  L->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
+  L->setMetadata(LLVMContext::MD_nonnull, MDNode::get(Ctx, {}));
+  return L;
+}
+
 Value *FunctionLowering::strByte(Value *S, Value *Idx, bool Ascii) {
-  Value *Data = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), S, 8, "data");
-  Value *P = B.CreateInBoundsGEP(B.getInt8Ty(), Data, Idx);
-  LoadInst *L = load(B.getInt8Ty(), P, ML.tbaa("kc_str.data"));
+  Value *P = B.CreateInBoundsGEP(B.getInt8Ty(), strData(S), Idx);
+  LoadInst *L = load(B.getInt8Ty(), P, ML.tbaa("str bytes"));
   L->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
   // Every str is ASCII (literals are checked by the lexer, inputs by the
   // runner, and every operation keeps it so): a table indexed by a
@@ -1585,8 +1611,8 @@ Value *FunctionLowering::emitStrStartsWith(const kir::Node &N) {
   BasicBlock *Done = newBlock("prefix.done");
   B.CreateCondBr(B.CreateICmpULE(PLen, Room), Cmp, Done);
   B.SetInsertPoint(Cmp);
-  Value *SData = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), S, 8, "data");
-  Value *PData = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), P, 8, "prefix");
+  Value *SData = strData(S);
+  Value *PData = strData(P);
   Value *Diff = call(
       RT.Memcmp, {B.CreateInBoundsGEP(B.getInt8Ty(), SData, At), PData, PLen});
   Value *Same = B.CreateICmpEQ(Diff, B.getInt32(0));

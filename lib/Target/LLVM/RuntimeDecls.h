@@ -19,7 +19,7 @@ namespace kc {
 namespace llvmgen {
 
 struct RuntimeDecls {
-  llvm::StructType *StrTy;   // kc_str: {i64 len, [0 x i8] data}
+  llvm::StructType *StrTy;   // kc_str: {i64 len, ptr data}
   llvm::StructType *ArrayTy; // kc_array: {i64 len, i64 cap, ptr data}
 
   llvm::Function *Alloc, *AllocZeroed;
