@@ -249,6 +249,7 @@ private:
   /// kc_str_join_n of \p Parts (in a stack array) with \p Sep.
   Value *joinN(ArrayRef<Value *> Parts, Value *Sep);
   Value *emitStrStartsWith(const kir::Node &N);
+  Value *emitStrParseInt(const kir::Node &N);
   Value *emitArrayNew(const kir::Node &N);
   Value *emitArrayLit(const kir::Node &N);
   void emitArrayPush(const kir::Node &N);
@@ -1181,7 +1182,7 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
   case Op::StrFromInt:
     return call(RT.StrFromInt, {Op0()});
   case Op::StrParseInt:
-    return call(RT.StrParseInt, {Op0(), line(N)});
+    return emitStrParseInt(N);
   case Op::StrFromCode:
     return call(RT.StrFromCode, {Op0(), line(N)});
   case Op::StrFind: {
@@ -1593,6 +1594,69 @@ Value *FunctionLowering::joinN(ArrayRef<Value *> Parts, Value *Sep) {
   for (unsigned I = 0; I < Parts.size(); ++I)
     B.CreateStore(Parts[I], B.CreateConstInBoundsGEP2_64(ArrTy, Slots, 0, I));
   return call(RT.StrJoinN, {Slots, B.getInt64(Parts.size()), Sep}, "joined");
+}
+
+Value *FunctionLowering::emitStrParseInt(const kir::Node &N) {
+  // Inline for what fields and tokens hold, up to 15 digits after an
+  // optional '-' (below 10^15, so within +-2^53 with no range check): the
+  // digit loop a C programmer writes. Anything else, bad input included,
+  // goes to kc_str_parse_int, which has the one definition of the traps.
+  Value *S = emit(*N.operand(0));
+  Value *Len = strLen(S);
+  BasicBlock *Sign = newBlock("parse.sign");
+  BasicBlock *Loop = newBlock("parse.digit");
+  BasicBlock *Body = newBlock("parse.body");
+  BasicBlock *Done = newBlock("parse.done");
+  BasicBlock *Slow = newBlock("parse.slow");
+  BasicBlock *Join = newBlock("parse.join");
+  B.CreateCondBr(B.CreateICmpULT(B.CreateSub(Len, B.getInt64(1)),
+                                 B.getInt64(16)),
+                 Sign, Slow, ML.MDB.createLikelyBranchWeights());
+
+  B.SetInsertPoint(Sign);
+  Value *Data = strData(S);
+  Value *Neg = B.CreateICmpEQ(strByte(S, B.getInt64(0), /*Ascii=*/false),
+                              B.getInt64('-'), "neg");
+  Value *Start = B.CreateZExt(Neg, B.getInt64Ty());
+  Value *Digits = B.CreateSub(Len, Start, "digits", /*HasNUW=*/true);
+  B.CreateCondBr(B.CreateICmpULT(B.CreateSub(Digits, B.getInt64(1)),
+                                 B.getInt64(15)),
+                 Loop, Slow, ML.MDB.createLikelyBranchWeights());
+
+  B.SetInsertPoint(Loop);
+  PHINode *I = B.CreatePHI(B.getInt64Ty(), 2, "i");
+  PHINode *V = B.CreatePHI(B.getInt64Ty(), 2, "v");
+  I->addIncoming(Start, Sign);
+  V->addIncoming(B.getInt64(0), Sign);
+  LoadInst *C = load(B.getInt8Ty(), B.CreateInBoundsGEP(B.getInt8Ty(), Data, I),
+                     ML.tbaa("str bytes"));
+  C->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
+  Value *D = B.CreateSub(B.CreateZExt(C, B.getInt64Ty()), B.getInt64('0'), "d");
+  B.CreateCondBr(B.CreateICmpULT(D, B.getInt64(10)), Body, Slow,
+                 ML.MDB.createLikelyBranchWeights());
+
+  // At most 15 digits: v stays below 10^15, and i below len.
+  B.SetInsertPoint(Body);
+  Value *V2 = B.CreateAdd(B.CreateMul(V, B.getInt64(10), "", true, true), D,
+                          "v.next", true, true);
+  Value *I2 = B.CreateAdd(I, B.getInt64(1), "i.next", true, true);
+  I->addIncoming(I2, Body);
+  V->addIncoming(V2, Body);
+  B.CreateCondBr(B.CreateICmpEQ(I2, Len), Done, Loop);
+
+  B.SetInsertPoint(Done);
+  Value *Fast = B.CreateSelect(Neg, B.CreateNeg(V2, "", /*HasNSW=*/true), V2);
+  B.CreateBr(Join);
+
+  B.SetInsertPoint(Slow);
+  Value *Called = call(RT.StrParseInt, {S, line(N)});
+  B.CreateBr(Join);
+
+  B.SetInsertPoint(Join);
+  PHINode *R = B.CreatePHI(B.getInt64Ty(), 2, "parsed");
+  R->addIncoming(Fast, Done);
+  R->addIncoming(Called, Slow);
+  return R;
 }
 
 Value *FunctionLowering::emitStrStartsWith(const kir::Node &N) {
