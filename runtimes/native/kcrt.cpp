@@ -404,31 +404,6 @@ inline kc_str *piece(const char *B, const char *E) {
   return view(B, E - B);
 }
 
-// The first byte C in [P, End), or End. Eight bytes per step: fields and
-// words are short, and a library memchr costs a call and a dispatch before
-// its first vector compare. Long stretches go to memchr after all.
-inline const char *findByte(const char *P, const char *End, char C) {
-  constexpr uint64_t Ones = 0x0101010101010101ULL;
-  const uint64_t Pattern = Ones * (unsigned char)C;
-  for (int Step = 0; Step < 4 && End - P >= 8; ++Step, P += 8) {
-    uint64_t W;
-    std::memcpy(&W, P, 8);
-    uint64_t X = W ^ Pattern; // a zero byte where C is
-    // The lowest set high bit marks the first zero byte exactly (borrows
-    // only cause false marks above a true one).
-    uint64_t Z = (X - Ones) & ~X & (0x80 * Ones);
-    if (Z)
-      return P + (__builtin_ctzll(Z) >> 3);
-  }
-  if (End - P >= 8) {
-    const void *Hit = std::memchr(P, C, size_t(End - P));
-    return Hit ? static_cast<const char *>(Hit) : End;
-  }
-  while (P != End && *P != C)
-    ++P;
-  return P;
-}
-
 // Calls F(P) for every P in [Begin, End) where *P == C, in order. Sixteen
 // or eight bytes per step, and every hit in a step is taken from its mask,
 // so short pieces (fields, words, path segments) cost a few instructions
@@ -1027,18 +1002,36 @@ int32_t kc_str_compare(const kc_str *a, const kc_str *b) {
 bool kc_str_equal(const kc_str *a, const kc_str *b) { return sameStr(a, b); }
 
 kc_str *kc_str_from_int(int64_t value) {
+  // Two digits per division, from a table of "00".."99".
+  static const char Pairs[201] =
+      "00010203040506070809101112131415161718192021222324252627282930313233"
+      "34353637383940414243444546474849505152535455565758596061626364656667"
+      "6869707172737475767778798081828384858687888990919293949596979899";
   char Buf[24];
   char *End = Buf + sizeof(Buf);
   char *P = End;
   // Negating in unsigned arithmetic keeps INT64_MIN well defined.
   uint64_t U = value < 0 ? 0 - uint64_t(value) : uint64_t(value);
-  do {
-    *--P = char('0' + U % 10);
-    U /= 10;
-  } while (U);
+  while (U >= 100) {
+    const char *Pair = Pairs + 2 * (U % 100);
+    U /= 100;
+    P -= 2;
+    P[0] = Pair[0];
+    P[1] = Pair[1];
+  }
+  if (U >= 10) {
+    P -= 2;
+    P[0] = Pairs[2 * U];
+    P[1] = Pairs[2 * U + 1];
+  } else {
+    *--P = char('0' + U);
+  }
   if (value < 0)
     *--P = '-';
-  return kc_str_from(P, End - P);
+  char *Out;
+  kc_str *S = newStr(End - P, Out);
+  copyBytes(Out, P, size_t(End - P));
+  return S;
 }
 
 int64_t kc_str_parse_int(const kc_str *s, int32_t line) {
@@ -1224,18 +1217,28 @@ kc_str *kc_str_join_n(kc_str *const *Parts, int64_t N, const kc_str *sep) {
       outOfMemory();
   char *Out;
   kc_str *R = newStr(Total, Out);
-  copyBytes(Out, Parts[0]->data, size_t(Parts[0]->len));
-  Out += Parts[0]->len;
+  auto Put = [&Out](const kc_str *Part) {
+    copyBytes(Out, Part->data, size_t(Part->len));
+    Out += Part->len;
+  };
+  Put(Parts[0]);
   const int64_t SepLen = sep->len;
-  for (int64_t I = 1; I < N; ++I) {
-    if (SepLen == 1)
-      *Out++ = sep->data[0]; // the common case
-    else {
-      copyBytes(Out, sep->data, size_t(SepLen));
-      Out += SepLen;
+  // One loop per kind of separator: none (a + b + c, join(parts, "")), one
+  // character, longer.
+  if (SepLen == 0) {
+    for (int64_t I = 1; I < N; ++I)
+      Put(Parts[I]);
+  } else if (SepLen == 1) {
+    const char Sep = sep->data[0];
+    for (int64_t I = 1; I < N; ++I) {
+      *Out++ = Sep;
+      Put(Parts[I]);
     }
-    copyBytes(Out, Parts[I]->data, size_t(Parts[I]->len));
-    Out += Parts[I]->len;
+  } else {
+    for (int64_t I = 1; I < N; ++I) {
+      Put(sep);
+      Put(Parts[I]);
+    }
   }
   return R;
 }
