@@ -243,6 +243,8 @@ private:
   Value *emitShortCircuit(const kir::Node &N, bool IsAnd);
   Value *emitF64ToInt(const kir::Node &N, double Lo, double Hi, bool Signed);
   Value *emitStrCmp(const kir::Node &N);
+  /// L == R for the str.cmp \p N.
+  Value *emitStrEqual(const kir::Node &N, Value *L, Value *R);
   /// The operands of a tree of str.concat, left to right.
   static void collectConcat(const kir::Node &N,
                             SmallVectorImpl<const kir::Node *> &Leaves);
@@ -250,6 +252,9 @@ private:
   Value *joinN(ArrayRef<Value *> Parts, Value *Sep);
   Value *emitStrStartsWith(const kir::Node &N);
   Value *emitStrParseInt(const kir::Node &N);
+  /// s.find(Needle, Start) for a constant needle, inline.
+  Value *emitFindConst(const kir::Node &N, Value *S, StringRef Needle,
+                       Value *Start);
   Value *emitArrayNew(const kir::Node &N);
   Value *emitArrayLit(const kir::Node &N);
   void emitArrayPush(const kir::Node &N);
@@ -1189,6 +1194,8 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
     Value *S = emit(*N.operand(0));
     Value *Sub = emit(*N.operand(1));
     Value *Start = emit(*N.operand(2));
+    if (N.operand(1)->Opcode == Op::StrConst)
+      return emitFindConst(N, S, N.operand(1)->StrVal, Start);
     return call(RT.StrFind, {S, Sub, Start, line(N)}, "found");
   }
   case Op::StrStartsWith:
@@ -1558,14 +1565,126 @@ Value *FunctionLowering::emitF64ToInt(const kir::Node &N, double Lo, double Hi,
   return Signed ? B.CreateFPToSI(X, T) : B.CreateFPToUI(X, T);
 }
 
+Value *FunctionLowering::emitStrEqual(const kir::Node &N, Value *L,
+                                      Value *R) {
+  // Strings of different lengths differ: most comparisons end at the
+  // lengths, inline. Equal lengths compare the bytes: against a constant
+  // with memcmp of a constant size, which LLVM expands into a few loads,
+  // else with kc_str_equal.
+  const kir::Node *Const = nullptr;
+  Value *Other = L;
+  if (N.operand(1)->Opcode == Op::StrConst) {
+    Const = N.operand(1);
+  } else if (N.operand(0)->Opcode == Op::StrConst) {
+    Const = N.operand(0);
+    Other = R;
+  }
+  Value *SameLen =
+      Const ? B.CreateICmpEQ(strLen(Other), B.getInt64(Const->StrVal.size()))
+            : B.CreateICmpEQ(strLen(L), strLen(R));
+  if (Const && Const->StrVal.empty())
+    return SameLen;
+  BasicBlock *Pre = B.GetInsertBlock();
+  BasicBlock *Bytes = newBlock("streq.bytes");
+  BasicBlock *Done = newBlock("streq.done");
+  B.CreateCondBr(SameLen, Bytes, Done);
+  B.SetInsertPoint(Bytes);
+  Value *Same;
+  if (Const) {
+    Value *Diff = call(RT.Memcmp, {strData(Other), strData(ML.strConst(
+                                                       Const->StrVal)),
+                                   B.getInt64(Const->StrVal.size())});
+    Same = B.CreateICmpEQ(Diff, B.getInt32(0));
+  } else {
+    Same = call(RT.StrEqual, {L, R});
+  }
+  BasicBlock *BytesEnd = B.GetInsertBlock();
+  B.CreateBr(Done);
+  B.SetInsertPoint(Done);
+  PHINode *Eq = B.CreatePHI(B.getInt1Ty(), 2, "streq");
+  Eq->addIncoming(B.getFalse(), Pre);
+  Eq->addIncoming(Same, BytesEnd);
+  return Eq;
+}
+
+Value *FunctionLowering::emitFindConst(const kir::Node &N, Value *S,
+                                       StringRef Needle, Value *Start) {
+  // What kc_str_find does, inline, as a C programmer writes it: memchr for
+  // the needle's first character, then a compare of the rest (a constant
+  // size, so a few loads).
+  Value *Len = strLen(S);
+  // One unsigned compare also rejects a negative start.
+  trapUnless(B.CreateICmpULE(Start, Len), KC_TRAP_INDEX, N);
+  if (Needle.empty())
+    return Start;
+  Value *Data = strData(S);
+  Type *I64 = B.getInt64Ty();
+  Value *K = B.getInt64(Needle.size());
+  // The last position where the needle may begin; none when the needle is
+  // longer than what is left.
+  BasicBlock *Pre = B.GetInsertBlock();
+  BasicBlock *Scan = newBlock("find.scan");
+  BasicBlock *Hit = newBlock("find.hit");
+  BasicBlock *Found = newBlock("find.found");
+  BasicBlock *Next = Needle.size() > 1 ? newBlock("find.next") : nullptr;
+  BasicBlock *Done = newBlock("find.done");
+  B.CreateCondBr(B.CreateICmpULE(K, B.CreateSub(Len, Start, "", true, true)),
+                 Scan, Done);
+
+  B.SetInsertPoint(Scan);
+  PHINode *From = B.CreatePHI(I64, 2, "from");
+  From->addIncoming(Start, Pre);
+  // [From, Len - K] holds the candidate first characters.
+  Value *Room = B.CreateAdd(B.CreateSub(Len, From, "", true, true),
+                            B.getInt64(1 - int64_t(Needle.size())));
+  Value *P = call(RT.Memchr,
+                  {B.CreateInBoundsGEP(B.getInt8Ty(), Data, From),
+                   B.getInt32((unsigned char)Needle[0]), Room},
+                  "first");
+  B.CreateCondBr(B.CreateIsNull(P), Done, Hit);
+
+  B.SetInsertPoint(Hit);
+  Value *At = B.CreatePtrDiff(B.getInt8Ty(), P, Data, "at");
+  if (Needle.size() == 1) {
+    B.CreateBr(Found);
+  } else {
+    Value *Rest = strData(ML.strConst(Needle));
+    Value *Diff = call(
+        RT.Memcmp,
+        {B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), P, 1),
+         B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Rest, 1),
+         B.getInt64(Needle.size() - 1)});
+    B.CreateCondBr(B.CreateICmpEQ(Diff, B.getInt32(0)), Found, Next);
+    // A false start: look again after it, while the needle still fits.
+    B.SetInsertPoint(Next);
+    Value *After = B.CreateAdd(At, B.getInt64(1), "", true, true);
+    From->addIncoming(After, Next);
+    B.CreateCondBr(
+        B.CreateICmpULE(K, B.CreateSub(Len, After, "", true, true)), Scan,
+        Done);
+  }
+
+  B.SetInsertPoint(Found);
+  B.CreateBr(Done);
+
+  B.SetInsertPoint(Done);
+  PHINode *R = B.CreatePHI(I64, 4, "found");
+  R->addIncoming(B.getInt64(-1), Pre);
+  R->addIncoming(B.getInt64(-1), Scan);
+  if (Next)
+    R->addIncoming(B.getInt64(-1), Next);
+  R->addIncoming(At, Found);
+  return R;
+}
+
 Value *FunctionLowering::emitStrCmp(const kir::Node &N) {
   Value *L = emit(*N.operand(0));
   Value *R = emit(*N.operand(1));
   switch (N.Predicate) {
   case kir::Pred::Eq:
-    return call(RT.StrEqual, {L, R});
+    return emitStrEqual(N, L, R);
   case kir::Pred::Ne:
-    return B.CreateNot(call(RT.StrEqual, {L, R}));
+    return B.CreateNot(emitStrEqual(N, L, R));
   case kir::Pred::Lt:
   case kir::Pred::Le:
   case kir::Pred::Gt:

@@ -216,6 +216,13 @@ RuntimeDecls declareRuntime(Module &M) {
   D.readParam(R.Memcmp, 0);
   D.readParam(R.Memcmp, 1);
 
+  // void *memchr(const void *, int, size_t): s.find of a constant needle
+  // looks for its first character with it, as C code does.
+  R.Memchr = D.declare("memchr", Ptr, {Ptr, I32, I64});
+  R.Memchr->setMemoryEffects(MemoryEffects::argMemOnly(ModRefInfo::Ref));
+  R.Memchr->addFnAttr(Attribute::WillReturn);
+  R.Memchr->addParamAttr(0, Attribute::ReadOnly);
+
   // kc_array_new returns a fresh header every time: noalias is sound.
   R.ArrayNew = D.declare("kc_array_new", Ptr, {I64, I64, I32});
   R.ArrayNew->setMemoryEffects(Allocates);

@@ -31,6 +31,7 @@ struct RuntimeDecls {
   llvm::Function *StrJoinN;
   llvm::Function *StrFromCodes;
   llvm::Function *Memcmp; // C's memcmp, for s.starts_with lowered inline
+  llvm::Function *Memchr; // C's memchr, for s.find of a constant lowered inline
   llvm::Function *ArrayNew, *ArrayReserveOne;
   llvm::Function *MapNew, *MapLen;
   llvm::Function *MapFindInt, *MapFindStr, *MapSlotInt, *MapSlotStr;
