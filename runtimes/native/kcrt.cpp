@@ -492,33 +492,24 @@ inline const char *search(const char *P, const char *Last, const char *Needle,
   return nullptr;
 }
 
-// Positions found by a scan (split's separators): the first ones on the
-// stack, the rest in arena memory that doubles as it fills (and is simply
-// abandoned, like any arena garbage).
-struct HitList {
-  static constexpr int64_t Inline = 64;
-  const char *Local[Inline];
-  const char **Data = Local;
-  int64_t Len = 0;
-  int64_t Cap = Inline;
-
-  void push(const char *Hit) {
-    if (KC_UNLIKELY(Len == Cap))
-      grow();
-    Data[Len++] = Hit;
-  }
-
-  KC_NOINLINE void grow() {
-    int64_t Bytes;
-    if (__builtin_mul_overflow(Cap, int64_t(2 * sizeof(char *)), &Bytes) ||
-        Bytes > MaxRequest)
-      outOfMemory();
-    auto **Bigger = static_cast<const char **>(allocate(Bytes));
-    std::memcpy(Bigger, Data, size_t(Len) * sizeof(char *));
-    Data = Bigger;
-    Cap *= 2;
-  }
+// Positions found by a scan (split's separators): the first ones in a
+// buffer on the caller's stack, the rest in arena memory that doubles as it
+// fills (and is simply abandoned, like any arena garbage). Passed by value,
+// so the scan loop keeps it in registers.
+struct Hits {
+  const char **Begin, **Cur, **End;
+  int64_t size() const { return Cur - Begin; }
 };
+
+KC_NOINLINE Hits growHits(Hits H) {
+  int64_t Cap = H.End - H.Begin, Bytes;
+  if (__builtin_mul_overflow(Cap, int64_t(2 * sizeof(char *)), &Bytes) ||
+      Bytes > MaxRequest)
+    outOfMemory();
+  auto **Bigger = static_cast<const char **>(allocate(Bytes));
+  std::memcpy(Bigger, H.Begin, size_t(Cap) * sizeof(char *));
+  return {Bigger, Bigger + Cap, Bigger + 2 * Cap};
+}
 
 //===----------------------------------------------------------------------===//
 // Maps
@@ -1099,17 +1090,22 @@ kc_array *kc_str_split(const kc_str *s, const kc_str *sep, int32_t line) {
   // Where the separators are, first; then the array and the views, in one
   // block. Most splits (fields, words, path segments) have few pieces, whose
   // hits fit on the stack; long ones spill into the arena.
-  HitList Hits;
+  const char *Local[64];
+  Hits H = {Local, Local, Local + 64};
+  auto Push = [&H](const char *Hit) {
+    if (KC_UNLIKELY(H.Cur == H.End))
+      H = growHits(H);
+    *H.Cur++ = Hit;
+  };
   if (N == 1) { // the usual case: lines, fields, words
-    eachByte(Begin, End, sep->data[0],
-             [&Hits](const char *Hit) { Hits.push(Hit); });
+    eachByte(Begin, End, sep->data[0], Push);
   } else if (s->len >= N) {
     const char *Last = End - N;
     for (const char *P = Begin, *Hit; (Hit = search(P, Last, sep->data, N));
          P = Hit + N)
-      Hits.push(Hit);
+      Push(Hit);
   }
-  const int64_t Count = Hits.Len + 1;
+  const int64_t Count = H.size() + 1;
   if (Count == 1) {
     // No separator at all: the one piece is s itself (strings are
     // immutable).
@@ -1133,7 +1129,7 @@ kc_array *kc_str_split(const kc_str *s, const kc_str *sep, int32_t line) {
   A->data = Slots;
   const char *Piece = Begin;
   for (int64_t I = 0; I < Count - 1; ++I) {
-    const char *Hit = Hits.Data[I];
+    const char *Hit = H.Begin[I];
     Views[I].len = Hit - Piece;
     Views[I].data = Piece;
     Slots[I] = &Views[I];

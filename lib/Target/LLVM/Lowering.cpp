@@ -1644,7 +1644,9 @@ Value *FunctionLowering::emitFindConst(const kir::Node &N, Value *S,
   B.CreateCondBr(B.CreateIsNull(P), Done, Hit);
 
   B.SetInsertPoint(Hit);
-  Value *At = B.CreatePtrDiff(B.getInt8Ty(), P, Data, "at");
+  // P lies in [Data + From, Data + Len): the index is never negative.
+  Value *At = B.CreateSub(B.CreatePtrToInt(P, I64), B.CreatePtrToInt(Data, I64),
+                          "at", /*HasNUW=*/true, /*HasNSW=*/true);
   if (Needle.size() == 1) {
     B.CreateBr(Found);
   } else {
