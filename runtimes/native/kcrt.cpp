@@ -1141,11 +1141,19 @@ kc_array *kc_str_split(const kc_str *s, const kc_str *sep, int32_t line) {
   return A;
 }
 
-kc_str *kc_str_lower(const kc_str *s) {
-  const char *P = s->data;
-  const int64_t Len = s->len;
+} // extern "C"
+
+namespace {
+
+// The bytes [P, P + Len) of s with A-Z mapped to a-z: when there is no
+// upper-case letter among them, s itself if they are all of s, else a view
+// of them; otherwise a new string.
+kc_str *lowered(const kc_str *s, const char *P, const int64_t Len) {
+  auto Unchanged = [&] {
+    return Len == s->len ? const_cast<kc_str *>(s) : piece(P, P + Len);
+  };
   if (Len == 0)
-    return const_cast<kc_str *>(s);
+    return Unchanged();
   // Eight bytes at a time. Per byte b of a word, with x = b & 0x7f:
   // x + 0x3f has its top bit set iff x >= 'A', x + 0x25 iff x > 'Z' (no
   // carry crosses bytes); bytes >= 0x80 are not letters. The mask has 0x80
@@ -1164,7 +1172,7 @@ kc_str *kc_str_lower(const kc_str *s) {
     // The 8 bytes that end where the text ends are readable (kcrt.h); the
     // ones before the text are masked.
     if (!(UpperMask(Load(P + Len - 8)) & (~uint64_t(0) << (8 * (8 - Len)))))
-      return const_cast<kc_str *>(s); // nothing to change: most text
+      return Unchanged(); // nothing to change: most text
     char *Out;
     kc_str *R = newStr(Len, Out);
     for (int64_t I = 0; I < Len; ++I) {
@@ -1177,7 +1185,7 @@ kc_str *kc_str_lower(const kc_str *s) {
   while (I + 8 <= Len && !UpperMask(Load(P + I)))
     I += 8;
   if (I + 8 > Len && !UpperMask(Load(P + Len - 8)))
-    return const_cast<kc_str *>(s);
+    return Unchanged();
   char *Out;
   kc_str *R = newStr(Len, Out);
   std::memcpy(Out, P, size_t(I));
@@ -1192,6 +1200,19 @@ kc_str *kc_str_lower(const kc_str *s) {
     std::memcpy(Out + Len - 8, &W, 8);
   }
   return R;
+}
+
+} // namespace
+
+extern "C" {
+
+kc_str *kc_str_lower(const kc_str *s) { return lowered(s, s->data, s->len); }
+
+kc_str *kc_str_slice_lower(const kc_str *s, int64_t begin, int64_t end,
+                           int32_t line) {
+  if (KC_UNLIKELY(begin < 0 || begin > end || end > s->len))
+    kc_trap(KC_TRAP_SLICE, line);
+  return lowered(s, s->data + begin, end - begin);
 }
 
 kc_str *kc_str_join(const kc_array *parts, const kc_str *sep) {
@@ -1566,6 +1587,7 @@ const kc_runtime_symbol *kc_runtime_symbols(void) {
       KC_SYMBOL(kc_str_join),
       KC_SYMBOL(kc_str_trim),
       KC_SYMBOL(kc_str_slice_trim),
+      KC_SYMBOL(kc_str_slice_lower),
       KC_SYMBOL(kc_str_replace),
       KC_SYMBOL(kc_str_contains),
       KC_SYMBOL(kc_str_join_n),

@@ -138,6 +138,10 @@ int64_t kc_str_find(const kc_str *s, const kc_str *sub, int64_t start,
 kc_array *kc_str_split(const kc_str *s, const kc_str *sep, int32_t line);
 /* s with A-Z mapped to a-z; s itself when it has no upper-case letter. */
 kc_str *kc_str_lower(const kc_str *s);
+/* kc_str_lower(kc_str_slice(s, begin, end, line)) without the intermediate
+ * view when the slice has an upper-case letter. */
+kc_str *kc_str_slice_lower(const kc_str *s, int64_t begin, int64_t end,
+                           int32_t line);
 /* The elements of parts (kc_str *) with sep between them; a one-element
  * array gives its element itself. */
 kc_str *kc_str_join(const kc_array *parts, const kc_str *sep);

@@ -935,6 +935,45 @@ TEST_F(KcrtTest, StrSliceTrim) {
   EXPECT_EQ(invoke([] { kc_str_slice_trim(U, -1, 2, 1); }), KC_TRAP_SLICE + 1);
 }
 
+TEST_F(KcrtTest, StrSliceLower) {
+  kc_str *S = str("Content-Length: 12");
+  auto SliceLower = [&](int64_t B, int64_t E) {
+    return text(kc_str_slice_lower(S, B, E, 1));
+  };
+  EXPECT_EQ(SliceLower(0, 14), "content-length");
+  EXPECT_EQ(SliceLower(8, 14), "length");
+  EXPECT_EQ(SliceLower(16, 18), "12");
+  EXPECT_EQ(SliceLower(3, 3), "");
+  // Nothing to lower: the whole string is itself, a part a view of it.
+  kc_str *T = str("host");
+  int64_t Before = kc_arena_bytes();
+  EXPECT_EQ(kc_str_slice_lower(T, 0, 4, 1), T);
+  EXPECT_EQ(kc_arena_bytes(), Before);
+  kc_str *V = kc_str_slice_lower(S, 9, 14, 1); // "ength"
+  EXPECT_EQ(text(V), "ength");
+  EXPECT_EQ(V->data, S->data + 9);
+  // Upper-case letters just outside the slice change nothing in it, and
+  // every length and position agrees with lowering a copy.
+  std::string Mixed = "AbCdEfGhIjKlMnOpQrStUvWxYz";
+  kc_str *M = str(Mixed.c_str());
+  for (int64_t B = 0; B <= 26; ++B)
+    for (int64_t E = B; E <= 26; ++E) {
+      std::string Want = Mixed.substr(size_t(B), size_t(E - B));
+      for (char &C : Want)
+        C = char(std::tolower((unsigned char)C));
+      ASSERT_EQ(text(kc_str_slice_lower(M, B, E, 1)), Want) << B << " " << E;
+    }
+  // The slice's bounds are checked first, with its trap.
+  static kc_str *U;
+  U = str("AB");
+  int32_t Line = 0;
+  EXPECT_EQ(invoke([] { kc_str_slice_lower(U, 1, 3, 72); }, &Line),
+            KC_TRAP_SLICE + 1);
+  EXPECT_EQ(Line, 72);
+  EXPECT_EQ(invoke([] { kc_str_slice_lower(U, -1, 1, 1); }),
+            KC_TRAP_SLICE + 1);
+}
+
 TEST_F(KcrtTest, StrReplace) {
   auto Replace = [](const char *S, const char *Old, const char *New) {
     return text(kc_str_replace(str(S), str(Old), str(New), 1));

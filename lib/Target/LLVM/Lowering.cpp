@@ -1205,8 +1205,18 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
     Value *Sep = emit(*N.operand(1));
     return call(RT.StrSplit, {S, Sep, line(N)}, "pieces");
   }
-  case Op::StrLower:
+  case Op::StrLower: {
+    // s.slice(a, b).lower(), as a header name is lowered: the slice's check,
+    // then no view made only to be lowered.
+    const kir::Node &Arg = *N.operand(0);
+    if (Arg.Opcode == Op::StrSlice) {
+      Value *S = emit(*Arg.operand(0));
+      Value *Lo = emit(*Arg.operand(1));
+      Value *Hi = emit(*Arg.operand(2));
+      return call(RT.StrSliceLower, {S, Lo, Hi, line(Arg)}, "lowered");
+    }
     return call(RT.StrLower, {Op0()});
+  }
   case Op::StrJoin: {
     if (N.operand(0)->Opcode == Op::ArrayLit) {
       // join([a, b, ...], sep): the array is never seen, so it is never

@@ -181,6 +181,9 @@ RuntimeDecls declareRuntime(Module &M) {
   R.StrSliceTrim = D.declare("kc_str_slice_trim", Ptr, {Ptr, I64, I64, I32});
   R.StrSliceTrim->setMemoryEffects(ReadsStrsAllocates);
   D.nonNullRet(R.StrSliceTrim, StrHeader, 8);
+  R.StrSliceLower = D.declare("kc_str_slice_lower", Ptr, {Ptr, I64, I64, I32});
+  R.StrSliceLower->setMemoryEffects(ReadsStrsAllocates);
+  D.nonNullRet(R.StrSliceLower, StrHeader, 8);
   R.StrReplace = D.declare("kc_str_replace", Ptr, {Ptr, Ptr, Ptr, I32});
   R.StrReplace->setMemoryEffects(ReadsStrsAllocates);
   D.nonNullRet(R.StrReplace, StrHeader, 8);

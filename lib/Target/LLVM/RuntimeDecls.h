@@ -26,7 +26,7 @@ struct RuntimeDecls {
   llvm::Function *Trap;
   llvm::Function *StrConcat, *StrSlice, *StrCompare, *StrEqual;
   llvm::Function *StrFromInt, *StrParseInt, *StrFromCode;
-  llvm::Function *StrFind, *StrSplit, *StrLower, *StrJoin;
+  llvm::Function *StrFind, *StrSplit, *StrLower, *StrSliceLower, *StrJoin;
   llvm::Function *StrTrim, *StrSliceTrim, *StrReplace, *StrContains;
   llvm::Function *StrJoinN;
   llvm::Function *StrFromCodes;
