@@ -148,6 +148,11 @@ kc_str *kc_str_join(const kc_array *parts, const kc_str *sep);
 /* The same for the n strings at parts: what a + b + c and join([a, b], s)
  * compile to, with no array and no intermediate string. */
 kc_str *kc_str_join_n(kc_str *const *parts, int64_t n, const kc_str *sep);
+/* The concatenation of n segments, segment i being join(arrays[i],
+ * strs[i]) when arrays[i] is not null, else strs[i]: what a + join(parts,
+ * sep) + b compiles to, with no intermediate string for the join. */
+kc_str *kc_str_concat_joins(kc_str *const *strs, kc_array *const *arrays,
+                            int64_t n);
 /* s without its leading and trailing ' ', '\t', '\n', '\r', '\v' and '\f',
  * as a view of s's bytes; s itself when there are none. */
 kc_str *kc_str_trim(const kc_str *s);

@@ -877,6 +877,30 @@ TEST_F(KcrtTest, StrJoin) {
   EXPECT_EQ(kc_arena_bytes() - Before, 32 + 48);
 }
 
+TEST_F(KcrtTest, StrConcatJoins) {
+  auto Array = [](std::vector<const char *> Parts) {
+    kc_array *A = kc_array_new(int64_t(Parts.size()), 8, 1);
+    for (size_t I = 0; I < Parts.size(); ++I)
+      static_cast<kc_str **>(A->data)[I] = str(Parts[I]);
+    return A;
+  };
+  // "[" + join([a, "", bc], ", ") + "]" + join([], "!") + join([x], "-")
+  kc_str *Strs[] = {str("["), str(", "), str("]"), str("!"), str("-")};
+  kc_array *Arrays[] = {nullptr, Array({"a", "", "bc"}), nullptr, Array({}),
+                        Array({"x"})};
+  int64_t Before = kc_arena_bytes();
+  kc_str *R = kc_str_concat_joins(Strs, Arrays, 5);
+  EXPECT_EQ(text(R), "[a, , bc]x");
+  // One allocation, of exactly the result: 16 + 10 bytes, rounded to 32.
+  EXPECT_EQ(kc_arena_bytes() - Before, 32);
+  EXPECT_EQ(kc_str_concat_joins(Strs, Arrays, 0)->len, 0);
+  // A join of pieces that are views of one string.
+  kc_array *Pieces = kc_str_split(str("1 22 333"), str(" "), 1);
+  kc_str *Wrap[] = {str("<"), str("|"), str(">")};
+  kc_array *WrapArrays[] = {nullptr, Pieces, nullptr};
+  EXPECT_EQ(text(kc_str_concat_joins(Wrap, WrapArrays, 3)), "<1|22|333>");
+}
+
 TEST_F(KcrtTest, StrTrim) {
   auto Trim = [](const char *S) { return text(kc_str_trim(str(S))); };
   EXPECT_EQ(Trim("  a b  "), "a b");

@@ -248,6 +248,14 @@ private:
   /// The operands of a tree of str.concat, left to right.
   static void collectConcat(const kir::Node &N,
                             SmallVectorImpl<const kir::Node *> &Leaves);
+  /// join(a, sep) of an array that is not a literal: kept whole by
+  /// emitConcatJoins.
+  static bool isArrayJoin(const kir::Node *N) {
+    return N->Opcode == Op::StrJoin && N->operand(0)->Opcode != Op::ArrayLit;
+  }
+  /// The concatenation of \p Leaves, some of them joins of arrays, in one
+  /// kc_str_concat_joins.
+  Value *emitConcatJoins(ArrayRef<const kir::Node *> Leaves);
   /// kc_str_join_n of \p Parts (in a stack array) with \p Sep.
   Value *joinN(ArrayRef<Value *> Parts, Value *Sep);
   Value *emitStrStartsWith(const kir::Node &N);
@@ -1173,6 +1181,8 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
     // the operands are evaluated left to right, then joined.
     SmallVector<const kir::Node *, 8> Leaves;
     collectConcat(N, Leaves);
+    if (llvm::any_of(Leaves, isArrayJoin))
+      return emitConcatJoins(Leaves);
     if (Leaves.size() == 2)
       return Binary([&](Value *L, Value *R) {
         return call(RT.StrConcat, {L, R});
@@ -1715,6 +1725,30 @@ void FunctionLowering::collectConcat(
     else
       Leaves.push_back(O);
   }
+}
+
+Value *FunctionLowering::emitConcatJoins(ArrayRef<const kir::Node *> Leaves) {
+  // "[" + join(items, ",") + "]": the items are copied once, into the
+  // result, not first into a joined string that is then copied again. Each
+  // leaf is evaluated in order (a join's array, then its sep); only the
+  // join itself, which has no effect, waits for the one call.
+  auto *StrsTy = ArrayType::get(B.getPtrTy(), Leaves.size());
+  AllocaInst *Strs = hiddenSlot(StrsTy, "segments");
+  AllocaInst *Arrays = hiddenSlot(StrsTy, "segment.arrays");
+  for (unsigned I = 0; I < Leaves.size(); ++I) {
+    Value *Str, *Array;
+    if (isArrayJoin(Leaves[I])) {
+      Array = emit(*Leaves[I]->operand(0));
+      Str = emit(*Leaves[I]->operand(1));
+    } else {
+      Str = emit(*Leaves[I]);
+      Array = ConstantPointerNull::get(B.getPtrTy());
+    }
+    B.CreateStore(Str, B.CreateConstInBoundsGEP2_64(StrsTy, Strs, 0, I));
+    B.CreateStore(Array, B.CreateConstInBoundsGEP2_64(StrsTy, Arrays, 0, I));
+  }
+  return call(RT.StrConcatJoins, {Strs, Arrays, B.getInt64(Leaves.size())},
+              "joined");
 }
 
 Value *FunctionLowering::joinN(ArrayRef<Value *> Parts, Value *Sep) {

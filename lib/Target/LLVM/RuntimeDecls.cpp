@@ -204,6 +204,13 @@ RuntimeDecls declareRuntime(Module &M) {
                                MemoryEffects::inaccessibleMemOnly());
   R.StrJoinN->addParamAttr(0, Attribute::NoCapture);
   D.nonNullRet(R.StrJoinN, StrHeader, 8);
+  // The same, also through the arrays' buffers.
+  R.StrConcatJoins = D.declare("kc_str_concat_joins", Ptr, {Ptr, Ptr, I64});
+  R.StrConcatJoins->setMemoryEffects(MemoryEffects::readOnly() |
+                                     MemoryEffects::inaccessibleMemOnly());
+  R.StrConcatJoins->addParamAttr(0, Attribute::NoCapture);
+  R.StrConcatJoins->addParamAttr(1, Attribute::NoCapture);
+  D.nonNullRet(R.StrConcatJoins, StrHeader, 8);
 
   // Reads the array's buffer (through the header): like join.
   R.StrFromCodes = D.declare("kc_str_from_codes", Ptr, {Ptr, I32});

@@ -28,7 +28,7 @@ struct RuntimeDecls {
   llvm::Function *StrFromInt, *StrParseInt, *StrFromCode;
   llvm::Function *StrFind, *StrSplit, *StrLower, *StrSliceLower, *StrJoin;
   llvm::Function *StrTrim, *StrSliceTrim, *StrReplace, *StrContains;
-  llvm::Function *StrJoinN;
+  llvm::Function *StrJoinN, *StrConcatJoins;
   llvm::Function *StrFromCodes;
   llvm::Function *Memcmp; // C's memcmp, for s.starts_with lowered inline
   llvm::Function *Memchr; // C's memchr, for s.find of a constant lowered inline
