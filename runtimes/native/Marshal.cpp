@@ -152,8 +152,9 @@ Expected<kc_str *> makeStr(unsigned ArgIndex, StringRef Data) {
   if (!Mem)
     return Mem.takeError();
   kc_str *S = static_cast<kc_str *>(*Mem);
+  // A fresh string's bytes are its creator's to fill (kcrt.h).
   if (!Data.empty())
-    std::memcpy(S->data, Data.data(), Data.size());
+    std::memcpy(const_cast<char *>(S->data), Data.data(), Data.size());
   return S;
 }
 

@@ -15,6 +15,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define KC_LIKELY(X) __builtin_expect(!!(X), 1)
 #define KC_UNLIKELY(X) __builtin_expect(!!(X), 0)
@@ -289,27 +292,49 @@ const char *const TrapMessages[] = {
 // Strings
 //===----------------------------------------------------------------------===//
 
-inline kc_str *newStr(int64_t Len) {
+// A fresh string of Len bytes, which follow its header in the same block
+// (so the 8 bytes before them are readable, as kcrt.h promises); Bytes is
+// where the caller writes them.
+inline kc_str *newStr(int64_t Len, char *&Bytes) {
   if (KC_UNLIKELY(Len < 0))
     kc_trap(KC_TRAP_NEG_LENGTH, 0);
+  if (KC_UNLIKELY(Len > MaxRequest))
+    outOfMemory();
   kc_str *S = static_cast<kc_str *>(allocate(int64_t(sizeof(kc_str)) + Len));
+  Bytes = reinterpret_cast<char *>(S + 1);
   S->len = Len;
+  S->data = Bytes;
+  return S;
+}
+
+// A view of the bytes [B, B + Len), which already exist: the 16-byte header
+// is all a slice, a split piece or a trim costs.
+inline kc_str *view(const char *B, int64_t Len) {
+  kc_str *S = static_cast<kc_str *>(allocate(int64_t(sizeof(kc_str))));
+  S->len = Len;
+  S->data = B;
   return S;
 }
 
 // chr() is common in string-building kernels; its 128 results are immutable,
-// so they are shared instead of allocated. The layout matches kc_str.
-struct alignas(16) OneChar {
-  int64_t Len;
-  char Data[8];
-};
-static_assert(sizeof(OneChar) == 16, "layout of a one-character kc_str");
-
+// so they are shared instead of allocated. Code C's byte is CodeBytes[8 + C]:
+// the 8 bytes before the first one are readable too.
 // clang-format off
-#define KC_ONE(C) {1, {char(C)}},
+#define KC_ONE(C) char(C),
 #define KC_ONE8(C) KC_ONE(C) KC_ONE(C + 1) KC_ONE(C + 2) KC_ONE(C + 3)        \
                    KC_ONE(C + 4) KC_ONE(C + 5) KC_ONE(C + 6) KC_ONE(C + 7)
-const OneChar OneChars[128] = {
+alignas(16) const char CodeBytes[8 + 128] = {
+    0, 0, 0, 0, 0, 0, 0, 0,
+    KC_ONE8(0)  KC_ONE8(8)  KC_ONE8(16)  KC_ONE8(24)
+    KC_ONE8(32) KC_ONE8(40) KC_ONE8(48)  KC_ONE8(56)
+    KC_ONE8(64) KC_ONE8(72) KC_ONE8(80)  KC_ONE8(88)
+    KC_ONE8(96) KC_ONE8(104) KC_ONE8(112) KC_ONE8(120)};
+#undef KC_ONE8
+#undef KC_ONE
+#define KC_ONE(C) {1, CodeBytes + 8 + (C)},
+#define KC_ONE8(C) KC_ONE(C) KC_ONE(C + 1) KC_ONE(C + 2) KC_ONE(C + 3)        \
+                   KC_ONE(C + 4) KC_ONE(C + 5) KC_ONE(C + 6) KC_ONE(C + 7)
+alignas(16) const kc_str OneChars[128] = {
     KC_ONE8(0)  KC_ONE8(8)  KC_ONE8(16)  KC_ONE8(24)
     KC_ONE8(32) KC_ONE8(40) KC_ONE8(48)  KC_ONE8(56)
     KC_ONE8(64) KC_ONE8(72) KC_ONE8(80)  KC_ONE8(88)
@@ -320,11 +345,9 @@ const OneChar OneChars[128] = {
 
 // The empty string, shared like the one-character ones: split's empty pieces
 // and join's empty result allocate nothing.
-const OneChar EmptyStr = {0, {}};
+const kc_str EmptyStr = {0, CodeBytes + 8};
 
-inline kc_str *emptyStr() {
-  return reinterpret_cast<kc_str *>(const_cast<OneChar *>(&EmptyStr));
-}
+inline kc_str *emptyStr() { return const_cast<kc_str *>(&EmptyStr); }
 
 // memcpy for the short strings split and join copy most (words, fields):
 // up to 16 bytes with two overlapping loads and stores, which costs less
@@ -374,38 +397,54 @@ inline uint64_t eightDigits(const char *P, int64_t N) {
   return ((X & 0x0000ffff0000ffffULL) * 42949672960001) >> 32; // 10^4 * 2^32 + 1
 }
 
-// A piece [B, E) of a string, as a string of its own.
+// A piece [B, E) of a string, as a view of its bytes.
 inline kc_str *piece(const char *B, const char *E) {
   if (B == E)
     return emptyStr();
-  kc_str *S = newStr(E - B);
-  copyBytes(S->data, B, size_t(E - B));
-  return S;
+  return view(B, E - B);
 }
 
-// The first byte C in [P, End), or End. Eight bytes per step: fields and
-// words are short, and a library memchr costs a call and a dispatch before
-// its first vector compare. Long stretches go to memchr after all.
-inline const char *findByte(const char *P, const char *End, char C) {
+// Calls F(P) for every P in [Begin, End) where *P == C, in order. Sixteen
+// or eight bytes per step, and every hit in a step is taken from its mask,
+// so short pieces (fields, words, path segments) cost a few instructions
+// each and long ones one step per 16 bytes. The last partial word is the 8 bytes that
+// end at End (readable, kcrt.h), with the bytes before Begin's masked off.
+template <typename Fn>
+inline void eachByte(const char *Begin, const char *End, char C, Fn F) {
   constexpr uint64_t Ones = 0x0101010101010101ULL;
+  constexpr uint64_t Low7 = 0x7f * Ones;
   const uint64_t Pattern = Ones * (unsigned char)C;
-  for (int Step = 0; Step < 4 && End - P >= 8; ++Step, P += 8) {
+  // 0x80 in exactly the bytes of W equal to C: no carry crosses a byte.
+  auto Matches = [&](uint64_t W) {
+    uint64_t X = W ^ Pattern;
+    return ~(((X & Low7) + Low7) | X | Low7);
+  };
+  auto Each = [&](const char *Base, uint64_t M) {
+    for (; M; M &= M - 1)
+      F(Base + (__builtin_ctzll(M) >> 3));
+  };
+  const char *P = Begin;
+#ifdef __SSE2__
+  // Sixteen bytes per step where the target has them (every x86-64).
+  const __m128i Vec = _mm_set1_epi8(C);
+  for (; End - P >= 16; P += 16) {
+    __m128i X = _mm_loadu_si128(reinterpret_cast<const __m128i *>(P));
+    for (unsigned M = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(X, Vec))); M;
+         M &= M - 1)
+      F(P + __builtin_ctz(M));
+  }
+#endif
+  for (; End - P >= 8; P += 8) {
     uint64_t W;
     std::memcpy(&W, P, 8);
-    uint64_t X = W ^ Pattern; // a zero byte where C is
-    // The lowest set high bit marks the first zero byte exactly (borrows
-    // only cause false marks above a true one).
-    uint64_t Z = (X - Ones) & ~X & (0x80 * Ones);
-    if (Z)
-      return P + (__builtin_ctzll(Z) >> 3);
+    Each(P, Matches(W));
   }
-  if (End - P >= 8) {
-    const void *Hit = std::memchr(P, C, size_t(End - P));
-    return Hit ? static_cast<const char *>(Hit) : End;
-  }
-  while (P != End && *P != C)
-    ++P;
-  return P;
+  if (P == End)
+    return;
+  uint64_t W;
+  std::memcpy(&W, End - 8, 8);
+  // Little-endian: the End - P bytes still to scan are the high ones.
+  Each(End - 8, Matches(W) & (~uint64_t(0) << (8 * (8 - (End - P)))));
 }
 
 // Whether the N bytes at A and B are equal; short ones (the rest of most
@@ -451,6 +490,25 @@ inline const char *search(const char *P, const char *Last, const char *Needle,
     ++P;
   }
   return nullptr;
+}
+
+// Positions found by a scan (split's separators): the first ones in a
+// buffer on the caller's stack, the rest in arena memory that doubles as it
+// fills (and is simply abandoned, like any arena garbage). Passed by value,
+// so the scan loop keeps it in registers.
+struct Hits {
+  const char **Begin, **Cur, **End;
+  int64_t size() const { return Cur - Begin; }
+};
+
+KC_NOINLINE Hits growHits(Hits H) {
+  int64_t Cap = H.End - H.Begin, Bytes;
+  if (__builtin_mul_overflow(Cap, int64_t(2 * sizeof(char *)), &Bytes) ||
+      Bytes > MaxRequest)
+    outOfMemory();
+  auto **Bigger = static_cast<const char **>(allocate(Bytes));
+  std::memcpy(Bigger, H.Begin, size_t(Cap) * sizeof(char *));
+  return {Bigger, Bigger + Cap, Bigger + 2 * Cap};
 }
 
 //===----------------------------------------------------------------------===//
@@ -568,8 +626,9 @@ inline uint64_t hashStr(const kc_str *S) {
 }
 
 // Equal lengths are checked first, so for a key of up to 16 bytes two
-// 8-byte loads per string compare it without a memcmp call: a window that
-// starts before the data covers length bytes, which are equal too.
+// 8-byte loads per string compare it without a memcmp call. A window that
+// starts before the data (readable: kcrt.h) covers bytes of whatever
+// precedes it, shifted out before comparing.
 inline bool sameStr(const kc_str *A, const kc_str *B) {
   if (A == B)
     return true;
@@ -581,8 +640,13 @@ inline bool sameStr(const kc_str *A, const kc_str *B) {
     std::memcpy(&V, P, 8);
     return V;
   };
-  if (N <= 8)
-    return Load(A->data + N - 8) == Load(B->data + N - 8);
+  if (N <= 8) {
+    if (A->data == B->data || N == 0)
+      return true;
+    // Little-endian: the N bytes of the data are the high ones.
+    return (Load(A->data + N - 8) ^ Load(B->data + N - 8)) >> (64 - 8 * N) ==
+           0;
+  }
   if (N <= 16)
     return ((Load(A->data) ^ Load(B->data)) |
             (Load(A->data + N - 8) ^ Load(B->data + N - 8))) == 0;
@@ -603,10 +667,14 @@ KC_NOINLINE const kc_str *keepKey(kc_map *M, const kc_str *Key) {
     M->KeyCur = static_cast<char *>(allocate(KeyBlockBytes));
     M->KeyEnd = M->KeyCur + KeyBlockBytes;
   }
+  // Header and bytes together, as a fresh string's: a lookup that compares
+  // with this key touches one line, not the key's header and its parent.
   auto *Copy = reinterpret_cast<kc_str *>(M->KeyCur);
+  char *CopyBytes = M->KeyCur + sizeof(kc_str);
   M->KeyCur += Bytes;
   Copy->len = Key->len;
-  copyBytes(Copy->data, Key->data, size_t(Key->len));
+  Copy->data = CopyBytes;
+  copyBytes(CopyBytes, Key->data, size_t(Key->len));
   return Copy;
 }
 
@@ -878,11 +946,15 @@ int32_t kc_invoke(kc_entry_fn entry, void **args, void *ret,
 // Strings and bytes
 //===----------------------------------------------------------------------===//
 
-kc_str *kc_str_new(int64_t len) { return newStr(len); }
+kc_str *kc_str_new(int64_t len) {
+  char *Bytes;
+  return newStr(len, Bytes);
+}
 
 kc_str *kc_str_from(const char *data, int64_t len) {
-  kc_str *S = newStr(len);
-  copyBytes(S->data, data, size_t(len));
+  char *Bytes;
+  kc_str *S = newStr(len, Bytes);
+  copyBytes(Bytes, data, size_t(len));
   return S;
 }
 
@@ -891,9 +963,10 @@ kc_str *kc_str_concat(const kc_str *a, const kc_str *b) {
     return const_cast<kc_str *>(a);
   if (a->len == 0)
     return const_cast<kc_str *>(b);
-  kc_str *S = newStr(a->len + b->len);
-  copyBytes(S->data, a->data, size_t(a->len));
-  copyBytes(S->data + a->len, b->data, size_t(b->len));
+  char *Bytes;
+  kc_str *S = newStr(a->len + b->len, Bytes);
+  copyBytes(Bytes, a->data, size_t(a->len));
+  copyBytes(Bytes + a->len, b->data, size_t(b->len));
   return S;
 }
 
@@ -903,7 +976,7 @@ kc_str *kc_str_slice(const kc_str *s, int64_t begin, int64_t end,
     kc_trap(KC_TRAP_SLICE, line);
   if (begin == 0 && end == s->len)
     return const_cast<kc_str *>(s); // immutable: the whole is itself
-  return kc_str_from(s->data + begin, end - begin);
+  return piece(s->data + begin, s->data + end);
 }
 
 int32_t kc_str_compare(const kc_str *a, const kc_str *b) {
@@ -920,18 +993,36 @@ int32_t kc_str_compare(const kc_str *a, const kc_str *b) {
 bool kc_str_equal(const kc_str *a, const kc_str *b) { return sameStr(a, b); }
 
 kc_str *kc_str_from_int(int64_t value) {
+  // Two digits per division, from a table of "00".."99".
+  static const char Pairs[201] =
+      "00010203040506070809101112131415161718192021222324252627282930313233"
+      "34353637383940414243444546474849505152535455565758596061626364656667"
+      "6869707172737475767778798081828384858687888990919293949596979899";
   char Buf[24];
   char *End = Buf + sizeof(Buf);
   char *P = End;
   // Negating in unsigned arithmetic keeps INT64_MIN well defined.
   uint64_t U = value < 0 ? 0 - uint64_t(value) : uint64_t(value);
-  do {
-    *--P = char('0' + U % 10);
-    U /= 10;
-  } while (U);
+  while (U >= 100) {
+    const char *Pair = Pairs + 2 * (U % 100);
+    U /= 100;
+    P -= 2;
+    P[0] = Pair[0];
+    P[1] = Pair[1];
+  }
+  if (U >= 10) {
+    P -= 2;
+    P[0] = Pairs[2 * U];
+    P[1] = Pairs[2 * U + 1];
+  } else {
+    *--P = char('0' + U);
+  }
   if (value < 0)
     *--P = '-';
-  return kc_str_from(P, End - P);
+  char *Out;
+  kc_str *S = newStr(End - P, Out);
+  copyBytes(Out, P, size_t(End - P));
+  return S;
 }
 
 int64_t kc_str_parse_int(const kc_str *s, int32_t line) {
@@ -947,7 +1038,7 @@ int64_t kc_str_parse_int(const kc_str *s, int32_t line) {
   uint64_t V;
   if (KC_LIKELY(N <= 16)) {
     // Eight digits at a time. The 8 bytes before End (or before End - 8)
-    // always lie inside the object: data is preceded by the 8-byte length.
+    // are readable (kcrt.h); those before the digits are masked.
     uint64_t Lo = eightDigits(End - 8, N < 8 ? N : 8);
     uint64_t Hi = N > 8 ? eightDigits(End - 16, N - 8) : 0;
     if (KC_UNLIKELY((Lo | Hi) >= InvalidDigits))
@@ -973,7 +1064,7 @@ int64_t kc_str_parse_int(const kc_str *s, int32_t line) {
 kc_str *kc_str_from_code(int64_t code, int32_t line) {
   if (KC_UNLIKELY(code < 0 || code > 127))
     kc_trap(KC_TRAP_CHAR_CODE, line);
-  return reinterpret_cast<kc_str *>(const_cast<OneChar *>(&OneChars[code]));
+  return const_cast<kc_str *>(&OneChars[code]);
 }
 
 int64_t kc_str_find(const kc_str *s, const kc_str *sub, int64_t start,
@@ -992,42 +1083,77 @@ int64_t kc_str_find(const kc_str *s, const kc_str *sub, int64_t start,
 }
 
 kc_array *kc_str_split(const kc_str *s, const kc_str *sep, int32_t line) {
-  int64_t N = sep->len;
+  const int64_t N = sep->len;
   if (KC_UNLIKELY(N == 0))
     kc_trap(KC_TRAP_EMPTY_SEPARATOR, line);
-  // Room for 8 pieces up front (most splits are short), doubling after.
-  kc_array *A = kc_array_new(8, int64_t(sizeof(kc_str *)), line);
-  A->len = 0;
-  auto Push = [A](kc_str *Piece) {
-    if (KC_UNLIKELY(A->len == A->cap))
-      kc_array_reserve_one(A, int64_t(sizeof(kc_str *)));
-    static_cast<kc_str **>(A->data)[A->len++] = Piece;
-  };
   const char *Begin = s->data, *End = s->data + s->len;
-  const char *Piece = Begin;
+  // Where the separators are, first; then the array and the views, in one
+  // block. Most splits (fields, words, path segments) have few pieces, whose
+  // hits fit on the stack; long ones spill into the arena.
+  const char *Local[64];
+  Hits H = {Local, Local, Local + 64};
+  auto Push = [&H](const char *Hit) {
+    if (KC_UNLIKELY(H.Cur == H.End))
+      H = growHits(H);
+    *H.Cur++ = Hit;
+  };
   if (N == 1) { // the usual case: lines, fields, words
-    const char Sep = sep->data[0];
-    for (const char *Hit; (Hit = findByte(Piece, End, Sep)) != End;) {
-      Push(piece(Piece, Hit));
-      Piece = Hit + 1;
-    }
+    eachByte(Begin, End, sep->data[0], Push);
   } else if (s->len >= N) {
     const char *Last = End - N;
-    for (const char *Hit; (Hit = search(Piece, Last, sep->data, N));) {
-      Push(piece(Piece, Hit));
-      Piece = Hit + N;
-    }
+    for (const char *P = Begin, *Hit; (Hit = search(P, Last, sep->data, N));
+         P = Hit + N)
+      Push(Hit);
   }
-  // No separator at all: the one piece is s itself (strings are immutable).
-  Push(Piece == Begin ? const_cast<kc_str *>(s) : piece(Piece, End));
+  const int64_t Count = H.size() + 1;
+  if (Count == 1) {
+    // No separator at all: the one piece is s itself (strings are
+    // immutable).
+    kc_array *A = kc_array_new(1, int64_t(sizeof(kc_str *)), line);
+    static_cast<const kc_str **>(A->data)[0] = s;
+    return A;
+  }
+  // [array header][Count pointers][Count views]; the pointers are the
+  // array's elements (a later push moves them, the views stay).
+  constexpr int64_t HeaderBytes = 32;
+  int64_t Bytes;
+  if (__builtin_mul_overflow(Count, int64_t(sizeof(kc_str *) + sizeof(kc_str)),
+                             &Bytes) ||
+      Bytes > MaxRequest)
+    outOfMemory();
+  char *Mem = static_cast<char *>(allocate(HeaderBytes + Bytes));
+  kc_array *A = reinterpret_cast<kc_array *>(Mem);
+  auto **Slots = reinterpret_cast<kc_str **>(Mem + HeaderBytes);
+  auto *Views = reinterpret_cast<kc_str *>(Slots + Count);
+  A->len = A->cap = Count;
+  A->data = Slots;
+  const char *Piece = Begin;
+  for (int64_t I = 0; I < Count - 1; ++I) {
+    const char *Hit = H.Begin[I];
+    Views[I].len = Hit - Piece;
+    Views[I].data = Piece;
+    Slots[I] = &Views[I];
+    Piece = Hit + N;
+  }
+  Views[Count - 1].len = End - Piece;
+  Views[Count - 1].data = Piece;
+  Slots[Count - 1] = &Views[Count - 1];
   return A;
 }
 
-kc_str *kc_str_lower(const kc_str *s) {
-  const char *P = s->data;
-  const int64_t Len = s->len;
+} // extern "C"
+
+namespace {
+
+// The bytes [P, P + Len) of s with A-Z mapped to a-z: when there is no
+// upper-case letter among them, s itself if they are all of s, else a view
+// of them; otherwise a new string.
+kc_str *lowered(const kc_str *s, const char *P, const int64_t Len) {
+  auto Unchanged = [&] {
+    return Len == s->len ? const_cast<kc_str *>(s) : piece(P, P + Len);
+  };
   if (Len == 0)
-    return const_cast<kc_str *>(s);
+    return Unchanged();
   // Eight bytes at a time. Per byte b of a word, with x = b & 0x7f:
   // x + 0x3f has its top bit set iff x >= 'A', x + 0x25 iff x > 'Z' (no
   // carry crosses bytes); bytes >= 0x80 are not letters. The mask has 0x80
@@ -1043,14 +1169,15 @@ kc_str *kc_str_lower(const kc_str *s) {
     return W;
   };
   if (Len < 8) {
-    // The 8 bytes that end where the text ends lie inside the object (its
-    // length field precedes the data); the ones before the text are masked.
+    // The 8 bytes that end where the text ends are readable (kcrt.h); the
+    // ones before the text are masked.
     if (!(UpperMask(Load(P + Len - 8)) & (~uint64_t(0) << (8 * (8 - Len)))))
-      return const_cast<kc_str *>(s); // nothing to change: most text
-    kc_str *R = newStr(Len);
+      return Unchanged(); // nothing to change: most text
+    char *Out;
+    kc_str *R = newStr(Len, Out);
     for (int64_t I = 0; I < Len; ++I) {
       unsigned char C = (unsigned char)P[I];
-      R->data[I] = char(C | (unsigned(C - 'A') <= 25u ? 0x20 : 0));
+      Out[I] = char(C | (unsigned(C - 'A') <= 25u ? 0x20 : 0));
     }
     return R;
   }
@@ -1058,20 +1185,34 @@ kc_str *kc_str_lower(const kc_str *s) {
   while (I + 8 <= Len && !UpperMask(Load(P + I)))
     I += 8;
   if (I + 8 > Len && !UpperMask(Load(P + Len - 8)))
-    return const_cast<kc_str *>(s);
-  kc_str *R = newStr(Len);
-  std::memcpy(R->data, P, size_t(I));
+    return Unchanged();
+  char *Out;
+  kc_str *R = newStr(Len, Out);
+  std::memcpy(Out, P, size_t(I));
   for (; I + 8 <= Len; I += 8) {
     uint64_t W = Load(P + I);
     W |= UpperMask(W) >> 2;
-    std::memcpy(R->data + I, &W, 8);
+    std::memcpy(Out + I, &W, 8);
   }
   if (I < Len) { // the last word again, overlapping: the same bytes result
     uint64_t W = Load(P + Len - 8);
     W |= UpperMask(W) >> 2;
-    std::memcpy(R->data + Len - 8, &W, 8);
+    std::memcpy(Out + Len - 8, &W, 8);
   }
   return R;
+}
+
+} // namespace
+
+extern "C" {
+
+kc_str *kc_str_lower(const kc_str *s) { return lowered(s, s->data, s->len); }
+
+kc_str *kc_str_slice_lower(const kc_str *s, int64_t begin, int64_t end,
+                           int32_t line) {
+  if (KC_UNLIKELY(begin < 0 || begin > end || end > s->len))
+    kc_trap(KC_TRAP_SLICE, line);
+  return lowered(s, s->data + begin, end - begin);
 }
 
 kc_str *kc_str_join(const kc_array *parts, const kc_str *sep) {
@@ -1091,26 +1232,79 @@ kc_str *kc_str_join_n(kc_str *const *Parts, int64_t N, const kc_str *sep) {
   for (int64_t I = 0; I < N; ++I)
     if (__builtin_add_overflow(Total, Parts[I]->len, &Total))
       outOfMemory();
-  kc_str *R = newStr(Total);
-  char *Out = R->data;
-  copyBytes(Out, Parts[0]->data, size_t(Parts[0]->len));
-  Out += Parts[0]->len;
+  char *Out;
+  kc_str *R = newStr(Total, Out);
+  auto Put = [&Out](const kc_str *Part) {
+    copyBytes(Out, Part->data, size_t(Part->len));
+    Out += Part->len;
+  };
+  Put(Parts[0]);
   const int64_t SepLen = sep->len;
-  for (int64_t I = 1; I < N; ++I) {
-    if (SepLen == 1)
-      *Out++ = sep->data[0]; // the common case
-    else {
-      copyBytes(Out, sep->data, size_t(SepLen));
-      Out += SepLen;
+  // One loop per kind of separator: none (a + b + c, join(parts, "")), one
+  // character, longer.
+  if (SepLen == 0) {
+    for (int64_t I = 1; I < N; ++I)
+      Put(Parts[I]);
+  } else if (SepLen == 1) {
+    const char Sep = sep->data[0];
+    for (int64_t I = 1; I < N; ++I) {
+      *Out++ = Sep;
+      Put(Parts[I]);
     }
-    copyBytes(Out, Parts[I]->data, size_t(Parts[I]->len));
-    Out += Parts[I]->len;
+  } else {
+    for (int64_t I = 1; I < N; ++I) {
+      Put(sep);
+      Put(Parts[I]);
+    }
+  }
+  return R;
+}
+
+kc_str *kc_str_concat_joins(kc_str *const *strs, kc_array *const *arrays,
+                            int64_t n) {
+  // The length once, then one allocation and one copy of every byte, as
+  // join_n does; a join segment's parts follow each other with its sep.
+  int64_t Total = 0;
+  for (int64_t I = 0; I < n; ++I) {
+    int64_t Len = strs[I]->len;
+    if (const kc_array *A = arrays[I]) {
+      if (A->len == 0)
+        continue;
+      if (__builtin_mul_overflow(Len, A->len - 1, &Len))
+        outOfMemory();
+      auto *const *Parts = static_cast<kc_str *const *>(A->data);
+      for (int64_t J = 0; J < A->len; ++J)
+        if (__builtin_add_overflow(Len, Parts[J]->len, &Len))
+          outOfMemory();
+    }
+    if (__builtin_add_overflow(Total, Len, &Total))
+      outOfMemory();
+  }
+  char *Out;
+  kc_str *R = newStr(Total, Out);
+  auto Put = [&Out](const kc_str *S) {
+    copyBytes(Out, S->data, size_t(S->len));
+    Out += S->len;
+  };
+  for (int64_t I = 0; I < n; ++I) {
+    const kc_array *A = arrays[I];
+    if (!A) {
+      Put(strs[I]);
+      continue;
+    }
+    auto *const *Parts = static_cast<kc_str *const *>(A->data);
+    for (int64_t J = 0; J < A->len; ++J) {
+      if (J)
+        Put(strs[I]);
+      Put(Parts[J]);
+    }
   }
   return R;
 }
 
 // [B, E) of s without its leading and trailing ' ' and '\t' '\n' '\v' '\f'
-// '\r' (9..13), JS's trim() set for ASCII; s itself when that is all of s.
+// '\r' (9..13), JS's trim() set for ASCII, as a view; s itself when that is
+// all of s.
 inline kc_str *trimmed(const kc_str *s, const char *B, const char *E) {
   auto IsSpace = [](unsigned char C) { return C == ' ' || C - 9u <= 4u; };
   while (B != E && IsSpace((unsigned char)*B))
@@ -1160,8 +1354,8 @@ kc_str *kc_str_replace(const kc_str *s, const kc_str *old_, const kc_str *new_,
   if (__builtin_mul_overflow(Count, NewLen - OldLen, &Growth) ||
       __builtin_add_overflow(s->len, Growth, &Total))
     outOfMemory();
-  kc_str *R = newStr(Total);
-  char *Out = R->data;
+  char *Out;
+  kc_str *R = newStr(Total, Out);
   const char *P = Begin;
   for (int64_t I = 0; I < Count; ++I) {
     const char *Hit = I < Remembered ? Hits[I]
@@ -1196,14 +1390,15 @@ kc_str *kc_str_from_codes(const kc_array *codes, int32_t line) {
     return emptyStr();
   if (N == 1)
     return kc_str_from_code(Codes[0], line);
-  kc_str *R = newStr(N);
+  char *Out;
+  kc_str *R = newStr(N, Out);
   // One branch-free pass, which the compiler vectorizes: narrow every code
   // and collect the bits of all of them; a code outside 0..127 (negative
   // ones included) leaves a bit above bit 6. The string is not returned then.
   uint64_t Bits = 0;
   for (int64_t I = 0; I < N; ++I) {
     Bits |= uint64_t(Codes[I]);
-    R->data[I] = char(Codes[I]);
+    Out[I] = char(Codes[I]);
   }
   if (KC_UNLIKELY(Bits > 127))
     kc_trap(KC_TRAP_CHAR_CODE, line);
@@ -1434,9 +1629,11 @@ const kc_runtime_symbol *kc_runtime_symbols(void) {
       KC_SYMBOL(kc_str_join),
       KC_SYMBOL(kc_str_trim),
       KC_SYMBOL(kc_str_slice_trim),
+      KC_SYMBOL(kc_str_slice_lower),
       KC_SYMBOL(kc_str_replace),
       KC_SYMBOL(kc_str_contains),
       KC_SYMBOL(kc_str_join_n),
+      KC_SYMBOL(kc_str_concat_joins),
       KC_SYMBOL(kc_str_from_codes),
       KC_SYMBOL(kc_array_new),
       KC_SYMBOL(kc_array_reserve_one),

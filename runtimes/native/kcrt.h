@@ -4,7 +4,8 @@
  * native runner can call either. Kernel values map to C as:
  *   bool -> bool (i1 zeroext in LLVM), i32 -> int32_t, u32 -> uint32_t,
  *   int -> int64_t, f64 -> double,
- *   str, bytes -> kc_str * (immutable), [T] -> kc_array *,
+ *   str, bytes -> kc_str * (immutable; a view of bytes, possibly shared),
+ *   [T] -> kc_array *,
  *   map[K]V -> kc_map *, record -> pointer to a struct of its fields in
  *   declaration order with natural C alignment.
  * Every heap object lives in the current arena, reset between runs.
@@ -47,9 +48,17 @@ enum kc_trap_kind {
   KC_TRAP_COUNT
 };
 
+/* A string is a view: data points at its len bytes, which may lie inside
+ * another string's (a slice, a split piece or a trimmed string shares its
+ * parent's bytes instead of copying them). That is safe because strings are
+ * immutable and every byte lives in the arena (or in constant data) for at
+ * least as long as anything that points at it. No terminator is promised.
+ * Every producer of bytes places them after at least 8 readable bytes (a
+ * fresh string's bytes follow its header), so the runtime may load the 8
+ * bytes that end anywhere in [data, data + len] and mask what precedes. */
 typedef struct kc_str {
   int64_t len;
-  char data[]; /* len bytes; no terminator is promised */
+  const char *data;
 } kc_str;
 
 typedef struct kc_array {
@@ -104,9 +113,13 @@ int32_t kc_invoke(kc_entry_fn entry, void **args, void *ret,
                   int32_t *trap_line);
 
 /* --- str and bytes --- */
-kc_str *kc_str_new(int64_t len); /* uninitialised data */
+/* A fresh string whose len bytes follow its header and are uninitialised:
+ * its creator fills them (through a cast of data) before anyone reads it. */
+kc_str *kc_str_new(int64_t len);
 kc_str *kc_str_from(const char *data, int64_t len);
 kc_str *kc_str_concat(const kc_str *a, const kc_str *b);
+/* The bytes [begin, end) of s, shared (a view, no copy); s itself when that
+ * is all of s. Traps (KC_TRAP_SLICE) unless 0 <= begin <= end <= s->len. */
 kc_str *kc_str_slice(const kc_str *s, int64_t begin, int64_t end,
                      int32_t line);
 int32_t kc_str_compare(const kc_str *a, const kc_str *b); /* <0, 0, >0 */
@@ -119,24 +132,32 @@ kc_str *kc_str_from_code(int64_t code, int32_t line);
 int64_t kc_str_find(const kc_str *s, const kc_str *sub, int64_t start,
                     int32_t line);
 /* A new array of kc_str * (element size 8): the pieces of s between the
- * non-overlapping occurrences of sep, left to right. Every piece is a
- * string of its own (a kc_str holds its bytes, so it cannot share s's),
- * except that a piece equal to the whole of s is s itself. Traps
- * (KC_TRAP_EMPTY_SEPARATOR) when sep is empty. */
+ * non-overlapping occurrences of sep, left to right. Every piece is a view
+ * of s's bytes (no copy); a piece equal to the whole of s is s itself.
+ * Traps (KC_TRAP_EMPTY_SEPARATOR) when sep is empty. */
 kc_array *kc_str_split(const kc_str *s, const kc_str *sep, int32_t line);
 /* s with A-Z mapped to a-z; s itself when it has no upper-case letter. */
 kc_str *kc_str_lower(const kc_str *s);
+/* kc_str_lower(kc_str_slice(s, begin, end, line)) without the intermediate
+ * view when the slice has an upper-case letter. */
+kc_str *kc_str_slice_lower(const kc_str *s, int64_t begin, int64_t end,
+                           int32_t line);
 /* The elements of parts (kc_str *) with sep between them; a one-element
  * array gives its element itself. */
 kc_str *kc_str_join(const kc_array *parts, const kc_str *sep);
 /* The same for the n strings at parts: what a + b + c and join([a, b], s)
  * compile to, with no array and no intermediate string. */
 kc_str *kc_str_join_n(kc_str *const *parts, int64_t n, const kc_str *sep);
-/* s without its leading and trailing ' ', '\t', '\n', '\r', '\v' and '\f';
- * s itself when there are none. */
+/* The concatenation of n segments, segment i being join(arrays[i],
+ * strs[i]) when arrays[i] is not null, else strs[i]: what a + join(parts,
+ * sep) + b compiles to, with no intermediate string for the join. */
+kc_str *kc_str_concat_joins(kc_str *const *strs, kc_array *const *arrays,
+                            int64_t n);
+/* s without its leading and trailing ' ', '\t', '\n', '\r', '\v' and '\f',
+ * as a view of s's bytes; s itself when there are none. */
 kc_str *kc_str_trim(const kc_str *s);
 /* kc_str_trim(kc_str_slice(s, begin, end, line)) without the intermediate
- * string: one allocation at most. */
+ * view. */
 kc_str *kc_str_slice_trim(const kc_str *s, int64_t begin, int64_t end,
                           int32_t line);
 /* s with every non-overlapping occurrence of old, left to right, replaced

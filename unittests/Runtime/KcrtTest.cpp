@@ -327,7 +327,7 @@ TEST_F(KcrtTest, StrBasics) {
   EXPECT_EQ(text(kc_str_concat(S, E)), "hello");
   EXPECT_EQ(kc_str_concat(E, E)->len, 0);
   kc_str *N = kc_str_new(3);
-  std::memcpy(N->data, "abc", 3);
+  std::memcpy(const_cast<char *>(N->data), "abc", 3); // fresh: ours to fill
   EXPECT_EQ(text(N), "abc");
   EXPECT_EQ(kc_str_from(nullptr, 0)->len, 0);
   EXPECT_EQ(invoke([] { kc_str_new(-1); }), KC_TRAP_NEG_LENGTH + 1);
@@ -350,6 +350,119 @@ TEST_F(KcrtTest, StrSlice) {
   EXPECT_EQ(invoke([] { kc_str_slice(S, 7, 7, 1); }), KC_TRAP_SLICE + 1);
   EXPECT_EQ(invoke([] { kc_str_slice(S, INT64_MIN, INT64_MAX, 1); }),
             KC_TRAP_SLICE + 1);
+}
+
+// Strings are views: a slice, a split piece or a trim points into its
+// parent's bytes. Every operation must see exactly the view's bytes, never
+// its neighbours', which the word-at-a-time code loads and must mask.
+TEST_F(KcrtTest, ViewsShareTheirParentsBytes) {
+  kc_str *S = str("the quick brown fox");
+  int64_t Before = kc_arena_bytes();
+  kc_str *A = kc_str_slice(S, 4, 15, 1); // "quick brown"
+  kc_str *B = kc_str_slice(A, 6, 11, 1); // a slice of a slice: "brown"
+  kc_str *C = kc_str_slice(B, 1, 3, 1);  // "ro"
+  EXPECT_EQ(text(A), "quick brown");
+  EXPECT_EQ(text(B), "brown");
+  EXPECT_EQ(text(C), "ro");
+  EXPECT_EQ(A->data, S->data + 4);
+  EXPECT_EQ(B->data, S->data + 10);
+  EXPECT_EQ(C->data, S->data + 11);
+  // Three 16-byte headers, no bytes copied.
+  EXPECT_EQ(kc_arena_bytes() - Before, 3 * 16);
+  // Empty slices anywhere, the end included, are "".
+  for (int64_t At : {0, 3, 19}) {
+    kc_str *E = kc_str_slice(S, At, At, 1);
+    EXPECT_EQ(E->len, 0);
+    EXPECT_TRUE(kc_str_equal(E, str("")));
+  }
+  EXPECT_EQ(kc_str_slice(A, 11, 11, 1)->len, 0);
+}
+
+TEST_F(KcrtTest, ViewsCompareByTheirOwnBytes) {
+  // The same text after different bytes, for the short (up to 8 bytes) and
+  // the two-word (9 to 16) comparisons.
+  kc_str *X = kc_str_slice(str("xxab"), 2, 4, 1);
+  kc_str *Y = kc_str_slice(str("yyab"), 2, 4, 1);
+  EXPECT_TRUE(kc_str_equal(X, Y));
+  EXPECT_EQ(kc_str_compare(X, Y), 0);
+  EXPECT_FALSE(kc_str_equal(X, kc_str_slice(str("xxac"), 2, 4, 1)));
+  kc_str *L = kc_str_slice(str("0123456789abcdefXY"), 2, 14, 1);
+  kc_str *M = kc_str_slice(str("--23456789abcd"), 2, 14, 1);
+  EXPECT_TRUE(kc_str_equal(L, M));
+  EXPECT_FALSE(kc_str_equal(L, kc_str_slice(str("--23456789abce"), 2, 14, 1)));
+  // Every length up to 20, equal texts after unequal bytes.
+  const char *Text = "abcdefghijklmnopqrst";
+  for (int64_t N = 0; N <= 20; ++N) {
+    std::string P = "PQRSTUVW" + std::string(Text, size_t(N)) + "1";
+    std::string Q = "pqrstuvw" + std::string(Text, size_t(N)) + "2";
+    kc_str *V = kc_str_slice(str(P.c_str()), 8, 8 + N, 1);
+    kc_str *W = kc_str_slice(str(Q.c_str()), 8, 8 + N, 1);
+    EXPECT_TRUE(kc_str_equal(V, W)) << N;
+  }
+}
+
+TEST_F(KcrtTest, ViewsParseLowerSearchAndTrimOnlyTheirBytes) {
+  // Digits before the view's own: "765", and 16 digits (the slow path).
+  EXPECT_EQ(kc_str_parse_int(kc_str_slice(str("9876543210"), 2, 5, 1), 1),
+            765);
+  EXPECT_EQ(kc_str_parse_int(kc_str_slice(str("-12345678901234567"), 2, 18, 1),
+                             1),
+            2345678901234567);
+  EXPECT_EQ(kc_str_parse_int(kc_str_slice(str("5-42"), 1, 4, 1), 1), -42);
+  // A digit after the view does not count; a letter before it does not trap.
+  EXPECT_EQ(kc_str_parse_int(kc_str_slice(str("x12y"), 1, 3, 1), 1), 12);
+  // Upper-case letters just before a view with none: the view itself.
+  kc_str *Def = kc_str_slice(str("ABCdef"), 3, 6, 1);
+  EXPECT_EQ(kc_str_lower(Def), Def);
+  EXPECT_EQ(text(kc_str_lower(kc_str_slice(str("abcDEF"), 3, 6, 1))), "def");
+  // A match that begins in the view but ends after it is not found.
+  EXPECT_EQ(kc_str_find(kc_str_slice(str("abcabc"), 0, 4, 1), str("bc"), 2, 1),
+            -1);
+  EXPECT_EQ(kc_str_find(kc_str_slice(str("abcabc"), 2, 6, 1), str("bc"), 0, 1),
+            2);
+  EXPECT_FALSE(kc_str_contains(kc_str_slice(str("abcd"), 0, 3, 1), str("cd")));
+  // Trimming a view gives a view of the same bytes.
+  kc_str *Pad = str("  pad  ");
+  kc_str *T = kc_str_trim(kc_str_slice(Pad, 1, 6, 1));
+  EXPECT_EQ(text(T), "pad");
+  EXPECT_EQ(T->data, Pad->data + 2);
+}
+
+TEST_F(KcrtTest, SplitPiecesAreViewsAndWorkAsMapKeys) {
+  kc_str *S = str("b,a,b,c,a,b");
+  kc_array *A = kc_str_split(S, str(","), 1);
+  ASSERT_EQ(A->len, 6);
+  auto **Pieces = static_cast<kc_str **>(A->data);
+  for (int64_t I = 0; I < 6; ++I) {
+    EXPECT_EQ(Pieces[I]->len, 1);
+    EXPECT_EQ(Pieces[I]->data, S->data + 2 * I); // no copies
+  }
+  kc_map *M = kc_map_new(KC_MAP_STR_KEYS);
+  for (int64_t I = 0; I < 6; ++I)
+    ++*kc_map_upsert_str(M, Pieces[I], 0);
+  ASSERT_EQ(kc_map_len(M), 3);
+  // Insertion order b, a, c; 3, 2, 1 occurrences; found with fresh strings.
+  EXPECT_EQ(text(kc_map_key_str_at(M, 0)), "b");
+  EXPECT_EQ(text(kc_map_key_str_at(M, 1)), "a");
+  EXPECT_EQ(text(kc_map_key_str_at(M, 2)), "c");
+  EXPECT_EQ(*kc_map_find_str(M, str("b")), 3u);
+  EXPECT_EQ(*kc_map_find_str(M, str("a")), 2u);
+  EXPECT_EQ(*kc_map_find_str(M, str("c")), 1u);
+  // A view whose next byte makes it look like a longer key is not one.
+  EXPECT_EQ(kc_map_find_str(M, kc_str_slice(str("ba"), 0, 2, 1)), nullptr);
+  // Separators just before and at the end of a view belong to its parent.
+  kc_array *B = kc_str_split(kc_str_slice(str(",abc,d"), 1, 5, 1), str(","), 1);
+  ASSERT_EQ(B->len, 2);
+  EXPECT_EQ(text(static_cast<kc_str **>(B->data)[0]), "abc");
+  EXPECT_EQ(text(static_cast<kc_str **>(B->data)[1]), "");
+  // Every length up to 40 with separators around a view of no separators.
+  for (int64_t N = 0; N <= 40; ++N) {
+    std::string P = ";;;;;;;;" + std::string(size_t(N), 'x') + ";;";
+    kc_array *C =
+        kc_str_split(kc_str_slice(str(P.c_str()), 8, 8 + N, 1), str(";"), 1);
+    ASSERT_EQ(C->len, 1) << N;
+    EXPECT_EQ(static_cast<kc_str **>(C->data)[0]->len, N);
+  }
 }
 
 TEST_F(KcrtTest, StrCompareAndEqual) {
@@ -760,8 +873,32 @@ TEST_F(KcrtTest, StrJoin) {
   int64_t Before = kc_arena_bytes();
   kc_str *R = kc_str_join(A, str("+"));
   EXPECT_EQ(text(R), "one+two+three+four");
-  // "+" (8 + 1 bytes, rounded to 16) and the result (8 + 18, to 32).
-  EXPECT_EQ(kc_arena_bytes() - Before, 16 + 32);
+  // "+" (16 + 1 bytes, rounded to 32) and the result (16 + 18, to 48).
+  EXPECT_EQ(kc_arena_bytes() - Before, 32 + 48);
+}
+
+TEST_F(KcrtTest, StrConcatJoins) {
+  auto Array = [](std::vector<const char *> Parts) {
+    kc_array *A = kc_array_new(int64_t(Parts.size()), 8, 1);
+    for (size_t I = 0; I < Parts.size(); ++I)
+      static_cast<kc_str **>(A->data)[I] = str(Parts[I]);
+    return A;
+  };
+  // "[" + join([a, "", bc], ", ") + "]" + join([], "!") + join([x], "-")
+  kc_str *Strs[] = {str("["), str(", "), str("]"), str("!"), str("-")};
+  kc_array *Arrays[] = {nullptr, Array({"a", "", "bc"}), nullptr, Array({}),
+                        Array({"x"})};
+  int64_t Before = kc_arena_bytes();
+  kc_str *R = kc_str_concat_joins(Strs, Arrays, 5);
+  EXPECT_EQ(text(R), "[a, , bc]x");
+  // One allocation, of exactly the result: 16 + 10 bytes, rounded to 32.
+  EXPECT_EQ(kc_arena_bytes() - Before, 32);
+  EXPECT_EQ(kc_str_concat_joins(Strs, Arrays, 0)->len, 0);
+  // A join of pieces that are views of one string.
+  kc_array *Pieces = kc_str_split(str("1 22 333"), str(" "), 1);
+  kc_str *Wrap[] = {str("<"), str("|"), str(">")};
+  kc_array *WrapArrays[] = {nullptr, Pieces, nullptr};
+  EXPECT_EQ(text(kc_str_concat_joins(Wrap, WrapArrays, 3)), "<1|22|333>");
 }
 
 TEST_F(KcrtTest, StrTrim) {
@@ -784,7 +921,7 @@ TEST_F(KcrtTest, StrTrim) {
   int64_t Before = kc_arena_bytes();
   EXPECT_EQ(kc_str_trim(S), S);
   EXPECT_EQ(kc_arena_bytes(), Before);
-  // Else one allocation of exactly the result: 8 + 3 bytes, rounded to 16.
+  // Else a view of the bytes: one 16-byte header, no copy.
   kc_str *T = str("\tabc\n");
   Before = kc_arena_bytes();
   EXPECT_EQ(text(kc_str_trim(T)), "abc");
@@ -805,10 +942,12 @@ TEST_F(KcrtTest, StrSliceTrim) {
   int64_t Before = kc_arena_bytes();
   EXPECT_EQ(kc_str_slice_trim(T, 0, 3, 1), T);
   EXPECT_EQ(kc_arena_bytes(), Before);
-  // Else one allocation, of the trimmed piece only: 8 + 14 bytes, to 32.
+  // Else a view of the trimmed piece: one 16-byte header, no copy.
   Before = kc_arena_bytes();
-  EXPECT_EQ(text(kc_str_slice_trim(S, 4, 21, 1)), ":  example.org");
-  EXPECT_EQ(kc_arena_bytes() - Before, 32);
+  kc_str *V = kc_str_slice_trim(S, 4, 21, 1);
+  EXPECT_EQ(text(V), ":  example.org");
+  EXPECT_EQ(V->data, S->data + 4);
+  EXPECT_EQ(kc_arena_bytes() - Before, 16);
   // The slice's bounds are checked first, with its trap.
   static kc_str *U;
   U = str(" ab ");
@@ -818,6 +957,45 @@ TEST_F(KcrtTest, StrSliceTrim) {
   EXPECT_EQ(Line, 71);
   EXPECT_EQ(invoke([] { kc_str_slice_trim(U, 3, 2, 1); }), KC_TRAP_SLICE + 1);
   EXPECT_EQ(invoke([] { kc_str_slice_trim(U, -1, 2, 1); }), KC_TRAP_SLICE + 1);
+}
+
+TEST_F(KcrtTest, StrSliceLower) {
+  kc_str *S = str("Content-Length: 12");
+  auto SliceLower = [&](int64_t B, int64_t E) {
+    return text(kc_str_slice_lower(S, B, E, 1));
+  };
+  EXPECT_EQ(SliceLower(0, 14), "content-length");
+  EXPECT_EQ(SliceLower(8, 14), "length");
+  EXPECT_EQ(SliceLower(16, 18), "12");
+  EXPECT_EQ(SliceLower(3, 3), "");
+  // Nothing to lower: the whole string is itself, a part a view of it.
+  kc_str *T = str("host");
+  int64_t Before = kc_arena_bytes();
+  EXPECT_EQ(kc_str_slice_lower(T, 0, 4, 1), T);
+  EXPECT_EQ(kc_arena_bytes(), Before);
+  kc_str *V = kc_str_slice_lower(S, 9, 14, 1); // "ength"
+  EXPECT_EQ(text(V), "ength");
+  EXPECT_EQ(V->data, S->data + 9);
+  // Upper-case letters just outside the slice change nothing in it, and
+  // every length and position agrees with lowering a copy.
+  std::string Mixed = "AbCdEfGhIjKlMnOpQrStUvWxYz";
+  kc_str *M = str(Mixed.c_str());
+  for (int64_t B = 0; B <= 26; ++B)
+    for (int64_t E = B; E <= 26; ++E) {
+      std::string Want = Mixed.substr(size_t(B), size_t(E - B));
+      for (char &C : Want)
+        C = char(std::tolower((unsigned char)C));
+      ASSERT_EQ(text(kc_str_slice_lower(M, B, E, 1)), Want) << B << " " << E;
+    }
+  // The slice's bounds are checked first, with its trap.
+  static kc_str *U;
+  U = str("AB");
+  int32_t Line = 0;
+  EXPECT_EQ(invoke([] { kc_str_slice_lower(U, 1, 3, 72); }, &Line),
+            KC_TRAP_SLICE + 1);
+  EXPECT_EQ(Line, 72);
+  EXPECT_EQ(invoke([] { kc_str_slice_lower(U, -1, 1, 1); }),
+            KC_TRAP_SLICE + 1);
 }
 
 TEST_F(KcrtTest, StrReplace) {

@@ -273,6 +273,31 @@ TEST_F(MarshalTest, FormatScalars) {
   EXPECT_EQ(fmt(Ctx.getVoid(), int64_t(0)), "");
 }
 
+TEST_F(MarshalTest, StringsCrossTheBoundaryAsViews) {
+  // An input string arrives with its bytes right after its header, so the
+  // 8 bytes before them are readable (kcrt.h).
+  std::vector<const kir::Type *> Params = {Ctx.getStr()};
+  std::vector<Value> Values = {dataValue(Value::Str, "key: value\n")};
+  llvm::Expected<ArgumentPack> P = ArgumentPack::build(Params, Values);
+  ASSERT_TRUE(bool(P)) << errorText(P.takeError());
+  auto *S = at<kc_str *>(P->pointers(), 0);
+  EXPECT_EQ(S->data, reinterpret_cast<const char *>(S + 1));
+  // A result that is a view of it is formatted from the view's bytes only.
+  kc_str *V = kc_str_slice(S, 5, 10, 1);
+  EXPECT_EQ(fmt(Ctx.getStr(), V), "value");
+  alignas(16) unsigned char Buf[16] = {};
+  std::memcpy(Buf, &V, sizeof(V));
+  std::string Canonical;
+  llvm::raw_string_ostream OS(Canonical);
+  kc::native::formatCanonical(Ctx.getStr(), Buf, OS);
+  EXPECT_EQ(OS.str(), "\"value\"");
+  kc_str *Empty = kc_str_slice(S, 11, 11, 1);
+  EXPECT_EQ(fmt(Ctx.getStr(), Empty), "");
+  // [str] of split pieces: views into the input.
+  kc_array *Pieces = kc_str_split(S, str(": "), 1);
+  EXPECT_EQ(fmt(Ctx.getArray(Ctx.getStr()), Pieces), "[key, value\n]");
+}
+
 TEST_F(MarshalTest, FormatContainers) {
   // [[i32]]
   kc_array *Inner1 = kc_array_new(2, 4, 0);

@@ -143,13 +143,16 @@ static inline kcin_value kcin_read_value(kcin_reader *r, uint32_t index) {
   case KCIN_BYTES:
   case KCIN_STR: {
     uint64_t n = kcin_length(r, 1, kind == KCIN_STR ? "str" : "bytes");
+    /* The bytes follow the header, as in a fresh kcrt string. */
     v.s = (kc_str *)kcin_xmalloc(sizeof(kc_str) + n);
+    char *bytes = (char *)(v.s + 1);
     v.s->len = (int64_t)n;
-    memcpy(v.s->data, r->p, n);
+    v.s->data = bytes;
+    memcpy(bytes, r->p, n);
     r->p += n;
     if (kind == KCIN_STR)
       for (uint64_t k = 0; k < n; ++k)
-        if ((unsigned char)v.s->data[k] > 127)
+        if ((unsigned char)bytes[k] > 127)
           kcin_fail(r->path, "value %u: str is not ASCII at offset %llu", index,
                     (unsigned long long)k);
     break;

@@ -209,6 +209,8 @@ private:
   Value *toMem(Value *V, const kir::Type *T);
   Value *fromMem(Value *V, const kir::Type *T);
   Value *strLen(Value *S);
+  /// The pointer to a str's (or bytes') bytes.
+  Value *strData(Value *S);
   /// Byte \p Idx of a str (\p Ascii: a character code, below 128) or bytes.
   Value *strByte(Value *S, Value *Idx, bool Ascii);
   Value *arrayLen(Value *A);
@@ -241,12 +243,26 @@ private:
   Value *emitShortCircuit(const kir::Node &N, bool IsAnd);
   Value *emitF64ToInt(const kir::Node &N, double Lo, double Hi, bool Signed);
   Value *emitStrCmp(const kir::Node &N);
+  /// L == R for the str.cmp \p N.
+  Value *emitStrEqual(const kir::Node &N, Value *L, Value *R);
   /// The operands of a tree of str.concat, left to right.
   static void collectConcat(const kir::Node &N,
                             SmallVectorImpl<const kir::Node *> &Leaves);
+  /// join(a, sep) of an array that is not a literal: kept whole by
+  /// emitConcatJoins.
+  static bool isArrayJoin(const kir::Node *N) {
+    return N->Opcode == Op::StrJoin && N->operand(0)->Opcode != Op::ArrayLit;
+  }
+  /// The concatenation of \p Leaves, some of them joins of arrays, in one
+  /// kc_str_concat_joins.
+  Value *emitConcatJoins(ArrayRef<const kir::Node *> Leaves);
   /// kc_str_join_n of \p Parts (in a stack array) with \p Sep.
   Value *joinN(ArrayRef<Value *> Parts, Value *Sep);
   Value *emitStrStartsWith(const kir::Node &N);
+  Value *emitStrParseInt(const kir::Node &N);
+  /// s.find(Needle, Start) for a constant needle, inline.
+  Value *emitFindConst(const kir::Node &N, Value *S, StringRef Needle,
+                       Value *Start);
   Value *emitArrayNew(const kir::Node &N);
   Value *emitArrayLit(const kir::Node &N);
   void emitArrayPush(const kir::Node &N);
@@ -342,11 +358,20 @@ Constant *ModuleLowering::strConst(StringRef S) {
     return C;
   // Strings are immutable, so one private constant per distinct text is
   // shared by every use; unnamed_addr lets the linker merge it further.
-  Constant *Init = ConstantStruct::getAnon(
-      {ConstantInt::get(Type::getInt64Ty(Ctx), S.size()),
-       ConstantDataArray::getString(Ctx, S, /*AddNull=*/false)});
-  auto *GV = new GlobalVariable(M, Init->getType(), /*isConstant=*/true,
-                                GlobalValue::PrivateLinkage, Init, ".str");
+  // The kc_str header {len, data} is followed by the bytes data points at,
+  // so the 8 bytes before them are readable, as kcrt.h promises.
+  Constant *Bytes = ConstantDataArray::getString(Ctx, S, /*AddNull=*/false);
+  Type *I32 = Type::getInt32Ty(Ctx);
+  auto *Ty = StructType::get(
+      Ctx, {Type::getInt64Ty(Ctx), PointerType::getUnqual(Ctx),
+            Bytes->getType()});
+  auto *GV = new GlobalVariable(M, Ty, /*isConstant=*/true,
+                                GlobalValue::PrivateLinkage, nullptr, ".str");
+  Constant *Data = ConstantExpr::getInBoundsGetElementPtr(
+      Ty, GV, ArrayRef<Constant *>{ConstantInt::get(I32, 0),
+                                   ConstantInt::get(I32, 2)});
+  GV->setInitializer(ConstantStruct::get(
+      Ty, {ConstantInt::get(Type::getInt64Ty(Ctx), S.size()), Data, Bytes}));
   GV->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
   GV->setAlignment(Align(8));
   C = GV;
@@ -383,7 +408,7 @@ AttrBuilder ModuleLowering::valueAttrs(const kir::Type *T) {
   case TypeKind::Str:
   case TypeKind::Bytes:
     AB.addAttribute(Attribute::NonNull);
-    AB.addDereferenceableAttr(8);
+    AB.addDereferenceableAttr(allocSize(RT.StrTy));
     AB.addAlignmentAttr(8);
     break;
   case TypeKind::Array:
@@ -683,6 +708,12 @@ void FunctionLowering::annotateRefLoad(LoadInst *L, const kir::Type *T) {
   // loads through it.
   if (T->isReference() && !T->isNullable())
     L->setMetadata(LLVMContext::MD_nonnull, MDNode::get(Ctx, {}));
+  // A string's header is always whole: its data pointer may then be loaded
+  // ahead of a loop that reads the string's bytes.
+  if (T->Kind == TypeKind::Str || T->Kind == TypeKind::Bytes)
+    L->setMetadata(LLVMContext::MD_dereferenceable,
+                   MDNode::get(Ctx, ConstantAsMetadata::get(B.getInt64(
+                                        ML.allocSize(RT.StrTy)))));
 }
 
 Value *FunctionLowering::strLen(Value *S) {
@@ -696,10 +727,19 @@ Value *FunctionLowering::strLen(Value *S) {
   return L;
 }
 
+Value *FunctionLowering::strData(Value *S) {
+  // A view's bytes may be its parent's, but a header never changes: the
+  // pointer is as invariant as the length.
+  LoadInst *L = load(B.getPtrTy(), B.CreateStructGEP(RT.StrTy, S, 1),
+                     ML.tbaa("kc_str.data"), "data");
+  L->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
+  L->setMetadata(LLVMContext::MD_nonnull, MDNode::get(Ctx, {}));
+  return L;
+}
+
 Value *FunctionLowering::strByte(Value *S, Value *Idx, bool Ascii) {
-  Value *Data = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), S, 8, "data");
-  Value *P = B.CreateInBoundsGEP(B.getInt8Ty(), Data, Idx);
-  LoadInst *L = load(B.getInt8Ty(), P, ML.tbaa("kc_str.data"));
+  Value *P = B.CreateInBoundsGEP(B.getInt8Ty(), strData(S), Idx);
+  LoadInst *L = load(B.getInt8Ty(), P, ML.tbaa("str bytes"));
   L->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
   // Every str is ASCII (literals are checked by the lexer, inputs by the
   // runner, and every operation keeps it so): a table indexed by a
@@ -1159,6 +1199,8 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
     // the operands are evaluated left to right, then joined.
     SmallVector<const kir::Node *, 8> Leaves;
     collectConcat(N, Leaves);
+    if (llvm::any_of(Leaves, isArrayJoin))
+      return emitConcatJoins(Leaves);
     if (Leaves.size() == 2)
       return Binary([&](Value *L, Value *R) {
         return call(RT.StrConcat, {L, R});
@@ -1173,13 +1215,15 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
   case Op::StrFromInt:
     return call(RT.StrFromInt, {Op0()});
   case Op::StrParseInt:
-    return call(RT.StrParseInt, {Op0(), line(N)});
+    return emitStrParseInt(N);
   case Op::StrFromCode:
     return call(RT.StrFromCode, {Op0(), line(N)});
   case Op::StrFind: {
     Value *S = emit(*N.operand(0));
     Value *Sub = emit(*N.operand(1));
     Value *Start = emit(*N.operand(2));
+    if (N.operand(1)->Opcode == Op::StrConst)
+      return emitFindConst(N, S, N.operand(1)->StrVal, Start);
     return call(RT.StrFind, {S, Sub, Start, line(N)}, "found");
   }
   case Op::StrStartsWith:
@@ -1189,8 +1233,18 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
     Value *Sep = emit(*N.operand(1));
     return call(RT.StrSplit, {S, Sep, line(N)}, "pieces");
   }
-  case Op::StrLower:
+  case Op::StrLower: {
+    // s.slice(a, b).lower(), as a header name is lowered: the slice's check,
+    // then no view made only to be lowered.
+    const kir::Node &Arg = *N.operand(0);
+    if (Arg.Opcode == Op::StrSlice) {
+      Value *S = emit(*Arg.operand(0));
+      Value *Lo = emit(*Arg.operand(1));
+      Value *Hi = emit(*Arg.operand(2));
+      return call(RT.StrSliceLower, {S, Lo, Hi, line(Arg)}, "lowered");
+    }
     return call(RT.StrLower, {Op0()});
+  }
   case Op::StrJoin: {
     if (N.operand(0)->Opcode == Op::ArrayLit) {
       // join([a, b, ...], sep): the array is never seen, so it is never
@@ -1549,14 +1603,128 @@ Value *FunctionLowering::emitF64ToInt(const kir::Node &N, double Lo, double Hi,
   return Signed ? B.CreateFPToSI(X, T) : B.CreateFPToUI(X, T);
 }
 
+Value *FunctionLowering::emitStrEqual(const kir::Node &N, Value *L,
+                                      Value *R) {
+  // Strings of different lengths differ: most comparisons end at the
+  // lengths, inline. Equal lengths compare the bytes: against a constant
+  // with memcmp of a constant size, which LLVM expands into a few loads,
+  // else with kc_str_equal.
+  const kir::Node *Const = nullptr;
+  Value *Other = L;
+  if (N.operand(1)->Opcode == Op::StrConst) {
+    Const = N.operand(1);
+  } else if (N.operand(0)->Opcode == Op::StrConst) {
+    Const = N.operand(0);
+    Other = R;
+  }
+  Value *SameLen =
+      Const ? B.CreateICmpEQ(strLen(Other), B.getInt64(Const->StrVal.size()))
+            : B.CreateICmpEQ(strLen(L), strLen(R));
+  if (Const && Const->StrVal.empty())
+    return SameLen;
+  BasicBlock *Pre = B.GetInsertBlock();
+  BasicBlock *Bytes = newBlock("streq.bytes");
+  BasicBlock *Done = newBlock("streq.done");
+  B.CreateCondBr(SameLen, Bytes, Done);
+  B.SetInsertPoint(Bytes);
+  Value *Same;
+  if (Const) {
+    Value *Diff = call(RT.Memcmp, {strData(Other), strData(ML.strConst(
+                                                       Const->StrVal)),
+                                   B.getInt64(Const->StrVal.size())});
+    Same = B.CreateICmpEQ(Diff, B.getInt32(0));
+  } else {
+    Same = call(RT.StrEqual, {L, R});
+  }
+  BasicBlock *BytesEnd = B.GetInsertBlock();
+  B.CreateBr(Done);
+  B.SetInsertPoint(Done);
+  PHINode *Eq = B.CreatePHI(B.getInt1Ty(), 2, "streq");
+  Eq->addIncoming(B.getFalse(), Pre);
+  Eq->addIncoming(Same, BytesEnd);
+  return Eq;
+}
+
+Value *FunctionLowering::emitFindConst(const kir::Node &N, Value *S,
+                                       StringRef Needle, Value *Start) {
+  // What kc_str_find does, inline, as a C programmer writes it: memchr for
+  // the needle's first character, then a compare of the rest (a constant
+  // size, so a few loads).
+  Value *Len = strLen(S);
+  // One unsigned compare also rejects a negative start.
+  trapUnless(B.CreateICmpULE(Start, Len), KC_TRAP_INDEX, N);
+  if (Needle.empty())
+    return Start;
+  Value *Data = strData(S);
+  Type *I64 = B.getInt64Ty();
+  Value *K = B.getInt64(Needle.size());
+  // The last position where the needle may begin; none when the needle is
+  // longer than what is left.
+  BasicBlock *Pre = B.GetInsertBlock();
+  BasicBlock *Scan = newBlock("find.scan");
+  BasicBlock *Hit = newBlock("find.hit");
+  BasicBlock *Found = newBlock("find.found");
+  BasicBlock *Next = Needle.size() > 1 ? newBlock("find.next") : nullptr;
+  BasicBlock *Done = newBlock("find.done");
+  B.CreateCondBr(B.CreateICmpULE(K, B.CreateSub(Len, Start, "", true, true)),
+                 Scan, Done);
+
+  B.SetInsertPoint(Scan);
+  PHINode *From = B.CreatePHI(I64, 2, "from");
+  From->addIncoming(Start, Pre);
+  // [From, Len - K] holds the candidate first characters.
+  Value *Room = B.CreateAdd(B.CreateSub(Len, From, "", true, true),
+                            B.getInt64(1 - int64_t(Needle.size())));
+  Value *P = call(RT.Memchr,
+                  {B.CreateInBoundsGEP(B.getInt8Ty(), Data, From),
+                   B.getInt32((unsigned char)Needle[0]), Room},
+                  "first");
+  B.CreateCondBr(B.CreateIsNull(P), Done, Hit);
+
+  B.SetInsertPoint(Hit);
+  // P lies in [Data + From, Data + Len): the index is never negative.
+  Value *At = B.CreateSub(B.CreatePtrToInt(P, I64), B.CreatePtrToInt(Data, I64),
+                          "at", /*HasNUW=*/true, /*HasNSW=*/true);
+  if (Needle.size() == 1) {
+    B.CreateBr(Found);
+  } else {
+    Value *Rest = strData(ML.strConst(Needle));
+    Value *Diff = call(
+        RT.Memcmp,
+        {B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), P, 1),
+         B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), Rest, 1),
+         B.getInt64(Needle.size() - 1)});
+    B.CreateCondBr(B.CreateICmpEQ(Diff, B.getInt32(0)), Found, Next);
+    // A false start: look again after it, while the needle still fits.
+    B.SetInsertPoint(Next);
+    Value *After = B.CreateAdd(At, B.getInt64(1), "", true, true);
+    From->addIncoming(After, Next);
+    B.CreateCondBr(
+        B.CreateICmpULE(K, B.CreateSub(Len, After, "", true, true)), Scan,
+        Done);
+  }
+
+  B.SetInsertPoint(Found);
+  B.CreateBr(Done);
+
+  B.SetInsertPoint(Done);
+  PHINode *R = B.CreatePHI(I64, 4, "found");
+  R->addIncoming(B.getInt64(-1), Pre);
+  R->addIncoming(B.getInt64(-1), Scan);
+  if (Next)
+    R->addIncoming(B.getInt64(-1), Next);
+  R->addIncoming(At, Found);
+  return R;
+}
+
 Value *FunctionLowering::emitStrCmp(const kir::Node &N) {
   Value *L = emit(*N.operand(0));
   Value *R = emit(*N.operand(1));
   switch (N.Predicate) {
   case kir::Pred::Eq:
-    return call(RT.StrEqual, {L, R});
+    return emitStrEqual(N, L, R);
   case kir::Pred::Ne:
-    return B.CreateNot(call(RT.StrEqual, {L, R}));
+    return B.CreateNot(emitStrEqual(N, L, R));
   case kir::Pred::Lt:
   case kir::Pred::Le:
   case kir::Pred::Gt:
@@ -1577,6 +1745,30 @@ void FunctionLowering::collectConcat(
   }
 }
 
+Value *FunctionLowering::emitConcatJoins(ArrayRef<const kir::Node *> Leaves) {
+  // "[" + join(items, ",") + "]": the items are copied once, into the
+  // result, not first into a joined string that is then copied again. Each
+  // leaf is evaluated in order (a join's array, then its sep); only the
+  // join itself, which has no effect, waits for the one call.
+  auto *StrsTy = ArrayType::get(B.getPtrTy(), Leaves.size());
+  AllocaInst *Strs = hiddenSlot(StrsTy, "segments");
+  AllocaInst *Arrays = hiddenSlot(StrsTy, "segment.arrays");
+  for (unsigned I = 0; I < Leaves.size(); ++I) {
+    Value *Str, *Array;
+    if (isArrayJoin(Leaves[I])) {
+      Array = emit(*Leaves[I]->operand(0));
+      Str = emit(*Leaves[I]->operand(1));
+    } else {
+      Str = emit(*Leaves[I]);
+      Array = ConstantPointerNull::get(B.getPtrTy());
+    }
+    B.CreateStore(Str, B.CreateConstInBoundsGEP2_64(StrsTy, Strs, 0, I));
+    B.CreateStore(Array, B.CreateConstInBoundsGEP2_64(StrsTy, Arrays, 0, I));
+  }
+  return call(RT.StrConcatJoins, {Strs, Arrays, B.getInt64(Leaves.size())},
+              "joined");
+}
+
 Value *FunctionLowering::joinN(ArrayRef<Value *> Parts, Value *Sep) {
   if (Parts.empty())
     return ML.strConst("");
@@ -1585,6 +1777,69 @@ Value *FunctionLowering::joinN(ArrayRef<Value *> Parts, Value *Sep) {
   for (unsigned I = 0; I < Parts.size(); ++I)
     B.CreateStore(Parts[I], B.CreateConstInBoundsGEP2_64(ArrTy, Slots, 0, I));
   return call(RT.StrJoinN, {Slots, B.getInt64(Parts.size()), Sep}, "joined");
+}
+
+Value *FunctionLowering::emitStrParseInt(const kir::Node &N) {
+  // Inline for what fields and tokens hold, up to 15 digits after an
+  // optional '-' (below 10^15, so within +-2^53 with no range check): the
+  // digit loop a C programmer writes. Anything else, bad input included,
+  // goes to kc_str_parse_int, which has the one definition of the traps.
+  Value *S = emit(*N.operand(0));
+  Value *Len = strLen(S);
+  BasicBlock *Sign = newBlock("parse.sign");
+  BasicBlock *Loop = newBlock("parse.digit");
+  BasicBlock *Body = newBlock("parse.body");
+  BasicBlock *Done = newBlock("parse.done");
+  BasicBlock *Slow = newBlock("parse.slow");
+  BasicBlock *Join = newBlock("parse.join");
+  B.CreateCondBr(B.CreateICmpULT(B.CreateSub(Len, B.getInt64(1)),
+                                 B.getInt64(16)),
+                 Sign, Slow, ML.MDB.createLikelyBranchWeights());
+
+  B.SetInsertPoint(Sign);
+  Value *Data = strData(S);
+  Value *Neg = B.CreateICmpEQ(strByte(S, B.getInt64(0), /*Ascii=*/false),
+                              B.getInt64('-'), "neg");
+  Value *Start = B.CreateZExt(Neg, B.getInt64Ty());
+  Value *Digits = B.CreateSub(Len, Start, "digits", /*HasNUW=*/true);
+  B.CreateCondBr(B.CreateICmpULT(B.CreateSub(Digits, B.getInt64(1)),
+                                 B.getInt64(15)),
+                 Loop, Slow, ML.MDB.createLikelyBranchWeights());
+
+  B.SetInsertPoint(Loop);
+  PHINode *I = B.CreatePHI(B.getInt64Ty(), 2, "i");
+  PHINode *V = B.CreatePHI(B.getInt64Ty(), 2, "v");
+  I->addIncoming(Start, Sign);
+  V->addIncoming(B.getInt64(0), Sign);
+  LoadInst *C = load(B.getInt8Ty(), B.CreateInBoundsGEP(B.getInt8Ty(), Data, I),
+                     ML.tbaa("str bytes"));
+  C->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
+  Value *D = B.CreateSub(B.CreateZExt(C, B.getInt64Ty()), B.getInt64('0'), "d");
+  B.CreateCondBr(B.CreateICmpULT(D, B.getInt64(10)), Body, Slow,
+                 ML.MDB.createLikelyBranchWeights());
+
+  // At most 15 digits: v stays below 10^15, and i below len.
+  B.SetInsertPoint(Body);
+  Value *V2 = B.CreateAdd(B.CreateMul(V, B.getInt64(10), "", true, true), D,
+                          "v.next", true, true);
+  Value *I2 = B.CreateAdd(I, B.getInt64(1), "i.next", true, true);
+  I->addIncoming(I2, Body);
+  V->addIncoming(V2, Body);
+  B.CreateCondBr(B.CreateICmpEQ(I2, Len), Done, Loop);
+
+  B.SetInsertPoint(Done);
+  Value *Fast = B.CreateSelect(Neg, B.CreateNeg(V2, "", /*HasNSW=*/true), V2);
+  B.CreateBr(Join);
+
+  B.SetInsertPoint(Slow);
+  Value *Called = call(RT.StrParseInt, {S, line(N)});
+  B.CreateBr(Join);
+
+  B.SetInsertPoint(Join);
+  PHINode *R = B.CreatePHI(B.getInt64Ty(), 2, "parsed");
+  R->addIncoming(Fast, Done);
+  R->addIncoming(Called, Slow);
+  return R;
 }
 
 Value *FunctionLowering::emitStrStartsWith(const kir::Node &N) {
@@ -1603,8 +1858,8 @@ Value *FunctionLowering::emitStrStartsWith(const kir::Node &N) {
   BasicBlock *Done = newBlock("prefix.done");
   B.CreateCondBr(B.CreateICmpULE(PLen, Room), Cmp, Done);
   B.SetInsertPoint(Cmp);
-  Value *SData = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), S, 8, "data");
-  Value *PData = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), P, 8, "prefix");
+  Value *SData = strData(S);
+  Value *PData = strData(P);
   Value *Diff = call(
       RT.Memcmp, {B.CreateInBoundsGEP(B.getInt8Ty(), SData, At), PData, PLen});
   Value *Same = B.CreateICmpEQ(Diff, B.getInt32(0));

@@ -73,8 +73,9 @@ RuntimeDecls declareRuntime(Module &M) {
   Type *Ptr = PointerType::getUnqual(Ctx);
 
   RuntimeDecls R;
-  R.StrTy = StructType::create(
-      Ctx, {I64, ArrayType::get(Type::getInt8Ty(Ctx), 0)}, "kc_str");
+  // Bytes of a kc_str header, which every str result points at.
+  const uint64_t StrHeader = 16;
+  R.StrTy = StructType::create(Ctx, {I64, Ptr}, "kc_str");
   R.ArrayTy = StructType::create(Ctx, {I64, I64, Ptr}, "kc_array");
 
   // Allocation and allocation-like calls only touch the arena's state.
@@ -83,6 +84,11 @@ RuntimeDecls declareRuntime(Module &M) {
   const MemoryEffects ReadsArgsAllocates =
       MemoryEffects::argMemOnly(ModRefInfo::Ref) |
       MemoryEffects::inaccessibleMemOnly();
+  // A string's bytes are reached through its header's data pointer (they
+  // may be another string's), so whatever reads them reads more than
+  // "argmem".
+  const MemoryEffects ReadsStrsAllocates =
+      MemoryEffects::readOnly() | MemoryEffects::inaccessibleMemOnly();
 
   // void *kc_alloc(int64_t size): uninitialised, 16-byte aligned, never null
   // (it traps on exhaustion). Declared as an allocator so LLVM knows the
@@ -113,12 +119,13 @@ RuntimeDecls declareRuntime(Module &M) {
   R.Trap->addFnAttr(Attribute::Cold);
 
   R.StrConcat = D.declare("kc_str_concat", Ptr, {Ptr, Ptr});
-  R.StrConcat->setMemoryEffects(ReadsArgsAllocates);
-  D.nonNullRet(R.StrConcat, 8, 8);
+  R.StrConcat->setMemoryEffects(ReadsStrsAllocates);
+  D.nonNullRet(R.StrConcat, StrHeader, 8);
 
+  // Reads s's header only: the result shares s's bytes (or is s).
   R.StrSlice = D.declare("kc_str_slice", Ptr, {Ptr, I64, I64, I32});
   R.StrSlice->setMemoryEffects(ReadsArgsAllocates);
-  D.nonNullRet(R.StrSlice, 8, 8);
+  D.nonNullRet(R.StrSlice, StrHeader, 8);
 
   // Comparisons read their operands only and always return: LLVM may CSE,
   // hoist or delete them.
@@ -126,7 +133,7 @@ RuntimeDecls declareRuntime(Module &M) {
   R.StrEqual = D.declare("kc_str_equal", I1, {Ptr, Ptr});
   R.StrEqual->addRetAttr(Attribute::ZExt);
   for (Function *F : {R.StrCompare, R.StrEqual}) {
-    F->setMemoryEffects(MemoryEffects::argMemOnly(ModRefInfo::Ref));
+    F->setMemoryEffects(MemoryEffects::readOnly());
     F->addFnAttr(Attribute::WillReturn);
     D.readParam(F, 0);
     D.readParam(F, 1);
@@ -134,55 +141,58 @@ RuntimeDecls declareRuntime(Module &M) {
 
   R.StrFromInt = D.declare("kc_str_from_int", Ptr, {I64});
   R.StrFromInt->setMemoryEffects(Allocates);
-  D.nonNullRet(R.StrFromInt, 8, 8);
+  D.nonNullRet(R.StrFromInt, StrHeader, 8);
 
   R.StrParseInt = D.declare("kc_str_parse_int", I64, {Ptr, I32});
-  R.StrParseInt->setMemoryEffects(ReadsArgsAllocates);
+  R.StrParseInt->setMemoryEffects(ReadsStrsAllocates);
   D.readParam(R.StrParseInt, 0);
 
   R.StrFromCode = D.declare("kc_str_from_code", Ptr, {I64, I32});
   R.StrFromCode->setMemoryEffects(Allocates);
-  D.nonNullRet(R.StrFromCode, 8, 8);
+  D.nonNullRet(R.StrFromCode, StrHeader, 8);
 
   R.StrFind = D.declare("kc_str_find", I64, {Ptr, Ptr, I64, I32});
-  R.StrFind->setMemoryEffects(ReadsArgsAllocates);
+  R.StrFind->setMemoryEffects(ReadsStrsAllocates);
   D.readParam(R.StrFind, 0);
   D.readParam(R.StrFind, 1);
 
   // A fresh array header (and buffer) every time, like kc_array_new.
   R.StrSplit = D.declare("kc_str_split", Ptr, {Ptr, Ptr, I32});
-  R.StrSplit->setMemoryEffects(ReadsArgsAllocates);
+  R.StrSplit->setMemoryEffects(ReadsStrsAllocates);
   R.StrSplit->addRetAttr(Attribute::NoAlias);
   D.nonNullRet(R.StrSplit, 24, 8);
 
   // May return its operand unchanged: neither noalias nor nocapture.
   R.StrLower = D.declare("kc_str_lower", Ptr, {Ptr});
-  R.StrLower->setMemoryEffects(ReadsArgsAllocates);
-  D.nonNullRet(R.StrLower, 8, 8);
+  R.StrLower->setMemoryEffects(ReadsStrsAllocates);
+  D.nonNullRet(R.StrLower, StrHeader, 8);
 
   // Reads the array's buffer and the strings in it, which are reachable
   // through the header only: not "argmem".
   R.StrJoin = D.declare("kc_str_join", Ptr, {Ptr, Ptr});
   R.StrJoin->setMemoryEffects(MemoryEffects::readOnly() |
                               MemoryEffects::inaccessibleMemOnly());
-  D.nonNullRet(R.StrJoin, 8, 8);
+  D.nonNullRet(R.StrJoin, StrHeader, 8);
 
   // Like kc_str_lower, both may return s itself.
   R.StrTrim = D.declare("kc_str_trim", Ptr, {Ptr});
-  R.StrTrim->setMemoryEffects(ReadsArgsAllocates);
-  D.nonNullRet(R.StrTrim, 8, 8);
+  R.StrTrim->setMemoryEffects(ReadsStrsAllocates);
+  D.nonNullRet(R.StrTrim, StrHeader, 8);
   R.StrSliceTrim = D.declare("kc_str_slice_trim", Ptr, {Ptr, I64, I64, I32});
-  R.StrSliceTrim->setMemoryEffects(ReadsArgsAllocates);
-  D.nonNullRet(R.StrSliceTrim, 8, 8);
+  R.StrSliceTrim->setMemoryEffects(ReadsStrsAllocates);
+  D.nonNullRet(R.StrSliceTrim, StrHeader, 8);
+  R.StrSliceLower = D.declare("kc_str_slice_lower", Ptr, {Ptr, I64, I64, I32});
+  R.StrSliceLower->setMemoryEffects(ReadsStrsAllocates);
+  D.nonNullRet(R.StrSliceLower, StrHeader, 8);
   R.StrReplace = D.declare("kc_str_replace", Ptr, {Ptr, Ptr, Ptr, I32});
-  R.StrReplace->setMemoryEffects(ReadsArgsAllocates);
-  D.nonNullRet(R.StrReplace, 8, 8);
+  R.StrReplace->setMemoryEffects(ReadsStrsAllocates);
+  D.nonNullRet(R.StrReplace, StrHeader, 8);
 
   // Never traps nor allocates: a pure read of its operands, like
   // kc_str_equal.
   R.StrContains = D.declare("kc_str_contains", I1, {Ptr, Ptr});
   R.StrContains->addRetAttr(Attribute::ZExt);
-  R.StrContains->setMemoryEffects(MemoryEffects::argMemOnly(ModRefInfo::Ref));
+  R.StrContains->setMemoryEffects(MemoryEffects::readOnly());
   R.StrContains->addFnAttr(Attribute::WillReturn);
   D.readParam(R.StrContains, 0);
   D.readParam(R.StrContains, 1);
@@ -193,13 +203,20 @@ RuntimeDecls declareRuntime(Module &M) {
   R.StrJoinN->setMemoryEffects(MemoryEffects::readOnly() |
                                MemoryEffects::inaccessibleMemOnly());
   R.StrJoinN->addParamAttr(0, Attribute::NoCapture);
-  D.nonNullRet(R.StrJoinN, 8, 8);
+  D.nonNullRet(R.StrJoinN, StrHeader, 8);
+  // The same, also through the arrays' buffers.
+  R.StrConcatJoins = D.declare("kc_str_concat_joins", Ptr, {Ptr, Ptr, I64});
+  R.StrConcatJoins->setMemoryEffects(MemoryEffects::readOnly() |
+                                     MemoryEffects::inaccessibleMemOnly());
+  R.StrConcatJoins->addParamAttr(0, Attribute::NoCapture);
+  R.StrConcatJoins->addParamAttr(1, Attribute::NoCapture);
+  D.nonNullRet(R.StrConcatJoins, StrHeader, 8);
 
   // Reads the array's buffer (through the header): like join.
   R.StrFromCodes = D.declare("kc_str_from_codes", Ptr, {Ptr, I32});
   R.StrFromCodes->setMemoryEffects(MemoryEffects::readOnly() |
                                    MemoryEffects::inaccessibleMemOnly());
-  D.nonNullRet(R.StrFromCodes, 8, 8);
+  D.nonNullRet(R.StrFromCodes, StrHeader, 8);
 
   // int memcmp(const void *, const void *, size_t), as clang declares it;
   // LLVM expands a comparison with a constant length into plain loads.
@@ -208,6 +225,13 @@ RuntimeDecls declareRuntime(Module &M) {
   R.Memcmp->addFnAttr(Attribute::WillReturn);
   D.readParam(R.Memcmp, 0);
   D.readParam(R.Memcmp, 1);
+
+  // void *memchr(const void *, int, size_t): s.find of a constant needle
+  // looks for its first character with it, as C code does.
+  R.Memchr = D.declare("memchr", Ptr, {Ptr, I32, I64});
+  R.Memchr->setMemoryEffects(MemoryEffects::argMemOnly(ModRefInfo::Ref));
+  R.Memchr->addFnAttr(Attribute::WillReturn);
+  R.Memchr->addParamAttr(0, Attribute::ReadOnly);
 
   // kc_array_new returns a fresh header every time: noalias is sound.
   R.ArrayNew = D.declare("kc_array_new", Ptr, {I64, I64, I32});
@@ -244,7 +268,7 @@ RuntimeDecls declareRuntime(Module &M) {
     F->addParamAttr(0, Attribute::NoCapture);
   }
   R.MapFindStr->addParamAttr(1, Attribute::NoCapture);
-  D.nonNullRet(R.MapKeyStrAt, 8, 8);
+  D.nonNullRet(R.MapKeyStrAt, StrHeader, 8);
 
   // Slots may grow the map: unknown memory effects. The slot is one aligned
   // 64-bit value.

@@ -19,18 +19,19 @@ namespace kc {
 namespace llvmgen {
 
 struct RuntimeDecls {
-  llvm::StructType *StrTy;   // kc_str: {i64 len, [0 x i8] data}
+  llvm::StructType *StrTy;   // kc_str: {i64 len, ptr data}
   llvm::StructType *ArrayTy; // kc_array: {i64 len, i64 cap, ptr data}
 
   llvm::Function *Alloc, *AllocZeroed;
   llvm::Function *Trap;
   llvm::Function *StrConcat, *StrSlice, *StrCompare, *StrEqual;
   llvm::Function *StrFromInt, *StrParseInt, *StrFromCode;
-  llvm::Function *StrFind, *StrSplit, *StrLower, *StrJoin;
+  llvm::Function *StrFind, *StrSplit, *StrLower, *StrSliceLower, *StrJoin;
   llvm::Function *StrTrim, *StrSliceTrim, *StrReplace, *StrContains;
-  llvm::Function *StrJoinN;
+  llvm::Function *StrJoinN, *StrConcatJoins;
   llvm::Function *StrFromCodes;
   llvm::Function *Memcmp; // C's memcmp, for s.starts_with lowered inline
+  llvm::Function *Memchr; // C's memchr, for s.find of a constant lowered inline
   llvm::Function *ArrayNew, *ArrayReserveOne;
   llvm::Function *MapNew, *MapLen;
   llvm::Function *MapFindInt, *MapFindStr, *MapSlotInt, *MapSlotStr;
