@@ -1184,10 +1184,9 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
         B.CreateICmpSGE(I, B.getInt64(0)),
         B.CreateICmpSLE(B.CreateAdd(I, B.getInt64(4)), strLen(S)));
     trapUnless(Ok, KC_TRAP_INDEX, N);
-    Value *Data = B.CreateConstInBoundsGEP1_64(B.getInt8Ty(), S, 8, "data");
-    Value *P = B.CreateInBoundsGEP(B.getInt8Ty(), Data, I);
+    Value *P = B.CreateInBoundsGEP(B.getInt8Ty(), strData(S), I);
     LoadInst *L = B.CreateAlignedLoad(B.getInt32Ty(), P, Align(1), "word");
-    L->setMetadata(LLVMContext::MD_tbaa, ML.tbaa("kc_str.data"));
+    L->setMetadata(LLVMContext::MD_tbaa, ML.tbaa("str bytes"));
     L->setMetadata(LLVMContext::MD_invariant_load, MDNode::get(Ctx, {}));
     if (ML.DL.isBigEndian())
       return B.CreateUnaryIntrinsic(Intrinsic::bswap, L);
