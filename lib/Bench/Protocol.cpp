@@ -99,6 +99,18 @@ llvm::Expected<Job> bench::parseJob(llvm::StringRef Text) {
                       "\"overflow,tags\"");
     J.EngineChecks = C->getAsString()->str();
   }
+  if (const llvm::json::Value *A = O->get("allowed_imports")) {
+    const llvm::json::Array *List = A->getAsArray();
+    if (!List)
+      return jobError("'allowed_imports' must be an array of module names");
+    J.AllowedImports.emplace();
+    for (const llvm::json::Value &M : *List) {
+      auto S = M.getAsString();
+      if (!S || S->empty())
+        return jobError("'allowed_imports' must be an array of module names");
+      J.AllowedImports->push_back(S->str());
+    }
+  }
   return J;
 }
 
@@ -135,6 +147,12 @@ void bench::writeJob(const Job &J, llvm::raw_ostream &OS) {
     O["opt_level"] = static_cast<int64_t>(*J.OptLevel);
   if (!J.EngineChecks.empty())
     O["engine_checks"] = J.EngineChecks;
+  if (J.AllowedImports) {
+    llvm::json::Array Imports;
+    for (const std::string &M : *J.AllowedImports)
+      Imports.push_back(M);
+    O["allowed_imports"] = std::move(Imports);
+  }
   OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(O))) << "\n";
 }
 
@@ -234,6 +252,7 @@ llvm::Expected<RunnerReport> bench::parseRunnerOutput(llvm::StringRef Text) {
     } else if (*Event == "error") {
       R.ErrorKind = O->getString("kind").value_or("exception").str();
       R.ErrorMessage = O->getString("message").value_or("").str();
+      R.ErrorType = O->getString("type").value_or("").str();
       R.ErrorLine = O->getInteger("line").value_or(0);
     } else if (*Event == "done") {
       R.Done = true;

@@ -54,6 +54,11 @@ struct Job {
   /// and its engine checks (llvmgen::parseEngineChecks; empty: none).
   std::optional<unsigned> OptLevel;
   std::string EngineChecks;
+  /// V8 and CPython: the modules the job's module may import (Python module
+  /// names, whose submodules come with them; JS specifiers). Unset: the
+  /// runner's default, what kernelc's own modules import
+  /// (docs/runner-protocol.md, "Containment").
+  std::optional<std::vector<std::string>> AllowedImports;
 };
 
 llvm::Expected<Job> parseJob(llvm::StringRef Text);
@@ -86,6 +91,7 @@ struct RunnerReport {
   std::vector<double> SampleNsPerCall;  // one per in-process iteration
   std::optional<std::string> Canonical;
   std::optional<std::string> ErrorKind, ErrorMessage;
+  std::string ErrorType;  // an exception's class, when the runner names it
   int64_t ErrorLine = 0;
   bool Done = false;
 };

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Compare/Compare.h"
+#include "Compare/Process.h"
 #include "Driver/Driver.h"
 #include "Target/JS/JSBackend.h"
 #include "Target/Python/PyBackend.h"
@@ -73,6 +74,60 @@ std::optional<ImplKind> compare::referenceOf(ImplKind K) {
   case ImplKind::Py: return std::nullopt;
   }
   llvm_unreachable("bad implementation");
+}
+
+std::vector<std::string> compare::allowedImports(ImplKind K,
+                                                const Config &Cfg) {
+  std::vector<std::string> Out;
+  switch (K) {
+  case ImplKind::Native:
+  case ImplKind::C:
+    return Out; // native code is not confined by imports
+  case ImplKind::V8:
+  case ImplKind::V8System:
+  case ImplKind::JS:
+    break; // kernelc's ES modules and the JS references import nothing
+  case ImplKind::CPython:
+    // What lib/Target/Python emits: `from math import ...` and
+    // `from itertools import compress`.
+    Out = {"itertools", "math"};
+    break;
+  case ImplKind::Py:
+    // Pure computation only: no I/O, no processes, no introspection.
+    Out = {"array",     "bisect", "collections", "functools", "heapq",
+           "itertools", "math",   "operator",    "struct"};
+    break;
+  }
+  for (const auto &E : Cfg.ExtraImports)
+    if (E.first == K && llvm::find(Out, E.second) == Out.end())
+      Out.push_back(E.second);
+  return Out;
+}
+
+llvm::Error compare::addAllowedImports(llvm::StringRef Spec, Config &Cfg) {
+  auto [Name, List] = Spec.split('=');
+  auto Bad = [&](const llvm::Twine &Why) {
+    return makeError("--allow-import=" + Spec + ": " + Why);
+  };
+  auto K = parseImplList(Name);
+  if (!K)
+    return Bad(llvm::toString(K.takeError()));
+  if (K->size() != 1 || implRuntime(K->front()) == "native")
+    return Bad("takes one of v8, v8-system, js, cpython, py, then '=' and "
+               "module names");
+  llvm::SmallVector<llvm::StringRef, 4> Mods;
+  List.split(Mods, ',', -1, /*KeepEmpty=*/false);
+  if (Mods.empty())
+    return Bad("no module named");
+  for (llvm::StringRef M : Mods) {
+    M = M.trim();
+    if (M.empty() || llvm::any_of(M, [](char C) {
+          return !llvm::isAlnum(C) && !llvm::StringRef("_.:/-@").contains(C);
+        }))
+      return Bad("'" + M + "' is not a module name");
+    Cfg.ExtraImports.emplace_back(K->front(), M.str());
+  }
+  return llvm::Error::success();
 }
 
 llvm::Expected<std::vector<ImplKind>>
@@ -373,6 +428,7 @@ private:
     Rep.Done = true;
     Run.WallSec = O.getNumber("wall_s").value_or(0);
     Run.Failure = O.getString("failure").value_or("").str();
+    Run.Fault = O.getString("fault").value_or("").str();
     return Run;
   }
 
@@ -567,8 +623,10 @@ private:
     return Out;
   }
 
-  /// The command line of a runner process for \p K and \p JobPath.
-  std::vector<std::string> commandFor(ImplKind K, llvm::StringRef JobPath) {
+  /// The command line of a runner process for \p K and \p J, written at
+  /// \p JobPath.
+  std::vector<std::string> commandFor(ImplKind K, const bench::Job &J,
+                                      llvm::StringRef JobPath) {
     switch (K) {
     case ImplKind::Native:
     case ImplKind::C:
@@ -579,9 +637,17 @@ private:
     case ImplKind::V8:
     case ImplKind::V8System:
     case ImplKind::JS: {
-      std::vector<std::string> Cmd = {
-          K == ImplKind::V8System ? Cfg.SystemNode : Cfg.Node};
+      std::string Node = K == ImplKind::V8System ? Cfg.SystemNode : Cfg.Node;
+      if (Node.empty())
+        return {""};
+      std::vector<std::string> Cmd = {Node};
       Cmd.insert(Cmd.end(), Cfg.NodeFlags.begin(), Cfg.NodeFlags.end());
+      llvm::append_range(
+          Cmd, nodePermissionFlags(
+                   Node,
+                   {llvm::sys::path::parent_path(Cfg.Harness).str(),
+                    JobPath.str(), J.Inputs, J.Module},
+                   Cfg.WorkDir));
       Cmd.push_back(Cfg.Harness);
       Cmd.push_back(JobPath.str());
       return Cmd;
@@ -599,8 +665,10 @@ private:
       J.OptLevel = Cfg.NativeOptLevel;
       J.EngineChecks = Cfg.NativeEngineChecks;
     }
-    // The pid keeps a resumed run's jobs apart from those of a killed run
-    // whose runner children may still be finishing.
+    if (implRuntime(K) != "native")
+      J.AllowedImports = allowedImports(K, Cfg);
+    // The pid keeps a resumed run's files apart from those a killed run
+    // left behind.
     std::string Base = workPath(P.KernelName + "." + implName(K).str() + "." +
                                 std::to_string(::getpid()) + "." +
                                 std::to_string(JobCounter++));
@@ -610,72 +678,50 @@ private:
           bench::writeJob(J, OS);
         })) {
       Run.Failure = llvm::toString(std::move(E));
+      Run.Fault = faultName(FaultKind::Start).str();
       return Run;
     }
-    // LLVM's redirection opens without O_TRUNC: a stale longer file from an
-    // earlier run in the same work directory would leave its tail behind.
-    llvm::sys::fs::remove(Out);
-    llvm::sys::fs::remove(ErrPath);
-    std::vector<std::string> Cmd = commandFor(K, JobPath);
+    std::vector<std::string> Cmd = commandFor(K, J, JobPath);
     if (Cmd.front().empty()) {
       Run.Failure = "no runner for " + implName(K).str() + " on this machine";
+      Run.Fault = faultName(FaultKind::Start).str();
       return Run;
     }
-    llvm::SmallVector<llvm::StringRef, 8> Args(Cmd.begin(), Cmd.end());
+    ChildSpec Spec;
+    Spec.Args = std::move(Cmd);
     // Children get a clean environment: nothing of the caller's leaks in.
-    std::string Home = "HOME=" + Cfg.WorkDir;
-    llvm::SmallVector<llvm::StringRef, 4> Env = {"PATH=/usr/bin:/bin",
-                                                 "LANG=C.UTF-8", Home};
-    std::optional<llvm::StringRef> Redirects[] = {
-        llvm::StringRef(""), llvm::StringRef(Out), llvm::StringRef(ErrPath)};
-    std::string ErrMsg;
-    bool ExecFailed = false;
+    Spec.Env = runnerEnvironment(Cfg.WorkDir);
+    Spec.StdoutPath = Out;
+    Spec.StderrPath = ErrPath;
+    Spec.TimeoutSec = Cfg.TimeoutSec;
+    Spec.MemoryLimitMB = Cfg.MemoryLimitMB;
     auto Start = std::chrono::steady_clock::now();
-    int RC = llvm::sys::ExecuteAndWait(
-        Cmd.front(), Args, Env, Redirects,
-        static_cast<unsigned>(Cfg.TimeoutSec), Cfg.MemoryLimitMB, &ErrMsg,
-        &ExecFailed);
+    ChildExit Exit = runChild(Spec);
     Run.WallSec = std::chrono::duration<double>(
                       std::chrono::steady_clock::now() - Start)
                       .count();
-    auto OutBuf = llvm::MemoryBuffer::getFile(Out);
-    if (OutBuf) {
+    std::string OutputError;
+    if (auto OutBuf = llvm::MemoryBuffer::getFile(Out)) {
       auto Rep = bench::parseRunnerOutput((*OutBuf)->getBuffer());
       if (Rep)
         Run.Report = std::move(*Rep);
       else
-        Run.Failure = llvm::toString(Rep.takeError());
+        OutputError = llvm::toString(Rep.takeError());
+    } else if (Exit.ran()) {
+      OutputError = "cannot read '" + Out + "'";
     }
-    if (ExecFailed) {
-      Run.Failure = "cannot start " + Cmd.front() + ": " + ErrMsg;
-    } else if (Run.Report.ErrorKind) {
-      Run.Failure = *Run.Report.ErrorKind + ": " + *Run.Report.ErrorMessage;
-      if (Run.Report.ErrorLine)
-        Run.Failure += " at line " + std::to_string(Run.Report.ErrorLine);
-    } else if (RC != 0) {
-      if (llvm::StringRef(ErrMsg).contains("timed out"))
-        Run.Failure = "timeout after " + std::to_string(int(Cfg.TimeoutSec)) +
-                      " s";
-      else if (!ErrMsg.empty())
-        Run.Failure = "runner died: " + ErrMsg;
-      else
-        Run.Failure = "runner exited with code " + std::to_string(RC);
-      if (auto ErrBuf = llvm::MemoryBuffer::getFile(ErrPath)) {
-        llvm::StringRef Log = (*ErrBuf)->getBuffer();
-        if (Log.contains_insensitive("out of memory") ||
-            Log.contains("MemoryError") || Log.contains("std::bad_alloc"))
-          Run.Failure += " (out of memory: limit " +
-                         std::to_string(Cfg.MemoryLimitMB) + " MiB)";
-        // The first line says what happened; stack dumps follow it.
-        llvm::StringRef First = Log.ltrim().split('\n').first.trim();
-        if (!First.empty() && !First.starts_with("#") &&
-            !First.starts_with("Stack dump"))
-          Run.Failure += "; stderr: " + First.take_front(200).str();
-      }
+    std::string Log;
+    if (auto ErrBuf = llvm::MemoryBuffer::getFile(ErrPath))
+      Log = (*ErrBuf)->getBuffer().take_front(1 << 16).str();
+    Fault F = classifyExit(Exit, Run.Report, OutputError, Log, Cfg.TimeoutSec,
+                           Cfg.MemoryLimitMB);
+    if (F.Kind == FaultKind::None)
+      return Run;
+    Run.Fault = faultName(F.Kind).str();
+    Run.Failure = F.Message;
+    // Where the runner died on its own, its stderr says more.
+    if (!Exit.TimedOut && !Run.Report.ErrorKind && !Log.empty())
       Run.Failure += " (log: " + ErrPath + ")";
-    } else if (!Run.Report.Done && Run.Failure.empty()) {
-      Run.Failure = "runner stopped before 'done'";
-    }
     return Run;
   }
 
@@ -708,6 +754,7 @@ private:
         {"ns_per_call", std::move(Samples)},
         {"wall_s", Run.WallSec},
         {"failure", Run.Failure},
+        {"fault", Run.Fault},
     };
     if (Run.Report.Canonical)
       O["canonical"] = *Run.Report.Canonical;
@@ -809,10 +856,13 @@ private:
                                  M->Bench ? M->Bench->Tolerance : 0)) {
           Run.Failure = "result changed between runs: " +
                         displayCanonical(*Run.Report.Canonical);
+          Run.Fault = "diverged";
           I.St = Status::Diverged;
         }
-        if (Run.Failure.empty() && Run.Report.SampleNsPerCall.empty())
+        if (Run.Failure.empty() && Run.Report.SampleNsPerCall.empty()) {
           Run.Failure = "runner reported no samples";
+          Run.Fault = faultName(FaultKind::Protocol).str();
+        }
         if (!Reused)
           appendResult(I, Run, Proc, "process");
         if (!Run.Failure.empty()) {

@@ -77,6 +77,9 @@ struct Config {
   bool Resume = false;
   /// Implementation -> module path overriding the default (for tests).
   std::vector<std::pair<ImplKind, std::string>> ModuleOverrides;
+  /// Implementation -> modules it may import beyond its default allowlist
+  /// (rtcompare --allow-import; see allowedImports).
+  std::vector<std::pair<ImplKind, std::string>> ExtraImports;
   uint64_t Seed = 1;
 };
 
@@ -84,10 +87,21 @@ struct Config {
 /// references in the source tree; a per-user temporary work directory.
 Config defaultConfig(llvm::StringRef ToolDir);
 
+/// What a V8 or CPython implementation's module may import: kernelc's
+/// modules what the back-end emits (Python: math, itertools; JS: nothing),
+/// the hand-written references also a few pure-computation modules of the
+/// standard library, each plus Cfg.ExtraImports. Empty for native code.
+std::vector<std::string> allowedImports(ImplKind K, const Config &Cfg);
+/// Parses rtcompare's --allow-import=IMPL=MOD[,MOD...] into Cfg.ExtraImports.
+llvm::Error addAllowedImports(llvm::StringRef Spec, Config &Cfg);
+
 /// One process execution.
 struct ProcessRun {
   bench::RunnerReport Report;
   std::string Failure;  // empty when the runner completed
+  /// How it failed: a compare::faultName, or "diverged" when a timed run's
+  /// result differs from the agreed one. Empty when it completed.
+  std::string Fault;
   double WallSec = 0;
   std::optional<stats::Classification> Warmup;
 };

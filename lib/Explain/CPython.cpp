@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Compare/Process.h"
 #include "Driver/Driver.h"
 #include "Explain/CPythonBytecode.h"
 #include "Explain/Explain.h"
@@ -26,7 +27,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
 #include <cmath>
@@ -144,33 +144,32 @@ Expected<std::string> runRunner(const compare::Config &Cfg, StringRef JobPath,
   if (Cfg.RunnerCPython.empty() || !sys::fs::can_execute(Cfg.RunnerCPython))
     return makeError("no kc-runner-cpython on this machine");
   std::string Out = (JobPath + ".out").str(), Err = (JobPath + ".err").str();
-  sys::fs::remove(Out);
-  sys::fs::remove(Err);
-  StringRef Args[] = {Cfg.RunnerCPython, JobPath};
-  std::string Home = "HOME=" + Cfg.WorkDir;
-  SmallVector<StringRef, 4> Env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", Home};
-  std::optional<StringRef> Redirects[] = {StringRef(""), StringRef(Out),
-                                          StringRef(Err)};
-  std::string ErrMsg;
-  bool ExecFailed = false;
+  compare::ChildSpec S;
+  S.Args = {Cfg.RunnerCPython, JobPath.str()};
+  S.Env = compare::runnerEnvironment(Cfg.WorkDir);
+  S.StdoutPath = Out;
+  S.StderrPath = Err;
+  S.TimeoutSec = Cfg.TimeoutSec;
+  S.MemoryLimitMB = Cfg.MemoryLimitMB;
   auto Start = std::chrono::steady_clock::now();
-  int RC = sys::ExecuteAndWait(Cfg.RunnerCPython, Args, Env, Redirects,
-                               unsigned(Cfg.TimeoutSec), Cfg.MemoryLimitMB,
-                               &ErrMsg, &ExecFailed);
+  compare::ChildExit E = compare::runChild(S);
   WallSec =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
           .count();
-  if (ExecFailed)
-    return makeError("cannot start " + Cfg.RunnerCPython + ": " + ErrMsg);
+  if (!E.ran())
+    return makeError("cannot start " + Cfg.RunnerCPython + ": " +
+                     E.StartError);
+  // Exit code 2 comes with an error line, which the parser reports.
+  if (E.TimedOut || E.Signal || (E.ExitCode != 0 && E.ExitCode != 2))
+    return makeError(
+        "kc-runner-cpython " +
+        (E.TimedOut ? std::string("timed out")
+         : E.Signal ? "killed by " + compare::describeSignal(E.Signal)
+                    : "exited with code " + std::to_string(E.ExitCode)) +
+        " (log: " + Err + ")");
   auto Buf = MemoryBuffer::getFile(Out);
   if (!Buf)
     return makeError("cannot read '" + Out + "'");
-  // Exit code 2 comes with an error line, which the parser reports.
-  if (RC != 0 && RC != 2)
-    return makeError(
-        "kc-runner-cpython " +
-        (ErrMsg.empty() ? "exited with code " + std::to_string(RC) : ErrMsg) +
-        " (log: " + Err + ")");
   return (*Buf)->getBuffer().str();
 }
 

@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Bench/Protocol.h"
+#include "Compare/Process.h"
 #include "Driver/Driver.h"
 #include "Explain/Explain.h"
 #include "Explain/V8Log.h"
@@ -30,7 +31,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 #include <array>
 #include <chrono>
@@ -345,22 +345,30 @@ Error V8Explainer::prepare() {
   return Error::success();
 }
 
-/// Runs \p Args with the runners' clean environment; stdout to \p Out.
+/// Runs \p Args as compare::runKernel runs a runner (a clean environment,
+/// its limits, its own process group); stdout to \p Out. -1 when it could
+/// not start, -2 when a signal or the timeout ended it (\p ErrMsg says
+/// which), else its exit code.
 int execute(const compare::Config &Base, ArrayRef<std::string> Args,
             StringRef Out, StringRef Err, std::string &ErrMsg) {
-  SmallVector<StringRef, 16> Refs(Args.begin(), Args.end());
-  std::string Home = "HOME=" + Base.WorkDir;
-  SmallVector<StringRef, 4> Env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", Home};
-  // LLVM's redirection does not truncate: a longer old file would leave
-  // its tail.
-  sys::fs::remove(Out);
-  sys::fs::remove(Err);
-  std::optional<StringRef> Redirects[] = {StringRef(""), Out, Err};
-  bool ExecFailed = false;
-  int RC = sys::ExecuteAndWait(Args.front(), Refs, Env, Redirects,
-                               static_cast<unsigned>(Base.TimeoutSec),
-                               Base.MemoryLimitMB, &ErrMsg, &ExecFailed);
-  return ExecFailed ? -1 : RC;
+  compare::ChildSpec S;
+  S.Args.assign(Args.begin(), Args.end());
+  S.Env = compare::runnerEnvironment(Base.WorkDir);
+  S.StdoutPath = Out.str();
+  S.StderrPath = Err.str();
+  S.TimeoutSec = Base.TimeoutSec;
+  S.MemoryLimitMB = Base.MemoryLimitMB;
+  compare::ChildExit E = compare::runChild(S);
+  if (!E.ran()) {
+    ErrMsg = E.StartError;
+    return -1;
+  }
+  if (E.TimedOut || E.Signal) {
+    ErrMsg = E.TimedOut ? "timed out" : "killed by " +
+                                            compare::describeSignal(E.Signal);
+    return -2;
+  }
+  return E.ExitCode;
 }
 
 Error V8Explainer::readOptions() {
@@ -456,6 +464,14 @@ void V8Explainer::instrument(Tier T) {
   // run, which only checks the pin.
   if (T == Tier::Maglev && Options.count("print-maglev-code"))
     Args.push_back("--print-maglev-code");
+  // Contained as a timed run is (V8 writes its log itself, not through
+  // node's file system API).
+  llvm::append_range(
+      Args, compare::nodePermissionFlags(
+                C.Base.Node,
+                {sys::path::parent_path(C.Base.Harness).str(), JobPath,
+                 J.Inputs, J.Module},
+                C.Base.WorkDir));
   Args.insert(Args.end(), {C.Base.Harness, JobPath});
 
   Progress << "[" << C.KernelName << "] " << rungName(T)
@@ -481,9 +497,10 @@ void V8Explainer::instrument(Tier T) {
       I.Failure = toString(Rep.takeError());
   }
   if (RC != 0 && I.Failure.empty())
-    I.Failure = RC < 0 ? "cannot start " + C.Base.Node + ": " + ErrMsg
-                       : "the runner exited with code " + std::to_string(RC) +
-                             " (log: " + Err + ")";
+    I.Failure = RC == -1   ? "cannot start " + C.Base.Node + ": " + ErrMsg
+                : RC == -2 ? "the runner was " + ErrMsg + " (log: " + Err + ")"
+                           : "the runner exited with code " +
+                                 std::to_string(RC) + " (log: " + Err + ")";
   if (I.Failure.empty() && I.Report.ErrorKind)
     I.Failure = *I.Report.ErrorKind + ": " + I.Report.ErrorMessage.value_or("");
   if (auto Buf = MemoryBuffer::getFile(LogPath)) {

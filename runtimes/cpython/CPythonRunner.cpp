@@ -10,6 +10,7 @@
 
 #include "Bench/Protocol.h"
 #include "Bench/Workload.h"
+#include "Containment.h"
 #include "Instrument.h"
 #include "Interpreter.h"
 #include "Marshal.h"
@@ -198,7 +199,15 @@ Error Session::prepare(const bench::Job &Job, const TypeSpec *&Result) {
     return In.takeError();
   Inputs = std::move(*In);
 
-  auto F = loadEntry(Job.Module, Job.Entry);
+  // The instrumented execution's helper imports these after the kernel's
+  // module has run, when nothing can be imported from a file any more.
+  std::vector<std::string> RunnerImports;
+  if (Job.CountOpcodes)
+    RunnerImports = {"dis", "json", "opcode", "types"};
+  auto F = loadEntry(Job.Module, Job.Entry,
+                     Job.AllowedImports ? *Job.AllowedImports
+                                        : defaultAllowedImports(),
+                     RunnerImports);
   if (!F)
     return F.takeError();
   Entry = std::move(*F);
@@ -233,6 +242,13 @@ Expected<uint64_t> Session::sample(uint64_t Calls) {
   }
   uint64_t End = nowNs();
 
+  // Refused is refused, even if the kernel caught the PermissionError.
+  if (std::optional<std::string> Refused = takeRefusal()) {
+    PyErr_Clear();
+    Py_XDECREF(Prev);
+    releaseArguments(Args);
+    return makeError(RunnerError::Refused, *Refused);
+  }
   if (Done != Calls) {
     Error E = takeKernelError(); // before anything else touches the error
     Py_XDECREF(Prev);
@@ -328,15 +344,24 @@ Error Session::instrument(const bench::Job &Job, LineWriter &W) {
   if (Job.WarmupCalls)
     if (Expected<uint64_t> Ns = sample(Job.WarmupCalls); !Ns)
       return Ns.takeError();
-  Expected<ModuleCode> Module = ModuleCode::inspect(Entry.get());
+  Expected<ModuleCode> Module = [&] {
+    RunnerSection Runner;
+    return ModuleCode::inspect(Entry.get());
+  }();
   if (!Module)
     return Module.takeError();
   Module->write(Line);
 
   OpcodeCounter Counter(*Module);
-  Counter.start();
+  {
+    RunnerSection Runner; // sys.settrace is audited
+    Counter.start();
+  }
   Expected<uint64_t> Ns = sample(Job.CountOpcodes);
-  Counter.stop();
+  {
+    RunnerSection Runner;
+    Counter.stop();
+  }
   if (!Ns)
     return Ns.takeError();
   Counter.write(Line, Job.CountOpcodes, *Ns);

@@ -1,9 +1,11 @@
 //===- Interpreter.cpp - Embedded CPython: start, load, errors ------------===//
 
 #include "Interpreter.h"
+#include "Containment.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <dlfcn.h>
 
@@ -26,6 +28,8 @@ StringRef RunnerError::kindName() const {
     return "bad-job";
   case Load:
     return "load";
+  case Refused:
+    return "refused";
   }
   llvm_unreachable("unknown error kind");
 }
@@ -64,6 +68,8 @@ Error kc::cpython::startInterpreter() {
   Config.optimization_level = 0;
   Config.install_signal_handlers = 0;
   Config.parse_argv = 0;
+  // Before the interpreter exists, so that nothing can run ahead of it.
+  installAuditHook();
   // The interpreter this libpython belongs to anchors sys.prefix, so the
   // standard library found is the one of the same build.
   PyStatus S = PyConfig_SetBytesString(&Config, &Config.program_name,
@@ -163,8 +169,10 @@ Pending fetch() {
   return P;
 }
 
-/// The traceback, as Python would print it, on sys.stderr.
+/// The traceback, as Python would print it, on sys.stderr. (Its source
+/// lines are missing once the kernel filter refuses to open files.)
 void display(const Pending &P) {
+  RunnerSection Runner;
   PyErr_Display(P.Type.get(), P.Value.get(), P.Traceback.get());
   PyErr_Clear();
 }
@@ -246,7 +254,9 @@ static std::string moduleName(StringRef Path) {
   return Name;
 }
 
-Expected<PyRef> kc::cpython::loadEntry(StringRef Path, StringRef Entry) {
+Expected<PyRef> kc::cpython::loadEntry(StringRef Path, StringRef Entry,
+                                       ArrayRef<std::string> Allowed,
+                                       ArrayRef<std::string> RunnerImports) {
   SmallString<256> Abs(Path);
   if (std::error_code EC = sys::fs::make_absolute(Abs))
     return makeError(RunnerError::Load,
@@ -256,6 +266,15 @@ Expected<PyRef> kc::cpython::loadEntry(StringRef Path, StringRef Entry) {
   std::string Context = "cannot load '" + File + "'";
   if (!sys::fs::is_regular_file(File))
     return makeError(RunnerError::Load, Context + ": no such file");
+
+  // The modules the job allows come from the standard library when it has
+  // them (a heapq.py next to the module does not replace heapq); only what
+  // it lacks is looked for in the module's directory, below.
+  std::vector<std::string> Imports(Allowed.begin(), Allowed.end());
+  llvm::append_range(Imports, RunnerImports);
+  std::vector<std::string> NotInStdlib;
+  if (Error E = preImport(Imports, &NotInStdlib))
+    return std::move(E);
 
   // sys.path: the module's directory, then the standard library only.
   StringRef Dir = sys::path::parent_path(File);
@@ -281,15 +300,41 @@ Expected<PyRef> kc::cpython::loadEntry(StringRef Path, StringRef Entry) {
       PyObject_CallMethod(Util.get(), "module_from_spec", "O", Spec.get()));
   if (!Module)
     return takePythonError(RunnerError::Load, Context);
+
+  // Compiled here, unconfined, rather than by the loader's exec_module,
+  // which would look for a bytecode cache: once the module's code runs,
+  // nothing may open a file.
+  auto Source = MemoryBuffer::getFile(File, /*IsText=*/false,
+                                      /*RequiresNullTerminator=*/true);
+  if (!Source)
+    return makeError(RunnerError::Load,
+                     Context + ": " + Source.getError().message());
+  PyRef Code = PyRef::steal(Py_CompileStringExFlags(
+      (*Source)->getBufferStart(), File.c_str(), Py_file_input, nullptr, -1));
+  if (!Code)
+    return takePythonError(RunnerError::Load, Context);
+
+  if (Error E = preImport(NotInStdlib, nullptr))
+    return std::move(E);
+  Expected<PyRef> Builtins = containedBuiltins(Allowed);
+  if (!Builtins)
+    return Builtins.takeError();
+  PyObject *Globals = PyModule_GetDict(Module.get()); // borrowed
+  if (PyDict_SetItemString(Globals, "__builtins__", Builtins->get()) != 0)
+    return takePythonError(RunnerError::Load, Context);
   // As `import` does: registered before it runs (dataclasses, pickle and
   // typing look their module up in sys.modules).
   PyObject *Modules = PyImport_GetModuleDict();
   if (PyDict_SetItemString(Modules, Name.c_str(), Module.get()) != 0)
     return takePythonError(RunnerError::Load, Context);
-  PyRef Loader = PyRef::steal(PyObject_GetAttrString(Spec.get(), "loader"));
-  PyRef Done = Loader ? PyRef::steal(PyObject_CallMethod(
-                            Loader.get(), "exec_module", "O", Module.get()))
-                      : PyRef();
+
+  if (Error E = contain(Allowed))
+    return std::move(E);
+  PyRef Done = PyRef::steal(PyEval_EvalCode(Code.get(), Globals, Globals));
+  if (std::optional<std::string> Refused = takeRefusal()) {
+    PyErr_Clear();
+    return makeError(RunnerError::Refused, *Refused);
+  }
   if (!Done) {
     Error E = takePythonError(RunnerError::Load, Context);
     PyDict_DelItemString(Modules, Name.c_str());

@@ -11,6 +11,7 @@
 
 #include "PyRef.h"
 #include "RunnerError.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
@@ -34,11 +35,15 @@ struct RuntimeInfo {
 };
 RuntimeInfo runtimeInfo();
 
-/// Loads the Python source file \p Path with importlib
-/// (spec_from_file_location, module_from_spec, exec_module) after putting its
-/// directory first on sys.path, and returns its attribute \p Entry. Any failure
-/// is a `load` error.
-llvm::Expected<PyRef> loadEntry(llvm::StringRef Path, llvm::StringRef Entry);
+/// Loads the Python source file \p Path as a module (importlib's
+/// spec_from_file_location and module_from_spec; compiled from source)
+/// after putting its directory first on sys.path, and returns its attribute
+/// \p Entry. The module runs contained (Containment.h): it may import
+/// \p Allowed; \p RunnerImports are what the runner needs later, imported
+/// before. Any failure is a `load` error, or `refused`.
+llvm::Expected<PyRef> loadEntry(llvm::StringRef Path, llvm::StringRef Entry,
+                                llvm::ArrayRef<std::string> Allowed,
+                                llvm::ArrayRef<std::string> RunnerImports);
 
 /// Turns the pending Python exception raised by a kernel into a `trap` (its
 /// class, or a base, is named KernelTrap: the message is its `kind`

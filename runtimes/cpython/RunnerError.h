@@ -23,7 +23,8 @@ public:
     Trap,      // the kernel raised KernelTrap: Message is its kind
     Exception, // any other exception: Type is its class name
     BadJob,    // the job or its inputs could not be read or converted
-    Load       // the module did not load or has no such entry
+    Load,      // the module did not load or has no such entry
+    Refused    // the kernel tried what its containment forbids
   };
   static char ID;
 
@@ -32,7 +33,7 @@ public:
       : K(K), Message(std::move(Message)), Type(std::move(Type)), Line(Line) {}
 
   Kind kind() const { return K; }
-  /// The protocol's spelling: trap, exception, bad-job, load.
+  /// The protocol's spelling: trap, exception, bad-job, load, refused.
   llvm::StringRef kindName() const;
   const std::string &text() const { return Message; }
   const std::string &type() const { return Type; }

@@ -13,11 +13,16 @@
 // numbers, booleans, strings and bytes (immutable in the language) are
 // shared by all calls, but still loaded per call so that no work on them can
 // be hoisted out of the timed loop.
+//
+// The kernel's module runs contained (containment.mjs): it may import only
+// the job's `allowed_imports`, and a refused operation fails the job with a
+// `refused` error even if the kernel caught it.
 
 import { readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { canonical, ResultTypeError } from './canonical.mjs';
+import { contain, isRefusal, takeRefusal } from './containment.mjs';
 import { InputError, parseKin, readFileBytes, toArgument } from './kin.mjs';
 import { makeTypeParser, TypeSpellingError } from './types.mjs';
 
@@ -54,7 +59,8 @@ function note(text) {
   writeAll(2, text.endsWith('\n') ? text : text + '\n');
 }
 
-/// A failure of one of the protocol's kinds: trap, exception, bad-job, load.
+/// A failure of one of the protocol's kinds: trap, exception, bad-job, load,
+/// refused.
 class Failure extends Error {
   constructor(kind, message, line) {
     super(message);
@@ -107,10 +113,21 @@ function splitNodeOptions(text) {
   return out;
 }
 
+/// Flags of node's permission model: what the process may reach, not how
+/// V8 runs code (and they name each job's own files).
+function isContainmentFlag(flag) {
+  return flag === '--permission' || flag === '--experimental-permission' ||
+         flag.startsWith('--allow-');
+}
+
 /// The node flags in effect: NODE_OPTIONS (applied first) and the command
-/// line's.
+/// line's, those of containment apart.
 function nodeFlags() {
-  return [...splitNodeOptions(process.env.NODE_OPTIONS ?? ''), ...process.execArgv];
+  const all = [...splitNodeOptions(process.env.NODE_OPTIONS ?? ''), ...process.execArgv];
+  return {
+    flags: all.filter((f) => !isContainmentFlag(f)),
+    containment: all.filter(isContainmentFlag),
+  };
 }
 
 // --- The job ---------------------------------------------------------------
@@ -146,6 +163,10 @@ function readJob(path) {
   const timeBudgetNs = job.time_budget_ns ?? 0;
   if (typeof timeBudgetNs !== 'number' || !(timeBudgetNs >= 0) || !Number.isFinite(timeBudgetNs))
     throw bad('"time_budget_ns" must be a number >= 0');
+  const allowedImports = job.allowed_imports ?? [];
+  if (!Array.isArray(allowedImports) ||
+      !allowedImports.every((m) => typeof m === 'string' && m !== ''))
+    throw bad('"allowed_imports" must be an array of module specifiers');
   const minSampleNs = job.min_sample_ns ?? DEFAULT_MIN_SAMPLE_NS;
   if (typeof minSampleNs !== 'number' || !(minSampleNs >= 0) || !Number.isFinite(minSampleNs))
     throw bad('"min_sample_ns" must be a number >= 0');
@@ -170,6 +191,7 @@ function readJob(path) {
     minSampleNs,
     timeBudgetNs,
     checkOnly,
+    allowedImports,
   };
 }
 
@@ -189,14 +211,34 @@ function readArguments(job) {
   }
 }
 
+/// A refusal recorded since the last check, or `e` if it is one, as the
+/// protocol's failure; null otherwise.
+function refusedFailure(e) {
+  const recorded = takeRefusal();
+  if (recorded !== null)
+    return new Failure('refused', recorded);
+  if (e !== undefined && isRefusal(e)) {
+    // node's permission model names what it refused.
+    const what = e.permission ? `${e.permission} of ${e.resource ?? '?'}` : e.message;
+    return new Failure('refused', what);
+  }
+  return null;
+}
+
 async function loadEntry(job) {
+  const url = pathToFileURL(job.module).href;
+  contain(url, job.allowedImports);
   let ns;
   try {
-    ns = await import(pathToFileURL(job.module).href);
+    ns = await import(url);
   } catch (e) {
     note(`harness: cannot load ${job.module}:\n${e?.stack ?? e}`);
-    throw new Failure('load', `cannot load ${job.module}: ${e?.message ?? e}`);
+    throw refusedFailure(e) ??
+          new Failure('load', `cannot load ${job.module}: ${e?.message ?? e}`);
   }
+  const refused = refusedFailure();
+  if (refused)
+    throw refused;
   const entry = ns[job.entry];
   if (entry === undefined)
     throw new Failure('load', `${job.module} has no export named '${job.entry}'`);
@@ -264,6 +306,11 @@ function isTrap(e) {
 
 /// The protocol's view of an error thrown by the kernel.
 function kernelFailure(e) {
+  const refused = refusedFailure(e);
+  if (refused) {
+    note(`harness: the kernel was refused: ${refused.message}\n${e?.stack ?? ''}`);
+    return refused;
+  }
   if (isTrap(e)) {
     const line = Number.isSafeInteger(e.line) ? e.line : 0;
     note(`harness: the kernel trapped: ${e.kind} (line ${line})\n${e.stack ?? ''}`);
@@ -312,9 +359,14 @@ function run(job, entry, args) {
   const sample = makeSampler(args.map((a) => a.fresh));
   const st = { last: undefined };
   // One sample of n calls; only its last result stays alive afterwards.
+  // Refused is refused, even if the kernel caught what was thrown.
   const timed = (n) => {
     st.last = undefined;
-    return Number(sample(entry, n, buildArgs(args, n), st));
+    const ns = Number(sample(entry, n, buildArgs(args, n), st));
+    const refused = refusedFailure();
+    if (refused)
+      throw refused;
+    return ns;
   };
 
   try {
@@ -351,6 +403,9 @@ function run(job, entry, args) {
       throw new Failure('exception', e.message);
     throw kernelFailure(e); // a getter or a proxy of the result threw
   }
+  const refused = refusedFailure();
+  if (refused)
+    throw refused;
   emit({ event: 'result', canonical: text });
   emit({ event: 'done' });
 }
@@ -358,22 +413,30 @@ function run(job, entry, args) {
 // --- Main ------------------------------------------------------------------
 
 // The cost of one process.hrtime.bigint() read, averaged over back-to-back
-// reads: what a sample pays twice for being timed.
+// reads: what a sample pays twice for being timed. The least of a few
+// rounds: the first runs cold (interpreted, inline caches empty; slower
+// still under the permission model), and a preemption only adds.
 function timerReadNs() {
   const reads = 1000;
-  const start = process.hrtime.bigint();
-  for (let i = 1; i < reads; i++) process.hrtime.bigint();
-  return Number(process.hrtime.bigint() - start) / reads;
+  let best = Infinity;
+  for (let round = 0; round < 5; ++round) {
+    const start = process.hrtime.bigint();
+    for (let i = 1; i < reads; i++) process.hrtime.bigint();
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / reads);
+  }
+  return best;
 }
 
 async function main(argv) {
+  const { flags, containment } = nodeFlags();
   emit({
     event: 'hello',
     protocol: PROTOCOL,
     runtime: 'v8',
     version: process.versions.node,
     engine: `V8 ${process.versions.v8}`,
-    flags: nodeFlags(),
+    flags,
+    containment,
     timer_ns: timerReadNs(),
   });
   try {

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Compare/Compare.h"
+#include "Compare/Process.h"
 #include "Compare/Sweep.h"
 #include "Explain/Explain.h"
 #include "Report/ExplainReport.h"
@@ -132,6 +133,12 @@ static cl::list<std::string> ModuleFor(
                        "the default module"),
     cl::sub(Measuring), cl::cat(Cat));
 
+static cl::list<std::string> AllowImport(
+    "allow-import",
+    cl::desc("IMPL=MOD[,MOD...]: let implementation IMPL (v8, v8-system, js, "
+             "cpython, py) import these modules too (repeatable)"),
+    cl::sub(Measuring), cl::cat(Cat));
+
 static int usage(const Twine &Msg) {
   WithColor::error(errs(), "rtcompare") << Msg << "\n";
   return 2;
@@ -173,6 +180,12 @@ static Expected<compare::Config> configFromOptions(StringRef ToolDir) {
     Cfg.WorkDir = WorkDir;
   if (!References.empty())
     Cfg.ReferenceDir = References;
+  for (const std::string &F : NodeFlags)
+    if (compare::liftsContainment(F))
+      return createStringError(inconvertibleErrorCode(),
+                               "--node-flag=" + F +
+                                   " would lift the containment of JS kernels "
+                                   "(docs/runner-protocol.md)");
   Cfg.NodeFlags.assign(NodeFlags.begin(), NodeFlags.end());
   Cfg.ResultsPath = Results;
   for (const std::string &M : ModuleFor) {
@@ -186,6 +199,9 @@ static Expected<compare::Config> configFromOptions(StringRef ToolDir) {
     }
     Cfg.ModuleOverrides.emplace_back(K->front(), Path.str());
   }
+  for (const std::string &A : AllowImport)
+    if (Error E = compare::addAllowedImports(A, Cfg))
+      return E;
   return Cfg;
 }
 
