@@ -118,16 +118,17 @@ struct Program {
     // created, removed, renamed or changed.
     for (long Nr : {long(__NR_openat), long(__NR_openat2),
                     long(__NR_open_by_handle_at), long(__NR_unlinkat),
-                    long(__NR_renameat), long(__NR_renameat2),
+                    long(__NR_renameat2),
                     long(__NR_mkdirat), long(__NR_linkat),
                     long(__NR_symlinkat), long(__NR_fchmodat),
                     long(__NR_fchmod), long(__NR_fchownat), long(__NR_fchown),
                     long(__NR_truncate), long(__NR_ftruncate),
                     long(__NR_mknodat), long(__NR_utimensat)})
       deny(Nr, EACCES);
-#if defined(__x86_64__)
+#if defined(__x86_64__) // AArch64 has only the *at forms and clone
     deny(__NR_fork, EPERM);
     deny(__NR_vfork, EPERM);
+    deny(__NR_renameat, EACCES);
     for (long Nr : {long(__NR_open), long(__NR_creat), long(__NR_unlink),
                     long(__NR_rename), long(__NR_mkdir), long(__NR_rmdir),
                     long(__NR_link), long(__NR_symlink), long(__NR_chmod),
