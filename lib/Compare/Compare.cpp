@@ -88,9 +88,9 @@ std::vector<std::string> compare::allowedImports(ImplKind K,
   case ImplKind::JS:
     break; // kernelc's ES modules and the JS references import nothing
   case ImplKind::CPython:
-    // What lib/Target/Python emits: `from math import ...` and
-    // `from itertools import compress`.
-    Out = {"itertools", "math"};
+    // What lib/Target/Python emits: `from math import ...`,
+    // `from itertools import compress`, `from struct import Struct`.
+    Out = {"itertools", "math", "struct"};
     break;
   case ImplKind::Py:
     // Pure computation only: no I/O, no processes, no introspection.

@@ -88,7 +88,8 @@ struct Config {
 Config defaultConfig(llvm::StringRef ToolDir);
 
 /// What a V8 or CPython implementation's module may import: kernelc's
-/// modules what the back-end emits (Python: math, itertools; JS: nothing),
+/// modules what the back-end emits (Python: itertools, math, struct; JS:
+/// nothing),
 /// the hand-written references also a few pure-computation modules of the
 /// standard library, each plus Cfg.ExtraImports. Empty for native code.
 std::vector<std::string> allowedImports(ImplKind K, const Config &Cfg);

@@ -168,7 +168,7 @@ PyMethodDef ContainedImportDef = {
 } // namespace
 
 std::vector<std::string> cpython::defaultAllowedImports() {
-  return {"itertools", "math"};
+  return {"itertools", "math", "struct"};
 }
 
 void cpython::installAuditHook() { PySys_AddAuditHook(auditHook, nullptr); }

@@ -36,7 +36,8 @@ namespace kc {
 namespace cpython {
 
 /// What kernelc's Python modules import (`from math import ...`, `from
-/// itertools import compress`): the allowlist of a job that names none.
+/// itertools import compress`, `from struct import Struct`): the allowlist
+/// of a job that names none.
 std::vector<std::string> defaultAllowedImports();
 
 /// Registers the audit hook; call once, before the interpreter starts. It
