@@ -286,7 +286,10 @@ compare::nodePermissionFlags(llvm::StringRef Node,
     S.StdoutPath = Base + ".out";
     S.StderrPath = Base + ".err";
     S.TimeoutSec = 60;
-    std::string Flag;
+    // Unless node says it is older, the flag of the current ones: a node
+    // that does not know it refuses to start, which is reported, rather
+    // than run unconfined.
+    std::string Flag = "--permission";
     ChildExit E = runChild(S);
     auto Buf = llvm::MemoryBuffer::getFile(S.StdoutPath);
     if (E.ran() && E.ExitCode == 0 && Buf) {
@@ -296,10 +299,10 @@ compare::nodePermissionFlags(llvm::StringRef Node,
       unsigned Major = 0, Minor = 0;
       if (Parts.size() == 3 && !Parts[0].getAsInteger(10, Major) &&
           !Parts[1].getAsInteger(10, Minor)) {
-        if (Major >= 24 || (Major == 23 && Minor >= 5) ||
-            (Major == 22 && Minor >= 13))
-          Flag = "--permission";
-        else if (Major >= 20)
+        if (Major < 20)
+          Flag.clear();
+        else if (Major < 22 || (Major == 22 && Minor < 13) ||
+                 (Major == 23 && Minor < 5))
           Flag = "--experimental-permission";
       }
     }

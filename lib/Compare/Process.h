@@ -60,7 +60,8 @@ std::vector<std::string> runnerEnvironment(llvm::StringRef Home);
 /// written, no child process, worker, native addon, WASI or inspector.
 /// "--permission" from node 22.13 and 23.5 on, "--experimental-permission"
 /// on node 20 to 22.12 (each binary's --version is asked once, its output
-/// kept in \p WorkDir); nothing for an older node.
+/// kept in \p WorkDir); nothing for a node older than 20, which has no
+/// permission model. If --version does not answer, "--permission".
 std::vector<std::string> nodePermissionFlags(llvm::StringRef Node,
                                              llvm::ArrayRef<std::string> Reads,
                                              llvm::StringRef WorkDir);
