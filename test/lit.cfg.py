@@ -19,6 +19,43 @@ config.substitutions.append(("%refbin", os.path.join(config.kc_tools_dir, "ref")
 config.substitutions.append(("%kernelc", os.path.join(config.kc_tools_dir, "kernelc")))
 config.substitutions.append(("%unittests", os.path.join(config.kc_tools_dir, "kc-unittests")))
 
+# A sanitizer build (KC_SANITIZE, the "asan" preset; docs/testing.md). Every
+# error is fatal and aborts (abort_on_error): a plain exit code would pass
+# under `not`, a signal does not. rtcompare hands these variables to the
+# runners it starts.
+sanitizers = set(filter(None, getattr(config, "kc_sanitize", "").replace(";", ",").split(",")))
+suppressions = os.path.join(config.kc_src_root, "test", "sanitizers")
+def sanitizer_options(name, options):
+    # Options from the caller's environment come last, so they win.
+    outer = os.environ.get(name)
+    config.environment[name] = ":".join(options + ([outer] if outer else []))
+if "address" in sanitizers:
+    config.available_features.add("asan")
+    asan_options = ["abort_on_error=1", "detect_leaks=1",
+                    "check_initialization_order=1", "detect_stack_use_after_return=1"]
+    sanitizer_options("ASAN_OPTIONS", asan_options)
+    sanitizer_options("LSAN_OPTIONS", [
+        "suppressions=" + os.path.join(suppressions, "lsan.supp"), "print_suppressions=0"])
+if "undefined" in sanitizers:
+    config.available_features.add("ubsan")
+    sanitizer_options("UBSAN_OPTIONS", ["abort_on_error=1", "print_stacktrace=1"])
+if sanitizers:
+    config.environment["ASAN_SYMBOLIZER_PATH"] = os.path.join(config.llvm_tools_dir, "llvm-symbolizer")
+    # Instrumented code runs a few times slower: a lit --timeout scales.
+    if lit_config.maxIndividualTestTime:
+        lit_config.maxIndividualTestTime *= 4
+# FileCheck prefixes of what differs under ASan by design, e.g. how a memory
+# limit stops a runner (docs/testing.md).
+config.substitutions.append(("%asan_or_plain", "ASAN" if "address" in sanitizers else "PLAIN"))
+# A child that dies of SIGSEGV on purpose must die of the signal, as in a
+# plain build, rather than become ASan's report and exit code: this prefix of
+# a RUN line turns ASan's SEGV handler off for the command and its children.
+if "address" in sanitizers:
+    config.substitutions.append(("%segv_env", "env ASAN_OPTIONS=" + ":".join(
+        [config.environment["ASAN_OPTIONS"], "handle_segv=0"])))
+else:
+    config.substitutions.append(("%segv_env", "env"))
+
 # The JIT needs a native target; the machines we support all have one, but a
 # test that needs it says so, and is unsupported rather than failed elsewhere.
 import platform
