@@ -19,6 +19,26 @@
 #include <emmintrin.h>
 #endif
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KC_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(KC_ASAN)
+#define KC_ASAN 1
+#endif
+#ifdef KC_ASAN
+#include <sanitizer/asan_interface.h>
+// ASan sees the arena's chunks as malloc blocks: without these annotations
+// it would miss a runtime function reading past what the arena handed out,
+// or memory a reset or release took back (docs/testing.md).
+#define KC_POISON(P, N) __asan_poison_memory_region((P), (N))
+#define KC_UNPOISON(P, N) __asan_unpoison_memory_region((P), (N))
+#else
+#define KC_POISON(P, N) ((void)(P), (void)(N))
+#define KC_UNPOISON(P, N) ((void)(P), (void)(N))
+#endif
+
 #define KC_LIKELY(X) __builtin_expect(!!(X), 1)
 #define KC_UNLIKELY(X) __builtin_expect(!!(X), 0)
 #define KC_NOINLINE __attribute__((noinline))
@@ -48,6 +68,11 @@ struct Chunk {
   char *payload() { return reinterpret_cast<char *>(this + 1); }
 };
 static_assert(sizeof(Chunk) % 16 == 0, "payload must stay 16-byte aligned");
+
+// Marks a chunk's payload from \p From on as not handed out (ASan builds).
+inline void poisonFrom(Chunk *C, uint64_t From) {
+  KC_POISON(C->payload() + From, C->Size - From);
+}
 
 // Memory is handed out uninitialised, as malloc does: every object the
 // runtime or a compiled kernel builds writes all of its bytes before they
@@ -155,6 +180,7 @@ Chunk *newChunk(uint64_t Size) {
     outOfMemory();
   Chunk *C = static_cast<Chunk *>(Mem);
   C->Size = Size;
+  poisonFrom(C, 0);
   return C;
 }
 
@@ -203,6 +229,7 @@ void retireBig(Arena &A, Chunk *Until) {
     A.Big = C->Next;
     C->Next = A.BigSpare;
     A.BigSpare = C;
+    poisonFrom(C, 0);
   }
 }
 
@@ -218,6 +245,7 @@ KC_NOINLINE void *allocSlow(Arena &A, uint64_t Rounded) {
     char *P = A.Cur;
     A.Cur += Rounded;
     setEnd(A, L);
+    KC_UNPOISON(P, Rounded);
     return P;
   }
   if (Rounded > BigRequest) {
@@ -228,6 +256,7 @@ KC_NOINLINE void *allocSlow(Arena &A, uint64_t Rounded) {
     A.Big = C;
     A.Before += int64_t(Rounded);
     setEnd(A, L);
+    KC_UNPOISON(C->payload(), Rounded);
     return C->payload();
   }
   if (A.Current) {
@@ -248,6 +277,7 @@ KC_NOINLINE void *allocSlow(Arena &A, uint64_t Rounded) {
   A.Current = C;
   A.Cur = C->payload() + Rounded;
   setEnd(A, L);
+  KC_UNPOISON(C->payload(), Rounded);
   return C->payload();
 }
 
@@ -264,6 +294,7 @@ inline void *allocate(int64_t Size) {
   if (KC_LIKELY(Rounded <= uint64_t(A.End - A.Cur))) {
     char *P = A.Cur;
     A.Cur += Rounded;
+    KC_UNPOISON(P, Rounded);
     return P;
   }
   return allocSlow(A, Rounded);
@@ -840,11 +871,14 @@ void kc_arena_reset(void) {
     Chunk *Next = C->Next;
     C->Next = A.Spare;
     A.Spare = C;
+    poisonFrom(C, 0);
     C = Next;
   }
   A.Full = nullptr;
-  if (A.Current)
+  if (A.Current) {
     A.Cur = A.Current->payload();
+    poisonFrom(A.Current, 0);
+  }
   A.Before = 0;
   setEnd(A, Limit.load(std::memory_order_relaxed));
 }
@@ -870,6 +904,7 @@ void kc_arena_release(kc_arena_pos m) {
   auto Recycle = [&A](Chunk *C) {
     C->Next = A.Spare;
     A.Spare = C;
+    poisonFrom(C, 0);
   };
   if (A.Current && A.Current != Marked) {
     Recycle(A.Current);
@@ -886,8 +921,10 @@ void kc_arena_release(kc_arena_pos m) {
       A.Current = Marked;
     }
   }
-  if (A.Current)
+  if (A.Current) {
     A.Cur = A.Current->payload() + m.offset;
+    poisonFrom(A.Current, m.offset);
+  }
   A.Before = m.bytes - m.offset;
   setEnd(A, Limit.load(std::memory_order_relaxed));
 }

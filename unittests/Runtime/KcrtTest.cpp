@@ -250,6 +250,45 @@ TEST_F(KcrtTest, ArenaIsPerThread) {
   EXPECT_EQ(kc_arena_bytes(), 1008);
 }
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KC_TEST_ASAN 1
+#endif
+#endif
+
+#ifdef KC_TEST_ASAN
+// The sanitizer build: the arena tells ASan what it has not handed out and
+// what a reset or a release took back, so reading there is an error, as it
+// is for freed malloc memory.
+TEST_F(KcrtTest, AsanSeesArenaMemoryNotHandedOut) {
+  kc_arena_reset();
+  auto *P = static_cast<volatile char *>(kc_alloc(24));
+  P[31] = 1; // the block is rounded up to 32 bytes
+  EXPECT_DEATH(P[32] = 1, "use-after-poison");
+  auto *Big = static_cast<volatile char *>(kc_alloc(1 << 20));
+  Big[(1 << 20) - 1] = 1;
+  EXPECT_DEATH(Big[1 << 20] = 1, "AddressSanitizer");
+}
+
+TEST_F(KcrtTest, AsanSeesArenaMemoryTakenBack) {
+  kc_arena_reset();
+  kc_str *Kept = str("kept");
+  kc_arena_pos Mark = kc_arena_mark();
+  kc_str *Released = str("released");
+  kc_array *BigReleased = kc_array_new(300000, 8, 1);
+  kc_arena_release(Mark);
+  EXPECT_EQ(text(Kept), "kept");
+  EXPECT_DEATH(text(Released), "use-after-poison");
+  EXPECT_DEATH((void)static_cast<volatile int64_t *>(BigReleased->data)[0],
+               "use-after-poison");
+  kc_arena_reset();
+  EXPECT_DEATH(text(Kept), "use-after-poison");
+  // Handed out again, the memory is usable again.
+  kc_str *Again = str("again");
+  EXPECT_EQ(text(Again), "again");
+}
+#endif
+
 //===----------------------------------------------------------------------===//
 // Traps
 //===----------------------------------------------------------------------===//
