@@ -605,6 +605,13 @@ private:
                                      Src, Wrapper};
     if (llvm::sys::fs::exists(RefMain))
       Args.push_back(RefMain);
+#ifdef KC_SANITIZE
+    // Checked like the rest of a sanitizer build (docs/testing.md): the
+    // runner, instrumented too, provides the sanitizer runtime.
+    Args.insert(Args.end(), {"-g", "-fsanitize=" KC_SANITIZE,
+                             "-fno-sanitize-recover=undefined",
+                             "-fno-omit-frame-pointer"});
+#endif
     Args.insert(Args.end(), {"-o", Out, "-lm"});
     std::string Log = workPath(P.KernelName + ".clang.log");
     llvm::SmallVector<llvm::StringRef, 16> Refs(Args.begin(), Args.end());
