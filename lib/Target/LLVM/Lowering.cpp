@@ -788,7 +788,11 @@ Value *FunctionLowering::loadElem(Value *Data, Value *Idx,
 
 void FunctionLowering::storeElem(Value *Data, Value *Idx, Value *V,
                                  const kir::Type *ArrTy) {
-  store(toMem(V, ArrTy->Elem), elemPtr(Data, Idx, ArrTy), elemTBAA(ArrTy));
+  // One instruction per statement here and below: the order of a call's
+  // arguments is unspecified, and the IR must not depend on the compiler
+  // that built kernelc.
+  Value *Ptr = elemPtr(Data, Idx, ArrTy);
+  store(toMem(V, ArrTy->Elem), Ptr, elemTBAA(ArrTy));
 }
 
 Value *FunctionLowering::toBits(Value *V, const kir::Type *T) {
@@ -1180,9 +1184,10 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
     // then one unaligned load of the four bytes (data as in strByte).
     Value *S = emit(*N.operand(0));
     Value *I = emit(*N.operand(1));
-    Value *Ok = B.CreateAnd(
-        B.CreateICmpSGE(I, B.getInt64(0)),
-        B.CreateICmpSLE(B.CreateAdd(I, B.getInt64(4)), strLen(S)));
+    Value *Len = strLen(S);
+    Value *End = B.CreateAdd(I, B.getInt64(4));
+    Value *Fits = B.CreateICmpSLE(End, Len);
+    Value *Ok = B.CreateAnd(B.CreateICmpSGE(I, B.getInt64(0)), Fits);
     trapUnless(Ok, KC_TRAP_INDEX, N);
     Value *P = B.CreateInBoundsGEP(B.getInt8Ty(), strData(S), I);
     LoadInst *L = B.CreateAlignedLoad(B.getInt32Ty(), P, Align(1), "word");
@@ -1328,10 +1333,11 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
     });
     Value *R = call(AllZero ? RT.AllocZeroed : RT.Alloc,
                     {B.getInt64(ML.allocSize(ST))}, N.Ty->Rec->Name);
-    for (unsigned I = 0; I < Vals.size() && !AllZero; ++I)
-      store(toMem(Vals[I], N.Ty->Rec->Fields[I].Ty),
-            B.CreateStructGEP(ST, R, I),
+    for (unsigned I = 0; I < Vals.size() && !AllZero; ++I) {
+      Value *Field = B.CreateStructGEP(ST, R, I);
+      store(toMem(Vals[I], N.Ty->Rec->Fields[I].Ty), Field,
             ML.tbaa(N.Ty->Rec->Name + "." + Twine(I)));
+    }
     return R;
   }
   case Op::FieldGet: {
@@ -1352,7 +1358,8 @@ Value *FunctionLowering::emitOp(const kir::Node &N) {
     unsigned I = static_cast<unsigned>(N.IntVal);
     Value *R = emit(*N.operand(0));
     Value *V = emit(*N.operand(1));
-    store(toMem(V, Rec->Fields[I].Ty), B.CreateStructGEP(ST, R, I),
+    Value *Field = B.CreateStructGEP(ST, R, I);
+    store(toMem(V, Rec->Fields[I].Ty), Field,
           ML.tbaa(Rec->Name + "." + Twine(I)));
     return nullptr;
   }
@@ -1471,8 +1478,9 @@ Value *FunctionLowering::emitDivRem(const kir::Node &N, bool Signed, bool Rem) {
   if (Rem)
     return B.CreateSelect(IsMinusOne, Constant::getNullValue(T),
                           B.CreateSRem(L, SafeR));
+  Value *Quot = B.CreateSDiv(L, SafeR);
   return B.CreateSelect(IsMinusOne, B.CreateSub(Constant::getNullValue(T), L),
-                        B.CreateSDiv(L, SafeR));
+                        Quot);
 }
 
 Value *FunctionLowering::emitCheckSafe(const kir::Node &N) {
@@ -1594,9 +1602,9 @@ Value *FunctionLowering::emitF64ToInt(const kir::Node &N, double Lo, double Hi,
   // an out-of-range value is poison, so it must never be executed. Ordered
   // compares are false for NaN, and the bounds exclude the infinities.
   Value *X = emitOperand(N, 0);
-  Value *Ok =
-      B.CreateAnd(B.CreateFCmpOGT(X, ConstantFP::get(X->getType(), Lo)),
-                  B.CreateFCmpOLT(X, ConstantFP::get(X->getType(), Hi)));
+  Value *BelowHi = B.CreateFCmpOLT(X, ConstantFP::get(X->getType(), Hi));
+  Value *AboveLo = B.CreateFCmpOGT(X, ConstantFP::get(X->getType(), Lo));
+  Value *Ok = B.CreateAnd(AboveLo, BelowHi);
   trapUnless(Ok, KC_TRAP_CONVERSION, N);
   Type *T = ML.valueType(N.Ty);
   return Signed ? B.CreateFPToSI(X, T) : B.CreateFPToUI(X, T);
@@ -1616,9 +1624,13 @@ Value *FunctionLowering::emitStrEqual(const kir::Node &N, Value *L,
     Const = N.operand(0);
     Other = R;
   }
-  Value *SameLen =
-      Const ? B.CreateICmpEQ(strLen(Other), B.getInt64(Const->StrVal.size()))
-            : B.CreateICmpEQ(strLen(L), strLen(R));
+  Value *SameLen;
+  if (Const) {
+    SameLen = B.CreateICmpEQ(strLen(Other), B.getInt64(Const->StrVal.size()));
+  } else {
+    Value *LenR = strLen(R);
+    SameLen = B.CreateICmpEQ(strLen(L), LenR);
+  }
   if (Const && Const->StrVal.empty())
     return SameLen;
   BasicBlock *Pre = B.GetInsertBlock();
@@ -1682,8 +1694,9 @@ Value *FunctionLowering::emitFindConst(const kir::Node &N, Value *S,
 
   B.SetInsertPoint(Hit);
   // P lies in [Data + From, Data + Len): the index is never negative.
-  Value *At = B.CreateSub(B.CreatePtrToInt(P, I64), B.CreatePtrToInt(Data, I64),
-                          "at", /*HasNUW=*/true, /*HasNSW=*/true);
+  Value *Base = B.CreatePtrToInt(Data, I64);
+  Value *At = B.CreateSub(B.CreatePtrToInt(P, I64), Base, "at",
+                          /*HasNUW=*/true, /*HasNSW=*/true);
   if (Needle.size() == 1) {
     B.CreateBr(Found);
   } else {
@@ -1937,9 +1950,10 @@ void FunctionLowering::emitArrayPush(const kir::Node &N) {
   B.SetInsertPoint(Store);
   // The data pointer is read after the possible reallocation.
   storeElem(arrayData(A), Len, V, AT);
+  Value *LenPtr = B.CreateStructGEP(RT.ArrayTy, A, 0);
   store(B.CreateAdd(Len, B.getInt64(1), "len.next", /*HasNUW=*/true,
                     /*HasNSW=*/true),
-        B.CreateStructGEP(RT.ArrayTy, A, 0), ML.tbaa("kc_array.len"));
+        LenPtr, ML.tbaa("kc_array.len"));
 }
 
 Value *FunctionLowering::emitArrayPop(const kir::Node &N) {
