@@ -4,6 +4,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
+#include <cstdlib>
 #include <ctime>
 
 using namespace kc;
@@ -261,6 +262,13 @@ llvm::Expected<RunnerReport> bench::parseRunnerOutput(llvm::StringRef Text) {
     }
   }
   return R;
+}
+
+void bench::hideSanitizerEnvironment() {
+#ifdef KC_SANITIZE
+  for (const char *Name : SanitizerVariables)
+    ::unsetenv(Name);
+#endif
 }
 
 double bench::monotonicClockReadNs() {

@@ -104,6 +104,18 @@ llvm::Expected<RunnerReport> parseRunnerOutput(llvm::StringRef Text);
 /// back-to-back reads: what a sample pays twice for being timed.
 double monotonicClockReadNs();
 
+/// The variables that configure the sanitizer runtimes of a sanitizer build
+/// (docs/testing.md), which rtcompare passes to its runners.
+constexpr const char *SanitizerVariables[] = {
+    "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "ASAN_SYMBOLIZER_PATH",
+    "UBSAN_SYMBOLIZER_PATH"};
+
+/// In a sanitizer build, removes SanitizerVariables from this process's
+/// environment (the runtimes read them at start-up), so that the code under
+/// test sees the clean environment rtcompare gave its runner, as in any
+/// other build. A runner calls it first. Does nothing otherwise.
+void hideSanitizerEnvironment();
+
 } // namespace bench
 } // namespace kc
 

@@ -233,6 +233,22 @@ std::string compare::displayCanonical(llvm::StringRef Canonical, size_t Max) {
   return Out;
 }
 
+/// Whether \p K runs in one of this build's runners rather than in node.
+static bool runsInOurRunner(ImplKind K) {
+  switch (K) {
+  case ImplKind::Native:
+  case ImplKind::C:
+  case ImplKind::CPython:
+  case ImplKind::Py:
+    return true;
+  case ImplKind::V8:
+  case ImplKind::V8System:
+  case ImplKind::JS:
+    return false;
+  }
+  llvm_unreachable("bad implementation");
+}
+
 namespace {
 
 /// Everything prepared once per kernel.
@@ -702,6 +718,8 @@ private:
     Spec.StderrPath = ErrPath;
     Spec.TimeoutSec = Cfg.TimeoutSec;
     Spec.MemoryLimitMB = Cfg.MemoryLimitMB;
+    if (runsInOurRunner(K))
+      addSanitizerSettings(Spec);
     auto Start = std::chrono::steady_clock::now();
     ChildExit Exit = runChild(Spec);
     Run.WallSec = std::chrono::duration<double>(

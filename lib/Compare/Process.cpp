@@ -8,13 +8,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "Compare/Process.h"
+#include "Bench/Protocol.h"
 #include "Bench/Sandbox.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Compiler.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <fcntl.h>
@@ -269,6 +272,36 @@ ChildExit compare::runChild(const ChildSpec &S) {
 
 std::vector<std::string> compare::runnerEnvironment(llvm::StringRef Home) {
   return {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", ("HOME=" + Home).str()};
+}
+
+void compare::addSanitizerSettings(ChildSpec &S) {
+#ifdef KC_SANITIZE
+  // They choose what is checked and reported, never what a kernel computes;
+  // the runner hides them again from the implementation under test.
+  std::string AsanOptions;
+  for (const char *Name : bench::SanitizerVariables) {
+    const char *Value = ::getenv(Name);
+    if (!Value)
+      continue;
+    if (llvm::StringRef(Name) == "ASAN_OPTIONS")
+      AsanOptions = Value;
+    else
+      S.Env.push_back(std::string(Name) + "=" + Value);
+  }
+  if (LLVM_ADDRESS_SANITIZER_BUILD && S.MemoryLimitMB) {
+    // Past the soft limit malloc returns null, as it does at the rlimit; the
+    // hard one, at twice that, stops memory that is not malloc's (CPython's
+    // arenas, the JIT's code). Later options win over the caller's.
+    AsanOptions += llvm::formatv("{0}soft_rss_limit_mb={1}:hard_rss_limit_mb="
+                                 "{2}:allocator_may_return_null=1",
+                                 AsanOptions.empty() ? "" : ":",
+                                 S.MemoryLimitMB, 2 * uint64_t(S.MemoryLimitMB))
+                       .str();
+    S.MemoryLimitMB = 0;
+  }
+  if (!AsanOptions.empty())
+    S.Env.push_back("ASAN_OPTIONS=" + AsanOptions);
+#endif
 }
 
 std::vector<std::string>

@@ -54,6 +54,13 @@ ChildExit runChild(const ChildSpec &Spec);
 /// HOME=\p Home (the work directory). Nothing of rtcompare's own leaks in.
 std::vector<std::string> runnerEnvironment(llvm::StringRef Home);
 
+/// In a sanitizer build (docs/testing.md), what one of this build's runners
+/// (kc-runner-native, kc-runner-cpython: instrumented like rtcompare) needs
+/// besides \p S: the caller's sanitizer options, which the clean environment
+/// would drop, and under ASan its memory limit as ASan's RSS limits instead
+/// of RLIMIT_DATA, which refuses ASan's shadow memory. Nothing otherwise.
+void addSanitizerSettings(ChildSpec &S);
+
 /// The node flags that confine `node harness.mjs JOB` to reading \p Reads
 /// (files or directories: the harness's directory, the job, its inputs and
 /// module) and to nothing else node's permission model governs: no file

@@ -151,6 +151,7 @@ Expected<std::string> runRunner(const compare::Config &Cfg, StringRef JobPath,
   S.StderrPath = Err;
   S.TimeoutSec = Cfg.TimeoutSec;
   S.MemoryLimitMB = Cfg.MemoryLimitMB;
+  compare::addSanitizerSettings(S);
   auto Start = std::chrono::steady_clock::now();
   compare::ChildExit E = compare::runChild(S);
   WallSec =

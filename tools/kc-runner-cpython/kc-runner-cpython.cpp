@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Bench/Protocol.h"
 #include "runtimes/cpython/CPythonRunner.h"
 #include "llvm/Support/Compiler.h"
 #include "llvm/Support/InitLLVM.h"
@@ -21,6 +22,7 @@ extern "C" const char *__asan_default_options() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
+  kc::bench::hideSanitizerEnvironment();
   if (argc != 2) {
     llvm::errs() << "usage: kc-runner-cpython JOB.json\n";
     return 2;

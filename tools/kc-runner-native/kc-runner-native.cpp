@@ -1,5 +1,6 @@
 //===- kc-runner-native.cpp - Runs one native job (runner protocol) -------===//
 
+#include "Bench/Protocol.h"
 #include "runtimes/native/Runner.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/PrettyStackTrace.h"
@@ -7,6 +8,7 @@
 
 int main(int argc, char **argv) {
   llvm::InitLLVM X(argc, argv);
+  kc::bench::hideSanitizerEnvironment();
   // A crash here is usually the implementation under test, not LLVM: say so
   // first, since rtcompare reports the first line of stderr.
   llvm::setBugReportMsg("kc-runner-native: the implementation under test "

@@ -7,14 +7,18 @@
 
 #include "Compare/Process.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Compiler.h"
 #include "llvm/Support/Path.h"
 #include "gtest/gtest.h"
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -136,6 +140,43 @@ TEST_F(ProcessTest, StartFailures) {
             "cannot create its stdout file: No such file or directory");
   Fault F = classifyExit(E, {}, "", "", 300, 0);
   EXPECT_EQ(F.Kind, FaultKind::Start);
+}
+
+TEST_F(ProcessTest, SanitizerSettingsOfARunner) {
+  // The caller's settings, saved and restored around the test.
+  std::vector<std::pair<std::string, std::optional<std::string>>> Saved;
+  for (const char *Name : {"ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
+    const char *V = ::getenv(Name);
+    Saved.emplace_back(Name, V ? std::optional<std::string>(V) : std::nullopt);
+  }
+  ::setenv("ASAN_OPTIONS", "detect_leaks=1", 1);
+  ::setenv("UBSAN_OPTIONS", "print_stacktrace=1", 1);
+  ChildSpec S = shell("true");
+  S.MemoryLimitMB = 300;
+  addSanitizerSettings(S);
+  for (auto &[Name, V] : Saved) {
+    if (V)
+      ::setenv(Name.c_str(), V->c_str(), 1);
+    else
+      ::unsetenv(Name.c_str());
+  }
+  std::vector<std::string> Clean = runnerEnvironment(Dir);
+#ifdef KC_SANITIZE
+  // A sanitizer build's runner gets the caller's options; under ASan its
+  // memory limit becomes ASan's RSS limits, with no RLIMIT_DATA.
+  EXPECT_TRUE(llvm::is_contained(S.Env, "UBSAN_OPTIONS=print_stacktrace=1"));
+#if LLVM_ADDRESS_SANITIZER_BUILD
+  EXPECT_TRUE(llvm::is_contained(
+      S.Env, "ASAN_OPTIONS=detect_leaks=1:soft_rss_limit_mb=300:"
+             "hard_rss_limit_mb=600:allocator_may_return_null=1"));
+  EXPECT_EQ(S.MemoryLimitMB, 0u);
+#endif
+#else
+  // Any other build: nothing changes.
+  EXPECT_EQ(S.Env, Clean);
+  EXPECT_EQ(S.MemoryLimitMB, 300u);
+#endif
+  EXPECT_TRUE(std::equal(Clean.begin(), Clean.end(), S.Env.begin()));
 }
 
 ChildExit exited(int Code) {
