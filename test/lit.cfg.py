@@ -41,14 +41,21 @@ if "undefined" in sanitizers:
     sanitizer_options("UBSAN_OPTIONS", ["abort_on_error=1", "print_stacktrace=1"])
 if sanitizers:
     config.environment["ASAN_SYMBOLIZER_PATH"] = os.path.join(config.llvm_tools_dir, "llvm-symbolizer")
-    # Instrumented code runs a few times slower: a lit --timeout scales.
-    if lit_config.maxIndividualTestTime:
-        lit_config.maxIndividualTestTime *= 4
+# A time limit per test: `--param timeout=SECONDS` (lit's own --timeout
+# overrides every configuration, so it could not scale). Instrumented code
+# runs a few times slower: a sanitizer build allows four times as long.
+timeout = lit_config.params.get("timeout")
+if timeout:
+    supported, why = lit_config.maxIndividualTestTimeIsSupported
+    if supported:
+        lit_config.maxIndividualTestTime = int(float(timeout) * (4 if sanitizers else 1))
+    else:
+        lit_config.warning("--param timeout ignored: " + why)
 # FileCheck prefixes of what differs under ASan by design, e.g. how a memory
 # limit stops a runner (docs/testing.md).
 config.substitutions.append(("%asan_or_plain", "ASAN" if "address" in sanitizers else "PLAIN"))
 # A child that dies of SIGSEGV on purpose must die of the signal, as in a
-# plain build, rather than become ASan's report and exit code: this prefix of
+# plain build, rather than become ASan's report and an abort: this prefix of
 # a RUN line turns ASan's SEGV handler off for the command and its children.
 if "address" in sanitizers:
     config.substitutions.append(("%segv_env", "env ASAN_OPTIONS=" + ":".join(
