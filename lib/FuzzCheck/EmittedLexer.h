@@ -41,6 +41,8 @@ struct EmittedToken {
   std::string Value; // String: the decoded value
   size_t Offset = 0; // of the first byte in the source
   bool AfterDot = false; // a name or keyword right after '.' (or '?.')
+  /// A property an Object.defineProperty makes (never set by the lexers).
+  bool OwnProperty = false;
 };
 
 /// Tokens of an ES module (strict mode).

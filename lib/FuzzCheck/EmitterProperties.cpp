@@ -5,6 +5,7 @@
 #include "ir/IR.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include <deque>
 #include <functional>
 #include <set>
 
@@ -158,29 +159,19 @@ static std::string show(StringRef S) {
 //===----------------------------------------------------------------------===//
 
 Error checkStringsIntact(Language L, StringRef Emitted,
-                         ArrayRef<std::string> Strings, StringRef ModuleName) {
+                         ArrayRef<std::string> Strings) {
   auto Toks = lex(L, Emitted);
   if (!Toks)
     return fail(Twine("emitted ") + langName(L) +
                 " does not lex: " + toString(Toks.takeError()));
   StringSet<> Values;
-  bool NameFound = ModuleName.empty();
-  for (const Tok &T : *Toks) {
-    if (T.Kind == Tok::String) {
+  for (const Tok &T : *Toks)
+    if (T.Kind == Tok::String)
       Values.insert(T.Value);
-      NameFound |= StringRef(T.Value).contains(ModuleName);
-    } else if (T.Kind == Tok::Comment) {
-      NameFound |= StringRef(T.Text).contains(ModuleName);
-    }
-  }
   for (const std::string &S : Strings)
     if (!S.empty() && !Values.contains(S))
       return fail(Twine("the kernel string ") + show(S) + " is not the value "
                   "of any string literal of the emitted " + langName(L));
-  if (!NameFound)
-    return fail(Twine("the module name ") + show(ModuleName) +
-                " is not whole inside one comment or string of the emitted " +
-                langName(L));
   return Error::success();
 }
 
@@ -192,6 +183,8 @@ namespace {
 
 struct Normalized {
   std::vector<const Tok *> Body;
+  /// Tokens normalize() wrote itself.
+  std::deque<Tok> Made;
   /// What a kernel name that the language reserves is exported as:
   /// (emitted name, kernel name) from JS's `export { a_ as a }` or Python's
   /// `globals()["a"] = a_`.
@@ -270,6 +263,45 @@ Expected<Normalized> normalize(Language L, const std::vector<Tok> &All) {
     if (L == Language::JS && is(T, Tok::Keyword, "export") && At(I + 1) &&
         At(I + 1)->Kind == Tok::Keyword)
       continue;
+    // A record's field named __proto__ is made an own property
+    // (`Object.defineProperty(this, "__proto__", { value: v, writable:
+    // true, enumerable: true, configurable: true });`), where another field
+    // is `this.f = v;`. The same statement, then, but marked as making an
+    // own property.
+    static const char *const Define[] = {
+        "Object", ".", "defineProperty", "(", "this", ",", nullptr, ",", "{",
+        "value", ":", nullptr, ",", "writable", ":", "true", ",",
+        "enumerable", ":", "true", ",", "configurable", ":", "true", "}",
+        ")", ";"};
+    if (L == Language::JS && is(T, Tok::Name, "Object") &&
+        I + std::size(Define) <= End) {
+      bool Match = true;
+      for (size_t K = 0; K < std::size(Define) && Match; ++K)
+        Match = Define[K] ? Toks[I + K]->Text == Define[K]
+                          : Toks[I + K]->Kind ==
+                                (K == 6 ? Tok::String : Tok::Name);
+      if (Match) {
+        auto Make = [&](Tok::KindTy K, std::string Text, const Tok *From) {
+          Tok M;
+          M.Kind = K;
+          M.Text = std::move(Text);
+          M.Offset = From->Offset;
+          N.Made.push_back(std::move(M));
+          N.Body.push_back(&N.Made.back());
+          return &N.Made.back();
+        };
+        Make(Tok::Keyword, "this", T);
+        Make(Tok::Punct, ".", T);
+        Tok *Prop = Make(Tok::Name, Toks[I + 6]->Value, Toks[I + 6]);
+        Prop->AfterDot = true;
+        Prop->OwnProperty = true;
+        Make(Tok::Punct, "=", T);
+        N.Body.push_back(Toks[I + 11]);
+        Make(Tok::Punct, ";", T);
+        I += std::size(Define) - 1;
+        continue;
+      }
+    }
     if (L == Language::Python) {
       if (is(T, Tok::Name, "_KERNEL_LINES") && is(At(I + 1), Tok::Punct, "=") &&
           is(At(I + 2), Tok::Punct, "{"))
@@ -487,9 +519,6 @@ std::vector<Entity> pythonEntities(const std::vector<const Tok *> &Body) {
 /// Kernel names no emitted binding or property may keep as they are.
 Error checkKernelName(Language L, const Tok &T) {
   if (L == Language::JS) {
-    if (T.AfterDot && T.Text == "__proto__")
-      return fail("a kernel field is the property __proto__, which every "
-                  "object inherits as an accessor");
     if (!T.AfterDot && (T.Text == "eval" || T.Text == "arguments"))
       return fail("a kernel name is '" + T.Text +
                   "', which strict mode code cannot bind");
@@ -506,8 +535,7 @@ Error checkKernelName(Language L, const Tok &T) {
 } // namespace
 
 Error checkSameUpToRenaming(Language L, StringRef Orig, StringRef Plain,
-                            const NameMap &Names, StringRef OrigModule,
-                            StringRef PlainModule) {
+                            const NameMap &Names) {
   auto OT = lex(L, Orig);
   if (!OT)
     return fail(Twine("emitted ") + langName(L) +
@@ -580,6 +608,16 @@ Error checkSameUpToRenaming(Language L, StringRef Orig, StringRef Plain,
     if (O->Text != P->Text)
       if (Error E = checkKernelName(L, *O))
         return fail(toString(std::move(E)) + Where(O, P));
+    // Every JS object inherits __proto__ as the accessor of its prototype:
+    // a record must get a field of that name as an own property, which
+    // `this.__proto__ = v` in its constructor would not make.
+    if (L == Language::JS && O->AfterDot && O->Text == "__proto__" &&
+        P->Text != O->Text && !O->OwnProperty && I >= 2 &&
+        is(ON->Body[I - 2], Tok::Keyword, "this") &&
+        I + 1 < N && is(ON->Body[I + 1], Tok::Punct, "="))
+      return fail("a kernel field is the property __proto__, and "
+                  "`this.__proto__ = ...` sets the object's prototype" +
+                  Where(O, P));
     if (O->AfterDot)
       continue;
     auto OI = O2P.try_emplace(OE[I].Key, PE[I].Key).first;
@@ -595,22 +633,14 @@ Error checkSameUpToRenaming(Language L, StringRef Orig, StringRef Plain,
       TopO2P[O->Text] = P->Text;
   }
 
-  // Pass 3: strings are equal; one may hold a name (__slots__) or the
-  // module name.
+  // Pass 3: strings are equal; one may hold a name (__slots__). A Python
+  // module's docstring shows the module name.
   for (size_t I = 0; I < N; ++I) {
     const Tok *O = ON->Body[I], *P = PN->Body[I];
     if (O->Kind != Tok::String || O->Value == P->Value ||
-        NamePairs.count({O->Value, P->Value}))
+        NamePairs.count({O->Value, P->Value}) ||
+        (L == Language::Python && I == 0))
       continue;
-    if (!OrigModule.empty() && StringRef(O->Value).contains(OrigModule)) {
-      std::string Replaced = O->Value;
-      for (size_t At = 0;
-           (At = Replaced.find(OrigModule.str(), At)) != std::string::npos;
-           At += PlainModule.size())
-        Replaced.replace(At, OrigModule.size(), PlainModule.str());
-      if (Replaced == P->Value)
-        continue;
-    }
     return fail(Twine("the kernel's names change a string of the emitted ") +
                 langName(L) + ": " + show(O->Value) + " against " +
                 show(P->Value) + Where(O, P));

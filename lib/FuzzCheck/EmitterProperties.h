@@ -5,14 +5,15 @@
 // of their syntax:
 //
 // - Strings intact: every string constant of the kernel is the decoded value
-//   of one string literal of the output, and the module name (a file name)
-//   sits whole inside one comment or string.
+//   of one string literal of the output.
 // - Names are only names: the output for the kernel as written and the
 //   output for the same kernel with every name replaced by a plain one
-//   (renameKernelNames) are the same token sequence up to a one-to-one
-//   renaming of identifiers. A name that became a keyword, shadowed a global
-//   the code uses, merged with another name or changed the program's shape
-//   breaks that correspondence.
+//   (renameKernelNames) and the module name (a file name, which the header
+//   comment or docstring shows) replaced by "plain.k" are the same token
+//   sequence up to a one-to-one renaming of identifiers. A name that became
+//   a keyword, shadowed a global the code uses, merged with another name or
+//   changed the program's shape breaks that correspondence; so does a file
+//   name that leaves its comment or docstring.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,16 +49,12 @@ std::vector<std::string> stringConstants(const kir::Module &M);
 
 /// Strings intact (see above) in \p Emitted, a module in language \p L.
 llvm::Error checkStringsIntact(Language L, llvm::StringRef Emitted,
-                               llvm::ArrayRef<std::string> Strings,
-                               llvm::StringRef ModuleName);
+                               llvm::ArrayRef<std::string> Strings);
 
 /// Names are only names (see above): \p Orig was emitted from the kernel as
-/// written, with module name \p OrigModule; \p Plain from it renamed by
-/// \p Names, with module name \p PlainModule.
+/// written, \p Plain from it renamed by \p Names and named "plain.k".
 llvm::Error checkSameUpToRenaming(Language L, llvm::StringRef Orig,
-                                  llvm::StringRef Plain, const NameMap &Names,
-                                  llvm::StringRef OrigModule,
-                                  llvm::StringRef PlainModule);
+                                  llvm::StringRef Plain, const NameMap &Names);
 
 } // namespace fuzz
 } // namespace kc

@@ -255,7 +255,7 @@ static void runEmitter(StringRef Input, Language L, EmitFn Emit) {
   if (!Again || *Again != *Text)
     reportBug(Twine("emitting one module twice gives two ") + Lang +
               " texts");
-  if (Error E = checkStringsIntact(L, *Text, stringConstants(*M), M->Name))
+  if (Error E = checkStringsIntact(L, *Text, stringConstants(*M)))
     reportBug(toString(std::move(E)) + "\n--- emitted:\n" + *Text);
 
   std::unique_ptr<kir::Module> Plain = compile(Source, Checked, Name, false);
@@ -267,8 +267,7 @@ static void runEmitter(StringRef Input, Language L, EmitFn Emit) {
   if (!PlainText)
     reportBug(Twine("the ") + Lang + " back-end failed on the renamed " +
               "kernel: " + toString(PlainText.takeError()));
-  if (Error E = checkSameUpToRenaming(L, *Text, *PlainText, Names, M->Name,
-                                      Plain->Name))
+  if (Error E = checkSameUpToRenaming(L, *Text, *PlainText, Names))
     reportBug(toString(std::move(E)) + "\n--- emitted:\n" + *Text +
               "\n--- emitted for the renamed kernel:\n" + *PlainText);
 }
