@@ -6,10 +6,13 @@
 # directory of its own configured with clang-19, every library is compiled
 # with -fsanitize=fuzzer-no-link,address,undefined and assertions, and the
 # targets link libFuzzer.
-option(KC_FUZZ "Build the fuzz targets with libFuzzer, ASan and UBSan (clang-19 only, in a build directory of its own)" OFF)
+option(KC_FUZZ
+  "Build the fuzz targets with libFuzzer, ASan and UBSan (clang-19, own build dir)"
+  OFF)
 
 if(KC_FUZZ)
-  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang" OR NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang" OR
+     NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "KC_FUZZ needs clang: configure a separate build "
       "directory with -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19")
   endif()

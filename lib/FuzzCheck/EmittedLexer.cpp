@@ -86,11 +86,12 @@ public:
         return E;
     }
     if (!Brackets.empty())
-      return lexError(S, S.size(), "unclosed '" +
-                                       Twine(Brackets.back() == 'T'
-                                                 ? StringRef("${")
-                                                 : StringRef(&Brackets.back(), 1)) +
-                                       "'");
+      return lexError(S, S.size(),
+                      "unclosed '" +
+                          Twine(Brackets.back() == 'T'
+                                    ? StringRef("${")
+                                    : StringRef(&Brackets.back(), 1)) +
+                          "'");
     return std::move(Toks);
   }
 
@@ -191,7 +192,8 @@ private:
   Error next() {
     size_t Begin = P;
     char C = S[P];
-    if (isJSIdStart(C) || (C == '#' && P + 1 < S.size() && isJSIdStart(S[P + 1]))) {
+    if (isJSIdStart(C) ||
+        (C == '#' && P + 1 < S.size() && isJSIdStart(S[P + 1]))) {
       ++P;
       while (P < S.size() && isJSIdPart(S[P]))
         ++P;
@@ -218,7 +220,7 @@ private:
       return regex();
     static const StringRef Ops[] = {
         ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=",
-        "?\?=",  "=>",  "==",  "!=",  "<=",  ">=",  "&&",  "||",  "??",  "++",
+        "?\?=", "=>",  "==",  "!=",  "<=",  ">=",  "&&",  "||",  "??",  "++",
         "--",   "+=",  "-=",  "*=",  "/=",  "%=",  "&=",  "|=",  "^=",  "<<",
         ">>",   "**",  "?.",  "{",   "}",   "(",   ")",   "[",   "]",   ";",
         ",",    "<",   ">",   "+",   "-",   "*",   "/",   "%",   "&",   "|",
@@ -257,8 +259,9 @@ private:
       char Base = toLower(S[P + 1]);
       P += 2;
       bool Any = Digits([&](char D) {
-        return Base == 'x' ? isHex(D) : Base == 'o' ? (D >= '0' && D <= '7')
-                                                    : (D == '0' || D == '1');
+        return Base == 'x'   ? isHex(D)
+               : Base == 'o' ? (D >= '0' && D <= '7')
+                             : (D == '0' || D == '1');
       });
       if (!Any)
         return lexError(S, Begin, "number without digits");
@@ -315,16 +318,29 @@ private:
       }
       char E = S[P++];
       switch (E) {
-      case 'b': Value += '\b'; break;
-      case 'f': Value += '\f'; break;
-      case 'n': Value += '\n'; break;
-      case 'r': Value += '\r'; break;
-      case 't': Value += '\t'; break;
-      case 'v': Value += '\v'; break;
+      case 'b':
+        Value += '\b';
+        break;
+      case 'f':
+        Value += '\f';
+        break;
+      case 'n':
+        Value += '\n';
+        break;
+      case 'r':
+        Value += '\r';
+        break;
+      case 't':
+        Value += '\t';
+        break;
+      case 'v':
+        Value += '\v';
+        break;
       case 'x': {
         if (P + 2 > S.size() || !isHex(S[P]) || !isHex(S[P + 1]))
           return lexError(S, P, "\\x needs two hexadecimal digits");
-        appendCodePoint(Value, hexDigitValue(S[P]) * 16 + hexDigitValue(S[P + 1]));
+        appendCodePoint(Value,
+                        hexDigitValue(S[P]) * 16 + hexDigitValue(S[P + 1]));
         P += 2;
         break;
       }
@@ -357,8 +373,15 @@ private:
           return lexError(S, P - 2, "octal escape in strict mode");
         Value += '\0';
         break;
-      case '1': case '2': case '3': case '4': case '5': case '6': case '7':
-      case '8': case '9':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7':
+      case '8':
+      case '9':
         return lexError(S, P - 2, "octal escape in strict mode");
       default:
         Value += E; // an identity escape
@@ -481,8 +504,9 @@ public:
       if (C == '\\') {
         size_t N = P + 1 < S.size() ? newline(P + 1) : 0;
         if (!N)
-          return lexError(S, P, "backslash outside a string, not before a "
-                                "line break");
+          return lexError(S, P,
+                          "backslash outside a string, not before a "
+                          "line break");
         P += 1 + N;
         continue;
       }
@@ -491,8 +515,7 @@ public:
         return E;
     }
     if (!Brackets.empty())
-      return lexError(S, S.size(),
-                      "unclosed '" + Twine(Brackets.back()) + "'");
+      return lexError(S, S.size(), "unclosed '" + Twine(Brackets.back()) + "'");
     if (InLine)
       pushAt(Tok::Newline, P, P);
     while (Indents.size() > 1) {
@@ -581,11 +604,11 @@ private:
     if (C == '"' || C == '\'')
       return string(Begin, "");
     static const StringRef Ops[] = {
-        "**=", "//=", ">>=", "<<=", "...", "->", ":=", "**", "//", "<<", ">>",
-        "<=",  ">=",  "==",  "!=",  "+=",  "-=", "*=", "/=", "%=", "&=", "|=",
-        "^=",  "@=",  "(",   ")",   "[",   "]",  "{",  "}",  ",",  ":",  ".",
-        ";",   "@",   "=",   "+",   "-",   "*",  "/",  "%",  "&",  "|",  "^",
-        "~",   "<",   ">"};
+        "**=", "//=", ">>=", "<<=", "...", "->", ":=", "**", "//", "<<",
+        ">>",  "<=",  ">=",  "==",  "!=",  "+=", "-=", "*=", "/=", "%=",
+        "&=",  "|=",  "^=",  "@=",  "(",   ")",  "[",  "]",  "{",  "}",
+        ",",   ":",   ".",   ";",   "@",   "=",  "+",  "-",  "*",  "/",
+        "%",   "&",   "|",   "^",   "~",   "<",  ">"};
     StringRef Op = matchPunct(S.substr(P), Ops);
     if (Op.empty()) {
       unsigned char U = static_cast<unsigned char>(C);
@@ -615,8 +638,9 @@ private:
       char Base = toLower(S[P + 1]);
       P += 2;
       if (!Digits([&](char D) {
-            return Base == 'x' ? isHex(D) : Base == 'o' ? (D >= '0' && D <= '7')
-                                                        : (D == '0' || D == '1');
+            return Base == 'x'   ? isHex(D)
+                   : Base == 'o' ? (D >= '0' && D <= '7')
+                                 : (D == '0' || D == '1');
           }))
         return lexError(S, Begin, "number without digits");
     } else {
@@ -701,16 +725,36 @@ private:
       }
       char E = S[P++];
       switch (E) {
-      case '\\': Value += '\\'; break;
-      case '\'': Value += '\''; break;
-      case '"': Value += '"'; break;
-      case 'a': Value += '\a'; break;
-      case 'b': Value += '\b'; break;
-      case 'f': Value += '\f'; break;
-      case 'n': Value += '\n'; break;
-      case 'r': Value += '\r'; break;
-      case 't': Value += '\t'; break;
-      case 'v': Value += '\v'; break;
+      case '\\':
+        Value += '\\';
+        break;
+      case '\'':
+        Value += '\'';
+        break;
+      case '"':
+        Value += '"';
+        break;
+      case 'a':
+        Value += '\a';
+        break;
+      case 'b':
+        Value += '\b';
+        break;
+      case 'f':
+        Value += '\f';
+        break;
+      case 'n':
+        Value += '\n';
+        break;
+      case 'r':
+        Value += '\r';
+        break;
+      case 't':
+        Value += '\t';
+        break;
+      case 'v':
+        Value += '\v';
+        break;
       case 'x': {
         if (P + 2 > S.size() || !isHex(S[P]) || !isHex(S[P + 1]))
           return lexError(S, P, "\\x needs two hexadecimal digits");
@@ -722,7 +766,13 @@ private:
         P += 2;
         break;
       }
-      case '0': case '1': case '2': case '3': case '4': case '5': case '6':
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
       case '7': {
         unsigned V = E - '0';
         for (int I = 0; I < 2 && P < S.size() && S[P] >= '0' && S[P] <= '7';
@@ -753,8 +803,9 @@ private:
       default:
         // Python 3.11 keeps an unknown escape (with a DeprecationWarning,
         // a SyntaxWarning from 3.12): never what an emitter means.
-        return lexError(S, P - 2, "invalid escape sequence '\\" +
-                                      Twine(isPrint(E) ? E : '?') + "'");
+        return lexError(S, P - 2,
+                        "invalid escape sequence '\\" +
+                            Twine(isPrint(E) ? E : '?') + "'");
       }
     }
     pushAt(Format ? Tok::Template : Tok::String, Begin, P,

@@ -1,4 +1,4 @@
-//===- EmittedLexer.h - Tokens of emitted JavaScript and Python --*- C++ -*-===//
+//===- EmittedLexer.h - Tokens of emitted JS and Python ---------*- C++ -*-===//
 //
 // The fuzz targets read the modules the JS and Python back-ends write with
 // these lexers, written from the language references (ECMA-262 section 12,
@@ -24,9 +24,9 @@ namespace fuzz {
 
 struct EmittedToken {
   enum KindTy {
-    Name,     // an identifier (in JS also a reserved word used as a property)
-    Keyword,  // a reserved word, or true/false/null/None...
-    Punct,    // an operator or bracket
+    Name,    // an identifier (in JS also a reserved word used as a property)
+    Keyword, // a reserved word, or true/false/null/None...
+    Punct,   // an operator or bracket
     Number,
     String,   // Value holds the decoded text
     Template, // a JS template chunk or a Python f-string, compared raw
@@ -37,9 +37,9 @@ struct EmittedToken {
     Dedent,   // Python
   };
   KindTy Kind;
-  std::string Text;  // the source text
-  std::string Value; // String: the decoded value
-  size_t Offset = 0; // of the first byte in the source
+  std::string Text;      // the source text
+  std::string Value;     // String: the decoded value
+  size_t Offset = 0;     // of the first byte in the source
   bool AfterDot = false; // a name or keyword right after '.' (or '?.')
   /// A property an Object.defineProperty makes (never set by the lexers).
   bool OwnProperty = false;

@@ -41,7 +41,8 @@ public:
       uint64_t &Next = Counters[Len];
       // 52^(Len-1) names of length Len (52 for Len 1), capped.
       uint64_t Capacity = 1;
-      for (size_t I = 0; I + 1 < std::max<size_t>(Len, 2) && Capacity < (1u << 30); ++I)
+      for (size_t I = 0;
+           I + 1 < std::max<size_t>(Len, 2) && Capacity < (1u << 30); ++I)
         Capacity *= 52;
       while (Next < Capacity) {
         uint64_t N = Next++;
@@ -64,7 +65,8 @@ private:
   std::map<size_t, uint64_t> Counters;
 };
 
-void walkNodes(const kir::Block &B, const std::function<void(kir::Node &)> &Fn) {
+void walkNodes(const kir::Block &B,
+               const std::function<void(kir::Node &)> &Fn) {
   for (kir::Node *S : B.Stmts) {
     std::function<void(kir::Node &)> Walk = [&](kir::Node &N) {
       Fn(N);
@@ -170,8 +172,10 @@ Error checkStringsIntact(Language L, StringRef Emitted,
       Values.insert(T.Value);
   for (const std::string &S : Strings)
     if (!S.empty() && !Values.contains(S))
-      return fail(Twine("the kernel string ") + show(S) + " is not the value "
-                  "of any string literal of the emitted " + langName(L));
+      return fail(Twine("the kernel string ") + show(S) +
+                  " is not the value "
+                  "of any string literal of the emitted " +
+                  langName(L));
   return Error::success();
 }
 
@@ -213,7 +217,8 @@ Expected<Normalized> normalize(Language L, const std::vector<Tok> &All) {
   if (L == Language::JS) {
     // export { a_ as a, b };
     for (size_t I = 0; I + 1 < Toks.size(); ++I)
-      if (is(Toks[I], Tok::Keyword, "export") && is(At(I + 1), Tok::Punct, "{")) {
+      if (is(Toks[I], Tok::Keyword, "export") &&
+          is(At(I + 1), Tok::Punct, "{")) {
         size_t J = I + 2;
         while (J < Toks.size() && !is(Toks[J], Tok::Punct, "}")) {
           const Tok *Local = At(J);
@@ -268,18 +273,40 @@ Expected<Normalized> normalize(Language L, const std::vector<Tok> &All) {
     // true, enumerable: true, configurable: true });`), where another field
     // is `this.f = v;`. The same statement, then, but marked as making an
     // own property.
-    static const char *const Define[] = {
-        "Object", ".", "defineProperty", "(", "this", ",", nullptr, ",", "{",
-        "value", ":", nullptr, ",", "writable", ":", "true", ",",
-        "enumerable", ":", "true", ",", "configurable", ":", "true", "}",
-        ")", ";"};
+    static const char *const Define[] = {"Object",
+                                         ".",
+                                         "defineProperty",
+                                         "(",
+                                         "this",
+                                         ",",
+                                         nullptr,
+                                         ",",
+                                         "{",
+                                         "value",
+                                         ":",
+                                         nullptr,
+                                         ",",
+                                         "writable",
+                                         ":",
+                                         "true",
+                                         ",",
+                                         "enumerable",
+                                         ":",
+                                         "true",
+                                         ",",
+                                         "configurable",
+                                         ":",
+                                         "true",
+                                         "}",
+                                         ")",
+                                         ";"};
     if (L == Language::JS && is(T, Tok::Name, "Object") &&
         I + std::size(Define) <= End) {
       bool Match = true;
       for (size_t K = 0; K < std::size(Define) && Match; ++K)
-        Match = Define[K] ? Toks[I + K]->Text == Define[K]
-                          : Toks[I + K]->Kind ==
-                                (K == 6 ? Tok::String : Tok::Name);
+        Match = Define[K]
+                    ? Toks[I + K]->Text == Define[K]
+                    : Toks[I + K]->Kind == (K == 6 ? Tok::String : Tok::Name);
       if (Match) {
         auto Make = [&](Tok::KindTy K, std::string Text, const Tok *From) {
           Tok M;
@@ -306,9 +333,11 @@ Expected<Normalized> normalize(Language L, const std::vector<Tok> &All) {
       if (is(T, Tok::Name, "_KERNEL_LINES") && is(At(I + 1), Tok::Punct, "=") &&
           is(At(I + 2), Tok::Punct, "{"))
         InLineTable = true;
-      if (T->Kind == Tok::Punct && (T->Text == "(" || T->Text == "[" || T->Text == "{"))
+      if (T->Kind == Tok::Punct &&
+          (T->Text == "(" || T->Text == "[" || T->Text == "{"))
         ++Depth;
-      if (T->Kind == Tok::Punct && (T->Text == ")" || T->Text == "]" || T->Text == "}")) {
+      if (T->Kind == Tok::Punct &&
+          (T->Text == ")" || T->Text == "]" || T->Text == "}")) {
         if (--Depth == 0)
           InLineTable = false;
       }
@@ -326,17 +355,28 @@ Expected<Normalized> normalize(Language L, const std::vector<Tok> &All) {
 
 const char *kindName(Tok::KindTy K) {
   switch (K) {
-  case Tok::Name: return "name";
-  case Tok::Keyword: return "keyword";
-  case Tok::Punct: return "punctuator";
-  case Tok::Number: return "number";
-  case Tok::String: return "string";
-  case Tok::Template: return "template";
-  case Tok::Regex: return "regular expression";
-  case Tok::Comment: return "comment";
-  case Tok::Newline: return "newline";
-  case Tok::Indent: return "indent";
-  case Tok::Dedent: return "dedent";
+  case Tok::Name:
+    return "name";
+  case Tok::Keyword:
+    return "keyword";
+  case Tok::Punct:
+    return "punctuator";
+  case Tok::Number:
+    return "number";
+  case Tok::String:
+    return "string";
+  case Tok::Template:
+    return "template";
+  case Tok::Regex:
+    return "regular expression";
+  case Tok::Comment:
+    return "comment";
+  case Tok::Newline:
+    return "newline";
+  case Tok::Indent:
+    return "indent";
+  case Tok::Dedent:
+    return "dedent";
   }
   return "token";
 }
@@ -373,7 +413,7 @@ std::vector<Entity> jsEntities(const std::vector<const Tok *> &Body) {
       Open.pop_back();
     }
   }
-  std::vector<int> Parent{-1};  // scope 0: the module
+  std::vector<int> Parent{-1}; // scope 0: the module
   std::vector<std::set<std::string>> Declares(1);
   std::vector<unsigned> ScopeAt(N, 0);
   std::vector<bool> IsDecl(N, false);
@@ -424,8 +464,9 @@ std::vector<Entity> jsEntities(const std::vector<const Tok *> &Body) {
       }
       continue;
     }
-    if (T->Kind == Tok::Keyword && (T->Text == "function" || T->Text == "class") &&
-        At(I + 1) && At(I + 1)->Kind == Tok::Name) {
+    if (T->Kind == Tok::Keyword &&
+        (T->Text == "function" || T->Text == "class") && At(I + 1) &&
+        At(I + 1)->Kind == Tok::Name) {
       ScopeAt[I + 1] = Stack.back();
       Declare(I + 1);
       ++I;
@@ -445,8 +486,8 @@ std::vector<Entity> jsEntities(const std::vector<const Tok *> &Body) {
       OpenScope();
       if (!is(Before, Tok::Keyword, "for"))
         for (size_t J = I + 1; J < Match[I]; ++J)
-          if (Body[J]->Kind == Tok::Name &&
-              (is(Body[J - 1], Tok::Punct, "(") || is(Body[J - 1], Tok::Punct, ",")))
+          if (Body[J]->Kind == Tok::Name && (is(Body[J - 1], Tok::Punct, "(") ||
+                                             is(Body[J - 1], Tok::Punct, ",")))
             Declare(J);
       size_t Close = Match[I];
       if (is(At(Close + 1), Tok::Punct, "{") && Match[Close + 1] < N)
@@ -563,17 +604,18 @@ Error checkSameUpToRenaming(Language L, StringRef Orig, StringRef Plain,
     size_t I = 0;
     while (I < N && I < PN->Body.size() &&
            ON->Body[I]->Kind == PN->Body[I]->Kind &&
-           (ON->Body[I]->Kind == Tok::Name || ON->Body[I]->Kind == Tok::String ||
+           (ON->Body[I]->Kind == Tok::Name ||
+            ON->Body[I]->Kind == Tok::String ||
             ON->Body[I]->Text == PN->Body[I]->Text))
       ++I;
     const Tok *O = I < N ? ON->Body[I] : nullptr;
     const Tok *P = I < PN->Body.size() ? PN->Body[I] : nullptr;
-    return fail(Twine("the kernel's names change the emitted ") + langName(L) +
-                ": " + Twine(N) + " tokens against " + Twine(PN->Body.size()) +
-                " for the renamed kernel, first " +
-                (O ? "'" + O->Text + "'" : std::string("the end")) +
-                " against " + (P ? "'" + P->Text + "'" : std::string("the end")) +
-                Where(O, P));
+    return fail(
+        Twine("the kernel's names change the emitted ") + langName(L) + ": " +
+        Twine(N) + " tokens against " + Twine(PN->Body.size()) +
+        " for the renamed kernel, first " +
+        (O ? "'" + O->Text + "'" : std::string("the end")) + " against " +
+        (P ? "'" + P->Text + "'" : std::string("the end")) + Where(O, P));
   }
 
   // Pass 1: the shape. Every token but names and strings is the same.
@@ -582,8 +624,8 @@ Error checkSameUpToRenaming(Language L, StringRef Orig, StringRef Plain,
     if (O->Kind != P->Kind)
       return fail(Twine("the kernel's names change the emitted ") +
                   langName(L) + ": " + kindName(O->Kind) + " '" + O->Text +
-                  "' where the renamed kernel has " + kindName(P->Kind) +
-                  " '" + P->Text + "'" + Where(O, P));
+                  "' where the renamed kernel has " + kindName(P->Kind) + " '" +
+                  P->Text + "'" + Where(O, P));
     if (O->Kind != Tok::Name && O->Kind != Tok::String && O->Text != P->Text)
       return fail(Twine("the kernel's names change the emitted ") +
                   langName(L) + ": '" + O->Text + "' against '" + P->Text +
@@ -594,10 +636,10 @@ Error checkSameUpToRenaming(Language L, StringRef Orig, StringRef Plain,
   // (Entity), which is one declaration of the renamed output, and the
   // other way round. Properties are left out: `p.x` and `a.x` are
   // different namespaces.
-  std::vector<Entity> OE = L == Language::JS ? jsEntities(ON->Body)
-                                             : pythonEntities(ON->Body);
-  std::vector<Entity> PE = L == Language::JS ? jsEntities(PN->Body)
-                                             : pythonEntities(PN->Body);
+  std::vector<Entity> OE =
+      L == Language::JS ? jsEntities(ON->Body) : pythonEntities(ON->Body);
+  std::vector<Entity> PE =
+      L == Language::JS ? jsEntities(PN->Body) : pythonEntities(PN->Body);
   std::map<std::string, std::string> O2P, P2O, TopO2P;
   std::set<std::pair<std::string, std::string>> NamePairs;
   for (size_t I = 0; I < N; ++I) {
@@ -613,8 +655,8 @@ Error checkSameUpToRenaming(Language L, StringRef Orig, StringRef Plain,
     // `this.__proto__ = v` in its constructor would not make.
     if (L == Language::JS && O->AfterDot && O->Text == "__proto__" &&
         P->Text != O->Text && !O->OwnProperty && I >= 2 &&
-        is(ON->Body[I - 2], Tok::Keyword, "this") &&
-        I + 1 < N && is(ON->Body[I + 1], Tok::Punct, "="))
+        is(ON->Body[I - 2], Tok::Keyword, "this") && I + 1 < N &&
+        is(ON->Body[I + 1], Tok::Punct, "="))
       return fail("a kernel field is the property __proto__, and "
                   "`this.__proto__ = ...` sets the object's prototype" +
                   Where(O, P));
@@ -625,10 +667,9 @@ Error checkSameUpToRenaming(Language L, StringRef Orig, StringRef Plain,
     if (OI->second != PE[I].Key || PI->second != OE[I].Key)
       return fail(Twine("two names of the renamed kernel are one name in the "
                         "emitted ") +
-                  langName(L) + ": '" + O->Text + "' stands for " +
-                  OI->second + " and for " + PE[I].Key + "; '" + P->Text +
-                  "' for " + PI->second + " and for " + OE[I].Key +
-                  Where(O, P));
+                  langName(L) + ": '" + O->Text + "' stands for " + OI->second +
+                  " and for " + PE[I].Key + "; '" + P->Text + "' for " +
+                  PI->second + " and for " + OE[I].Key + Where(O, P));
     if (OE[I].TopLevel)
       TopO2P[O->Text] = P->Text;
   }

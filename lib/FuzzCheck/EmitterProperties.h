@@ -1,4 +1,4 @@
-//===- EmitterProperties.h - What the JS and Python output must keep -*- C++ -*-===//
+//===- EmitterProperties.h - What emitted JS, Python must keep --*- C++ -*-===//
 //
 // A kernel's names and strings are untrusted text that the JS and Python
 // back-ends copy into source code. Two properties say they cannot break out

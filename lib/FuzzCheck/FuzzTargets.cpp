@@ -248,13 +248,12 @@ static void runEmitter(StringRef Input, Language L, EmitFn Emit) {
     std::string Msg = toString(Text.takeError());
     if (StringRef(Msg).contains("has a name the Python module needs"))
       return;
-    reportBug(Twine("the ") + Lang + " back-end failed on verified KIR: " +
-              Msg);
+    reportBug(Twine("the ") + Lang +
+              " back-end failed on verified KIR: " + Msg);
   }
   auto Again = emitText(Emit, *M, Checked);
   if (!Again || *Again != *Text)
-    reportBug(Twine("emitting one module twice gives two ") + Lang +
-              " texts");
+    reportBug(Twine("emitting one module twice gives two ") + Lang + " texts");
   if (Error E = checkStringsIntact(L, *Text, stringConstants(*M)))
     reportBug(toString(std::move(E)) + "\n--- emitted:\n" + *Text);
 

@@ -1,4 +1,4 @@
-//===- FuzzTargets.h - One input through one part of the toolkit -*- C++ -*-===//
+//===- FuzzTargets.h - One input through the toolkit ------------*- C++ -*-===//
 //
 // The bodies of the libFuzzer targets (tools/fuzz-*), so that a target's
 // main stays one line and a test can run the same checks. Each function

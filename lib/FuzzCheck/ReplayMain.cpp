@@ -37,8 +37,8 @@ int main(int Argc, char **Argv) {
       if (!llvm::sys::fs::is_directory(It->path()))
         InDir.push_back(It->path());
     if (EC) {
-      llvm::errs() << Argv[0] << ": cannot read '" << Arg << "': "
-                   << EC.message() << "\n";
+      llvm::errs() << Argv[0] << ": cannot read '" << Arg
+                   << "': " << EC.message() << "\n";
       return 1;
     }
     llvm::sort(InDir);

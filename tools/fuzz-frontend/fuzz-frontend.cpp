@@ -1,4 +1,4 @@
-//===- fuzz-frontend.cpp - libFuzzer target: the front-end, to verified KIR -===//
+//===- fuzz-frontend.cpp - libFuzzer target: the front-end to KIR ---------===//
 //
 // See lib/FuzzCheck/FuzzTargets.h for what it checks, docs/fuzzing.md for
 // how to run it.
@@ -15,6 +15,7 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
-  kc::fuzz::runFrontEnd(llvm::StringRef(reinterpret_cast<const char *>(Data), Size));
+  kc::fuzz::runFrontEnd(
+      llvm::StringRef(reinterpret_cast<const char *>(Data), Size));
   return 0;
 }

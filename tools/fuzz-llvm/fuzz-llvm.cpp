@@ -1,4 +1,4 @@
-//===- fuzz-llvm.cpp - libFuzzer target: KIR to LLVM IR, verified after -O2 -===//
+//===- fuzz-llvm.cpp - libFuzzer target: KIR to verified LLVM IR ----------===//
 //
 // See lib/FuzzCheck/FuzzTargets.h for what it checks, docs/fuzzing.md for
 // how to run it.
@@ -15,6 +15,7 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
-  kc::fuzz::runLLVM(llvm::StringRef(reinterpret_cast<const char *>(Data), Size));
+  kc::fuzz::runLLVM(
+      llvm::StringRef(reinterpret_cast<const char *>(Data), Size));
   return 0;
 }

@@ -15,6 +15,7 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
-  kc::fuzz::runLexerParser(llvm::StringRef(reinterpret_cast<const char *>(Data), Size));
+  kc::fuzz::runLexerParser(
+      llvm::StringRef(reinterpret_cast<const char *>(Data), Size));
   return 0;
 }

@@ -22,17 +22,39 @@ std::vector<std::string> describe(llvm::Expected<std::vector<Tok>> Toks) {
   }
   for (const Tok &T : *Toks) {
     switch (T.Kind) {
-    case Tok::Name: Out.push_back((T.AfterDot ? "prop:" : "name:") + T.Text); break;
-    case Tok::Keyword: Out.push_back("kw:" + T.Text); break;
-    case Tok::Punct: Out.push_back(T.Text); break;
-    case Tok::Number: Out.push_back("num:" + T.Text); break;
-    case Tok::String: Out.push_back("str:" + T.Value); break;
-    case Tok::Template: Out.push_back("tpl:" + T.Text); break;
-    case Tok::Regex: Out.push_back("re:" + T.Text); break;
-    case Tok::Comment: Out.push_back("comment:" + T.Text); break;
-    case Tok::Newline: Out.push_back("NEWLINE"); break;
-    case Tok::Indent: Out.push_back("INDENT"); break;
-    case Tok::Dedent: Out.push_back("DEDENT"); break;
+    case Tok::Name:
+      Out.push_back((T.AfterDot ? "prop:" : "name:") + T.Text);
+      break;
+    case Tok::Keyword:
+      Out.push_back("kw:" + T.Text);
+      break;
+    case Tok::Punct:
+      Out.push_back(T.Text);
+      break;
+    case Tok::Number:
+      Out.push_back("num:" + T.Text);
+      break;
+    case Tok::String:
+      Out.push_back("str:" + T.Value);
+      break;
+    case Tok::Template:
+      Out.push_back("tpl:" + T.Text);
+      break;
+    case Tok::Regex:
+      Out.push_back("re:" + T.Text);
+      break;
+    case Tok::Comment:
+      Out.push_back("comment:" + T.Text);
+      break;
+    case Tok::Newline:
+      Out.push_back("NEWLINE");
+      break;
+    case Tok::Indent:
+      Out.push_back("INDENT");
+      break;
+    case Tok::Dedent:
+      Out.push_back("DEDENT");
+      break;
     }
   }
   return Out;
@@ -74,8 +96,8 @@ TEST(EmittedLexerTest, JSRegexOrDivision) {
   EXPECT_EQ(describe(lexJavaScript("a / b / c")),
             (V{"name:a", "/", "name:b", "/", "name:c"}));
   EXPECT_EQ(describe(lexJavaScript("x = /a\\/b[/]/g.test(s)")),
-            (V{"name:x", "=", "re:/a\\/b[/]/g", ".", "prop:test", "(",
-               "name:s", ")"}));
+            (V{"name:x", "=", "re:/a\\/b[/]/g", ".", "prop:test", "(", "name:s",
+               ")"}));
   EXPECT_EQ(describe(lexJavaScript("f(x) / 2")),
             (V{"name:f", "(", "name:x", ")", "/", "num:2"}));
 }
@@ -87,9 +109,9 @@ TEST(EmittedLexerTest, JSTemplatesAndProperties) {
   // A reserved word is a name after '.'.
   EXPECT_EQ(describe(lexJavaScript("this.class = new C;")),
             (V{"kw:this", ".", "prop:class", "=", "kw:new", "name:C", ";"}));
-  EXPECT_EQ(describe(lexJavaScript("a >>>= 0x1F; b = 1.5e-3;")),
-            (V{"name:a", ">>>=", "num:0x1F", ";", "name:b", "=", "num:1.5e-3",
-               ";"}));
+  EXPECT_EQ(
+      describe(lexJavaScript("a >>>= 0x1F; b = 1.5e-3;")),
+      (V{"name:a", ">>>=", "num:0x1F", ";", "name:b", "=", "num:1.5e-3", ";"}));
   EXPECT_TRUE(failsWith(lexJavaScript("(]"), "unbalanced"));
   EXPECT_TRUE(failsWith(lexJavaScript("{"), "unclosed"));
   EXPECT_TRUE(failsWith(lexJavaScript("x = 010"), "octal"));
@@ -100,7 +122,8 @@ TEST(EmittedLexerTest, PythonStrings) {
             (V{"name:x", "=", "str:a'b", "NEWLINE"}));
   EXPECT_EQ(describe(lexPython("\"\"\"a\nb\"\"\"\n")),
             (V{"str:a\nb", "NEWLINE"}));
-  EXPECT_EQ(describe(lexPython("r\"\\d\\\"\"\n")), (V{"str:\\d\\\"", "NEWLINE"}));
+  EXPECT_EQ(describe(lexPython("r\"\\d\\\"\"\n")),
+            (V{"str:\\d\\\"", "NEWLINE"}));
   EXPECT_EQ(describe(lexPython("b'\\x00\\101'\n")),
             (V{std::string("str:\0A", 6), "NEWLINE"}));
   EXPECT_EQ(describe(lexPython("f\"{k} at {n}\"\n")),
@@ -112,12 +135,12 @@ TEST(EmittedLexerTest, PythonStrings) {
 
 TEST(EmittedLexerTest, PythonLineStructure) {
   EXPECT_EQ(describe(lexPython("if x:\n    y\n\n# c\nz\n")),
-            (V{"kw:if", "name:x", ":", "NEWLINE", "INDENT", "name:y",
-               "NEWLINE", "comment:# c", "DEDENT", "name:z", "NEWLINE"}));
+            (V{"kw:if", "name:x", ":", "NEWLINE", "INDENT", "name:y", "NEWLINE",
+               "comment:# c", "DEDENT", "name:z", "NEWLINE"}));
   // No logical line ends inside brackets or after a backslash.
   EXPECT_EQ(describe(lexPython("f(a,\n  b)\nc = 1 + \\\n  2\n")),
-            (V{"name:f", "(", "name:a", ",", "name:b", ")", "NEWLINE",
-               "name:c", "=", "num:1", "+", "num:2", "NEWLINE"}));
+            (V{"name:f", "(", "name:a", ",", "name:b", ")", "NEWLINE", "name:c",
+               "=", "num:1", "+", "num:2", "NEWLINE"}));
   EXPECT_EQ(describe(lexPython("a.b.c\n")),
             (V{"name:a", ".", "prop:b", ".", "prop:c", "NEWLINE"}));
   EXPECT_TRUE(failsWith(lexPython("if x:\n    y\n  z\n"), "dedent"));

@@ -57,9 +57,9 @@ TEST(EmitterPropertiesTest, ConsistentRenamingPasses) {
 
 TEST(EmitterPropertiesTest, ShadowedGlobalIsCaught) {
   // The kernel parameter Math hides the global the emitted code calls.
-  std::string R = check(Language::JS,
-                        "function f(Math) { return Math.imul(Math, 2); }",
-                        "function q(a) { return Math.imul(a, 2); }");
+  std::string R =
+      check(Language::JS, "function f(Math) { return Math.imul(Math, 2); }",
+            "function q(a) { return Math.imul(a, 2); }");
   EXPECT_NE(R.find("two names of the renamed kernel are one name"),
             std::string::npos)
       << R;
@@ -70,9 +70,9 @@ TEST(EmitterPropertiesTest, ShadowedGlobalIsCaught) {
 
 TEST(EmitterPropertiesTest, ShadowingBlockIsCaught) {
   // An inner declaration takes the name of an outer local still used there.
-  std::string R = check(Language::JS,
-                        "function f(x) { { let x = 1; return x + x; } }",
-                        "function q(a) { { let x = 1; return x + a; } }");
+  std::string R =
+      check(Language::JS, "function f(x) { { let x = 1; return x + x; } }",
+            "function q(a) { { let x = 1; return x + a; } }");
   EXPECT_NE(R.find("two names"), std::string::npos) << R;
 }
 
@@ -84,7 +84,8 @@ TEST(EmitterPropertiesTest, KeywordNamesAreCaught) {
 }
 
 TEST(EmitterPropertiesTest, SpecialPropertiesAreCaught) {
-  std::string R = check(Language::JS, "this.__proto__ = a;", "this.qaaaaaaaa = a;");
+  std::string R =
+      check(Language::JS, "this.__proto__ = a;", "this.qaaaaaaaa = a;");
   EXPECT_NE(R.find("__proto__"), std::string::npos) << R;
   // Once the record has it as an own property, it is a plain field.
   EXPECT_EQ(check(Language::JS, "f(r.__proto__); r.__proto__ = 2;",
@@ -147,7 +148,8 @@ TEST(EmitterPropertiesTest, RenameKernelNames) {
     EXPECT_FALSE(Names.count(To)) << To << " is also a kernel name";
     EXPECT_TRUE(Plain.insert(To).second) << To << " given twice";
   }
-  for (const char *N : {"P", "x", "long_name", "helper", "p", "entry", "n", "q"})
+  for (const char *N :
+       {"P", "x", "long_name", "helper", "p", "entry", "n", "q"})
     EXPECT_TRUE(Names.count(N)) << N;
   EXPECT_EQ((*M)->Bench->Entry, Names["entry"]);
   EXPECT_EQ((*M)->Bench->Workloads[0].Args[0].Param, Names["n"]);
