@@ -21,6 +21,13 @@ case "$mode" in
       --results="$BUILD/suite.jsonl"
     ;;
   test)
+    # The libFuzzer build of the fuzz targets (KC_FUZZ, docs/fuzzing.md),
+    # in a build directory of its own where the main build's lit tests
+    # look (KC_LIBFUZZER_DIR): test/fuzz runs each target for a moment.
+    cmake -S . -B "$BUILD/libfuzzer" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+      -DKC_FUZZ=ON -DKC_BUILD_BENCHMARKS=OFF >/dev/null
+    cmake --build "$BUILD/libfuzzer" --target fuzz-targets
     python3 scripts/run-tests.py "$BUILD"
     ;;
   *)

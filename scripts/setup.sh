@@ -7,7 +7,9 @@ mode="${1:-run}"
 
 PACKAGES=(
   g++ cmake ninja-build python3
-  llvm-19-dev llvm-19-tools clang-19 libfuzzer-19-dev libzstd-dev zlib1g-dev
+  llvm-19-dev llvm-19-tools clang-19 libzstd-dev zlib1g-dev
+  # libFuzzer and the sanitizer runtimes (clang-19 only recommends them).
+  libfuzzer-19-dev libclang-rt-19-dev
   libgtest-dev libbenchmark-dev libbenchmark-tools python3-numpy python3-scipy
   libpython3.11-dev
 )

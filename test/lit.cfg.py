@@ -91,3 +91,21 @@ config.substitutions.append(("%refsrc", os.path.join(config.kc_src_root, "benchm
 if os.path.exists("/usr/share/benchmark/compare.py") and os.path.exists("/usr/bin/python3"):
     config.available_features.add("gbench-compare")
     config.substitutions.append(("%gbench_compare", "/usr/bin/python3 /usr/share/benchmark/compare.py"))
+
+# Fuzz targets (docs/fuzzing.md). Every build has them: without libFuzzer
+# they replay the inputs they are given (test/fuzz/replay.test). A libFuzzer
+# build (KC_FUZZ=ON: this one, or the one at KC_LIBFUZZER_DIR, which
+# `scripts/quickstart.sh test` makes) also fuzzes for a moment per target.
+config.substitutions.append(("%fuzzcorpus", os.path.join(config.kc_src_root, "fuzz", "corpus")))
+config.substitutions.append(("%fuzzdict", os.path.join(config.kc_src_root, "fuzz", "kernel.dict")))
+fuzz_targets = ["fuzz-parse", "fuzz-frontend", "fuzz-llvm", "fuzz-js", "fuzz-py"]
+libfuzzer_bin = None
+if config.kc_fuzz.upper() in ("ON", "1", "TRUE", "YES"):
+    libfuzzer_bin = config.kc_tools_dir
+elif config.kc_libfuzzer_dir:
+    candidate = os.path.join(config.kc_libfuzzer_dir, "bin")
+    if all(os.path.exists(os.path.join(candidate, t)) for t in fuzz_targets):
+        libfuzzer_bin = candidate
+if libfuzzer_bin:
+    config.available_features.add("libfuzzer")
+    config.substitutions.append(("%libfuzzer", libfuzzer_bin))

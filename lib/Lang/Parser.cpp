@@ -359,7 +359,10 @@ StmtPtr Parser::parseIf() {
     if (at(Tok::KwIf)) {
       auto B = std::make_unique<BlockStmt>();
       B->Loc = cur().Loc;
-      StmtPtr Inner = parseIf();
+      // An else-if is a block inside this statement: one level deeper.
+      bool Entered = enter(B->Loc);
+      StmtPtr Inner = Entered ? parseIf() : nullptr;
+      leave();
       if (!Inner)
         return nullptr;
       B->Stmts.push_back(std::move(Inner));
@@ -524,11 +527,25 @@ ExprPtr Parser::parseBinary(unsigned MinPrec, bool NoRecord) {
   ExprPtr L = parseUnary(NoRecord);
   if (!L)
     return nullptr;
+  // Each operator of a chain nests the tree one level deeper, as a
+  // parenthesis would: the checker and the back-ends recurse on it.
+  unsigned Levels = 0;
+  struct Leave {
+    Parser &P;
+    unsigned &N;
+    ~Leave() {
+      for (; N; --N)
+        P.leave();
+    }
+  } LeaveAll{*this, Levels};
   while (true) {
     unsigned Prec = precedence(cur().Kind);
     if (Prec == 0 || Prec < MinPrec)
       return L;
     Token OpTok = cur();
+    ++Levels;
+    if (!enter(OpTok.Loc))
+      return nullptr;
     advance();
     ExprPtr R = parseBinary(Prec + 1, NoRecord);
     if (!R)
@@ -583,7 +600,23 @@ ExprPtr Parser::parsePostfix(bool NoRecord) {
   ExprPtr E = parsePrimary(NoRecord);
   if (!E)
     return nullptr;
+  // Each postfix operation nests the tree one level deeper (see
+  // parseBinary).
+  unsigned Levels = 0;
+  struct Leave {
+    Parser &P;
+    unsigned &N;
+    ~Leave() {
+      for (; N; --N)
+        P.leave();
+    }
+  } LeaveAll{*this, Levels};
   while (true) {
+    if (at(Tok::Dot) || at(Tok::LBracket) || at(Tok::LParen)) {
+      ++Levels;
+      if (!enter(cur().Loc))
+        return nullptr;
+    }
     if (at(Tok::Dot)) {
       llvm::SMLoc Loc = cur().Loc;
       advance();

@@ -169,6 +169,24 @@ void printHelper(raw_ostream &OS, StringRef Text, StringRef Message) {
   OS << Text.substr(0, At) << Message << Text.substr(At + 2);
 }
 
+/// The module name (a file name) as the header comment shows it: a line
+/// break, or U+2028 / U+2029 (JS line terminators), would end the comment
+/// and start code, so every byte outside printable ASCII is written \xHH.
+std::string commentText(StringRef Name) {
+  static const char Hex[] = "0123456789abcdef";
+  std::string Out;
+  for (unsigned char C : Name) {
+    if (C >= 0x20 && C < 0x7f) {
+      Out += static_cast<char>(C);
+      continue;
+    }
+    Out += "\\x";
+    Out += Hex[C >> 4];
+    Out += Hex[C & 15];
+  }
+  return Out;
+}
+
 void printClass(raw_ostream &OS, const kir::RecordDecl &R, StringRef Name) {
   OS << "class " << Name << " {\n";
   if (!R.Fields.empty()) {
@@ -186,8 +204,17 @@ void printClass(raw_ostream &OS, const kir::RecordDecl &R, StringRef Name) {
     for (size_t I = 0; I < Params.size(); ++I)
       OS << (I ? ", " : "") << Params[I];
     OS << ") {\n";
-    for (size_t I = 0; I < Params.size(); ++I)
-      OS << "    this." << R.Fields[I].Name << " = " << Params[I] << ";\n";
+    for (size_t I = 0; I < Params.size(); ++I) {
+      // Every object inherits __proto__ as the accessor of its prototype:
+      // `this.__proto__ = v` would set the prototype. An own data property
+      // shadows the accessor for every later read and write.
+      if (R.Fields[I].Name == "__proto__")
+        OS << "    Object.defineProperty(this, \"__proto__\", { value: "
+           << Params[I]
+           << ", writable: true, enumerable: true, configurable: true });\n";
+      else
+        OS << "    this." << R.Fields[I].Name << " = " << Params[I] << ";\n";
+    }
     OS << "  }\n";
   }
   OS << "}\n";
@@ -228,7 +255,7 @@ Error emitModule(const kir::Module &M, raw_ostream &Out, const JSOptions &Opts,
     Bodies.push_back(emitFunction(MC, *M.Functions[I],
                                   KernelLines ? &BodyLines[I] : nullptr));
 
-  OS << "// " << M.Name << ", compiled by kernelc --emit=js"
+  OS << "// " << commentText(M.Name) << ", compiled by kernelc --emit=js"
      << (Opts.Checked ? " --checked" : "") << ".\n\n";
   OS << KernelTrapClass;
   struct {

@@ -395,6 +395,27 @@ private:
   llvm::Error nameFunctions(const llvm::StringSet<> &Reserved);
 };
 
+/// The module name (a file name) as the docstring shows it: a quote could
+/// end the docstring, a backslash start an escape (\N{ fails to compile),
+/// and Python source must be UTF-8; so backslashes and quotes are escaped
+/// and every byte outside printable ASCII is written \xHH.
+std::string docstringText(llvm::StringRef Name) {
+  std::string Out;
+  for (unsigned char C : Name) {
+    if (C == '\\' || C == '"') {
+      Out += '\\';
+      Out += static_cast<char>(C);
+    } else if (C >= 0x20 && C < 0x7f) {
+      Out += static_cast<char>(C);
+    } else {
+      char Buf[8];
+      snprintf(Buf, sizeof(Buf), "\\x%02x", C);
+      Out += Buf;
+    }
+  }
+  return Out;
+}
+
 std::string sanitizeField(llvm::StringRef Name) {
   if (isSpecialName(Name))
     return "f" + Name.str(); // __x would be mangled inside the class body
@@ -611,7 +632,8 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
     Line("");
   };
 
-  Line("\"\"\"" + M.Name + ", compiled to Python 3.11 by kernelc" +
+  Line("\"\"\"" + docstringText(M.Name) +
+       ", compiled to Python 3.11 by kernelc" +
        (Opts.Checked ? " in checked mode" : "") + ".\"\"\"");
   std::string Imports;
   for (const char *N : {"copysign", "floor", "fmod", "inf", "isfinite", "nan",

@@ -24,6 +24,7 @@
 
 #include "PyEmitter.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include <bitset>
 #include <functional>
 
@@ -1079,8 +1080,11 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       FromStart.push_back(!LoB.Base && LoB.Offset + Q.C == 0);
       ToEnd.push_back(HiLen);
     }
-    std::sort(Tests.begin(), Tests.end());
-    Tests.erase(std::unique(Tests.begin(), Tests.end()), Tests.end());
+    // Once each, in the order they were found: sorting them by their text
+    // would make the code depend on how the kernel names its variables.
+    llvm::StringSet<> Seen;
+    llvm::erase_if(Tests,
+                   [&](const std::string &T) { return !Seen.insert(T).second; });
   };
   Plan();
   // A second copy of the loop for what the test leaves out is worth it in

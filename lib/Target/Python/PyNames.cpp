@@ -18,6 +18,7 @@ bool pygen::isPythonKeyword(llvm::StringRef Name) {
       .Cases("from", "global", "if", "import", "in", "is", true)
       .Cases("lambda", "nonlocal", "not", "or", "pass", "raise", true)
       .Cases("return", "try", "while", "with", "yield", true)
+      .Case("__debug__", true)
       .Default(false);
 }
 

@@ -23,7 +23,8 @@ class Local;
 } // namespace kir
 namespace pygen {
 
-/// A Python keyword (hard keywords only: `match` and `case` are names).
+/// A Python keyword (hard keywords only: `match` and `case` are names), or
+/// __debug__, which no Python code may bind either.
 bool isPythonKeyword(llvm::StringRef Name);
 
 /// A name that would change meaning as a module-level name or attribute:

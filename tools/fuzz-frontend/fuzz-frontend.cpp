@@ -1,0 +1,21 @@
+//===- fuzz-frontend.cpp - libFuzzer target: the front-end to KIR ---------===//
+//
+// See lib/FuzzCheck/FuzzTargets.h for what it checks, docs/fuzzing.md for
+// how to run it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FuzzCheck/FuzzTargets.h"
+#include <cstddef>
+#include <cstdint>
+
+extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+  kc::fuzz::initialize();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  kc::fuzz::runFrontEnd(
+      llvm::StringRef(reinterpret_cast<const char *>(Data), Size));
+  return 0;
+}

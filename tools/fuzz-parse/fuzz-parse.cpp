@@ -1,0 +1,21 @@
+//===- fuzz-parse.cpp - libFuzzer target: the lexer and the parser --------===//
+//
+// See lib/FuzzCheck/FuzzTargets.h for what it checks, docs/fuzzing.md for
+// how to run it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FuzzCheck/FuzzTargets.h"
+#include <cstddef>
+#include <cstdint>
+
+extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+  kc::fuzz::initialize();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  kc::fuzz::runLexerParser(
+      llvm::StringRef(reinterpret_cast<const char *>(Data), Size));
+  return 0;
+}
