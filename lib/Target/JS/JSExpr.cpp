@@ -713,6 +713,10 @@ JSExpr FunctionEmitter::emitExpr(const Node &N) {
     R.NonNeg = R.NonNeg && (R.InI32 || R.InU32);
     if (R.IntValue && !R.InI32 && !R.InU32)
       R.IntValue.reset();
+    // A constant in range is its own bound: addSub wraps by bounds, and
+    // canon() cannot lower the bound of a value already in range.
+    if (R.IntValue)
+      R.Bound = std::fabs(static_cast<double>(*R.IntValue));
     return R;
   }
   case Op::I32ToU32:
