@@ -404,21 +404,35 @@ std::string sanitizeField(llvm::StringRef Name) {
 void ModuleEmitter::nameRecords(const llvm::StringSet<> &Taken) {
   llvm::StringSet<> Used;
   for (const auto &R : M.Records) {
-    std::string Name = firstFreeName(R->Name, [&](const std::string &C) {
-      return !isPythonKeyword(C) && !isSpecialName(C) && !Taken.count(C) &&
-             !Used.count(C);
-    });
+    // sanitizeField: no suffix makes a `__x` name free.
+    std::string Name =
+        firstFreeName(sanitizeField(R->Name), [&](const std::string &C) {
+          return !isPythonKeyword(C) && !isSpecialName(C) && !Taken.count(C) &&
+                 !Used.count(C);
+        });
     Used.insert(Name);
     MC.ClassNames[R.get()] = Name;
-    std::vector<std::string> Fields;
+    // Fields keep their kernel names where Python allows them; the others
+    // (keywords; __x, which a class body mangles) take names no field
+    // keeps, and get a property under the kernel name (see emission).
+    std::vector<std::string> Fields(R->Fields.size());
     llvm::StringSet<> FieldsTaken;
-    for (const kir::Field &Fld : R->Fields) {
-      std::string FName =
-          firstFreeName(sanitizeField(Fld.Name), [&](const std::string &C) {
-            return !isPythonKeyword(C) && !FieldsTaken.count(C);
-          });
-      FieldsTaken.insert(FName);
-      Fields.push_back(FName);
+    for (size_t I = 0; I < R->Fields.size(); ++I) {
+      const std::string &N = R->Fields[I].Name;
+      if (!isPythonKeyword(N) && !isSpecialName(N)) {
+        Fields[I] = N;
+        FieldsTaken.insert(N);
+      }
+    }
+    for (size_t I = 0; I < R->Fields.size(); ++I) {
+      if (!Fields[I].empty())
+        continue;
+      Fields[I] = firstFreeName(sanitizeField(R->Fields[I].Name),
+                                [&](const std::string &C) {
+                                  return !isPythonKeyword(C) &&
+                                         !FieldsTaken.count(C);
+                                });
+      FieldsTaken.insert(Fields[I]);
     }
     MC.FieldNames[R.get()] = std::move(Fields);
   }
@@ -442,7 +456,8 @@ llvm::Error ModuleEmitter::nameFunctions(const llvm::StringSet<> &Reserved) {
     if (F.get() != Entry)
       Order.push_back(F.get());
   for (const kir::Function *F : Order) {
-    std::string Name = firstFreeName(F->Name, Free);
+    // sanitizeField: no suffix makes a `__x` name free.
+    std::string Name = firstFreeName(sanitizeField(F->Name), Free);
     if (isPythonKeyword(F->Name))
       Exported.push_back(F);
     Used.insert(Name);
@@ -685,6 +700,17 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
     Line("    def __init__(" + Params + "):");
     for (const std::string &F : Fields)
       Line("        " + Self + "." + F + " = " + F);
+    // The runner reads a result's fields by their kernel names.
+    bool Gap = true;
+    for (size_t I = 0; I < Fields.size(); ++I) {
+      if (Fields[I] == R->Fields[I].Name)
+        continue;
+      if (Gap)
+        TopLevelGap();
+      Gap = false;
+      Line("setattr(" + MC.ClassNames[R.get()] + ", \"" + R->Fields[I].Name +
+           "\", property(lambda self: self." + Fields[I] + "))");
+    }
   }
 
   std::vector<std::pair<unsigned, uint32_t>> Table;
