@@ -546,18 +546,23 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
   // provisional here, and locals avoid every name the back-end may use.
   llvm::StringSet<> Conservative = allGlobalNames();
   {
-    llvm::StringSet<> None;
+    // Provisional names avoid the module's own (a record named _irem must
+    // not pass for the helper the code calls).
+    llvm::StringSet<> Globals = allGlobalNames();
     for (const auto &R : M.Records)
       Conservative.insert(R->Name);
     for (const auto &F : M.Functions)
       Conservative.insert(F->Name);
-    nameRecords(None);
+    nameRecords(Globals);
     for (const auto &F : M.Functions)
-      MC.FunctionNames[F.get()] = F->Name;
+      MC.FunctionNames[F.get()] =
+          firstFreeName(sanitizeField(F->Name), [&](const std::string &C) {
+            return !isPythonKeyword(C) && !Globals.count(C);
+          });
   }
   llvm::StringSet<> KernelNames; // provisional names of functions, classes
   for (const auto &F : M.Functions)
-    KernelNames.insert(F->Name);
+    KernelNames.insert(MC.FunctionNames[F.get()]);
   for (const auto &R : M.Records)
     KernelNames.insert(MC.ClassNames[R.get()]);
 
