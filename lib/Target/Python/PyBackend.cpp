@@ -517,14 +517,26 @@ static llvm::DenseSet<const kir::Type *> outsideTypes(const kir::Module &M,
 static void chooseRepresentations(const kir::Module &M, ModuleContext &MC) {
   llvm::DenseSet<const kir::Type *> Outside = outsideTypes(M, MC);
   llvm::DenseSet<const kir::RecordDecl *> Classes;
-  for (const kir::Type *T : Outside)
-    if (T->Kind == kir::TypeKind::Record)
+  // A flag's 0 or 1 reaches the outside through a record field, an element
+  // or a map value of the result as an int: then no [bool] is a bytearray.
+  // (A bool result itself is converted where it is returned.)
+  bool BoolInside = false;
+  for (const kir::Type *T : Outside) {
+    if (T->Kind == kir::TypeKind::Record) {
       Classes.insert(T->Rec);
+      for (const kir::Field &Fld : T->Rec->Fields)
+        BoolInside |= Fld.Ty->Kind == kir::TypeKind::Bool;
+    }
+    if ((T->Kind == kir::TypeKind::Array || T->Kind == kir::TypeKind::Map) &&
+        T->Elem->Kind == kir::TypeKind::Bool)
+      BoolInside = true;
+  }
   std::function<void(const kir::Node &)> Walk = [&](const kir::Node &N) {
     if (N.Opcode == kir::Op::FieldSet)
       Classes.insert(N.operand(0)->Ty->Rec);
-    if (N.Ty && N.Ty->Kind == kir::TypeKind::Array && N.Ty->Elem &&
-        N.Ty->Elem->Kind == kir::TypeKind::Bool && !Outside.count(N.Ty))
+    if (!BoolInside && N.Ty && N.Ty->Kind == kir::TypeKind::Array &&
+        N.Ty->Elem && N.Ty->Elem->Kind == kir::TypeKind::Bool &&
+        !Outside.count(N.Ty))
       MC.FlagArrays.insert(N.Ty);
     for (const kir::Node *O : N.Operands)
       Walk(*O);
