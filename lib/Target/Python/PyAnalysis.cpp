@@ -1041,6 +1041,9 @@ private:
   /// \p Leave the state in which the loop ends from the head state.
   void loop(const Node &S, State &St, std::function<State(State &)> Enter,
             std::function<State(State &)> Leave) {
+    // Nothing reaches a loop whose range or collection always traps.
+    if (!St.Live)
+      return;
     State Head = St;
     for (unsigned Iter = 0;; ++Iter) {
       State Body = Enter(Head);
