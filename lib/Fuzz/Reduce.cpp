@@ -118,10 +118,13 @@ struct Places {
     if (S.Target)
       for (ExprPtr &A : S.Target->Args)
         expr(A, false);
+    // A while condition and what bounds a loop stay whole: replacing a
+    // part could make the loop endless.
+    bool Whole = S.K == Stmt::While || Bounding;
     if (S.Cond)
-      expr(S.Cond, S.K == Stmt::While || Bounding, S.K == Stmt::While);
+      expr(S.Cond, Whole, Whole);
     if (S.Value)
-      expr(S.Value, Bounding);
+      expr(S.Value, Bounding, Bounding);
     if (S.Then)
       block(S.Then->Stmts, {});
     if (S.Else)
@@ -130,11 +133,11 @@ struct Places {
       block(S.Body->Stmts, Inner);
   }
 
-  void expr(ExprPtr &E, bool Fixed, bool ChildrenFixed = false) {
+  void expr(ExprPtr &E, bool Fixed, bool SubtreeFixed = false) {
     Exprs.push_back(&E);
     ExprFixed.push_back(Fixed);
     for (ExprPtr &A : E->Args)
-      expr(A, ChildrenFixed);
+      expr(A, SubtreeFixed, SubtreeFixed);
   }
 };
 
