@@ -68,6 +68,9 @@ static Outcome runOne(const BatchJob &J) {
     O.K = Outcome::Trap;
     O.Text = kc_trap_message(Trap - 1);
     O.Line = Line;
+  } else if (llvm::Error E = native::checkAcyclic(Entry->RetTy, Ret)) {
+    O.K = Outcome::Exception;
+    O.Text = llvm::toString(std::move(E));
   } else {
     O.K = Outcome::Ok;
     llvm::raw_string_ostream OS(O.Text);
