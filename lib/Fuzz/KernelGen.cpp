@@ -351,6 +351,7 @@ private:
     return holdsNullable(T, Seen);
   }
   bool holdsBytes(const GType *T) const;
+  bool mayHoldItself(const GType *T, std::vector<int> &Path) const;
   std::unique_ptr<ast::TypeExpr> typeExpr(const GType *T) const;
 
   // --- names ---
@@ -495,6 +496,30 @@ bool KernelGen::holdsNullable(const GType *T, std::set<int> &Seen) const {
       if (holdsNullable(F.T, Seen))
         return true;
     return false;
+  default:
+    return false;
+  }
+}
+
+/// Whether a value of type \p T may contain itself: some record it may hold
+/// can hold that record again (through arrays or maps). Such a result has
+/// no canonical text (docs/language.md), so Out's fields avoid them.
+bool KernelGen::mayHoldItself(const GType *T, std::vector<int> &Path) const {
+  switch (T->K) {
+  case TK::Array:
+  case TK::Map:
+  case TK::Nullable:
+    return mayHoldItself(T->Elem, Path);
+  case TK::Record: {
+    if (llvm::is_contained(Path, T->Rec))
+      return true;
+    Path.push_back(T->Rec);
+    bool Found = llvm::any_of(Records[T->Rec].Fields, [&](const GField &F) {
+      return mayHoldItself(F.T, Path);
+    });
+    Path.pop_back();
+    return Found;
+  }
   default:
     return false;
   }
@@ -2538,10 +2563,11 @@ void KernelGen::genEntry() {
   unsigned NF = 2 + R.below(6);
   for (unsigned I = 0; I < NF; ++I) {
     const GType *T;
+    std::vector<int> Path;
     do
       T = R.percent(60) ? scalarType(false)
                         : randomType(0, false, int(Records.size()));
-    while (holdsNullable(T));
+    while (holdsNullable(T) || mayHoldItself(T, Path));
     Out.Fields.push_back(GField{"o" + std::to_string(I), T});
   }
   Records.push_back(std::move(Out));
