@@ -186,8 +186,17 @@ void printClass(raw_ostream &OS, const kir::RecordDecl &R, StringRef Name) {
     for (size_t I = 0; I < Params.size(); ++I)
       OS << (I ? ", " : "") << Params[I];
     OS << ") {\n";
-    for (size_t I = 0; I < Params.size(); ++I)
-      OS << "    this." << R.Fields[I].Name << " = " << Params[I] << ";\n";
+    for (size_t I = 0; I < Params.size(); ++I) {
+      // Every object inherits __proto__ as the accessor of its prototype:
+      // `this.__proto__ = v` would set the prototype. An own data property
+      // shadows the accessor for every later read and write.
+      if (R.Fields[I].Name == "__proto__")
+        OS << "    Object.defineProperty(this, \"__proto__\", { value: "
+           << Params[I]
+           << ", writable: true, enumerable: true, configurable: true });\n";
+      else
+        OS << "    this." << R.Fields[I].Name << " = " << Params[I] << ";\n";
+    }
     OS << "  }\n";
   }
   OS << "}\n";
