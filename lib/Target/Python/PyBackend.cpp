@@ -413,8 +413,8 @@ void ModuleEmitter::nameRecords(const llvm::StringSet<> &Taken) {
     Used.insert(Name);
     MC.ClassNames[R.get()] = Name;
     // Fields keep their kernel names where Python allows them; the others
-    // (keywords; __x, which a class body mangles) take names no field
-    // keeps, and get a property under the kernel name (see emission).
+    // (keywords; __x, which a class body mangles; __x__, which the object
+    // model owns) take names no field keeps, listed in __kc_fields__.
     std::vector<std::string> Fields(R->Fields.size());
     llvm::StringSet<> FieldsTaken;
     for (size_t I = 0; I < R->Fields.size(); ++I) {
@@ -705,6 +705,13 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
     if (Fields.size() == 1)
       Slots += ",";
     Line("    __slots__ = (" + Slots + ")");
+    // The runner reads a result's fields by their kernel names, or through
+    // this list where Python could not keep them (docs/runner-protocol.md).
+    bool Renamed = false;
+    for (size_t I = 0; I < Fields.size(); ++I)
+      Renamed |= Fields[I] != R->Fields[I].Name;
+    if (Renamed)
+      Line("    __kc_fields__ = (" + Slots + ")");
     if (Fields.empty())
       continue;
     std::string Self = firstFreeName("self", [&](const std::string &C) {
@@ -717,17 +724,6 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
     Line("    def __init__(" + Params + "):");
     for (const std::string &F : Fields)
       Line("        " + Self + "." + F + " = " + F);
-    // The runner reads a result's fields by their kernel names.
-    bool Gap = true;
-    for (size_t I = 0; I < Fields.size(); ++I) {
-      if (Fields[I] == R->Fields[I].Name)
-        continue;
-      if (Gap)
-        TopLevelGap();
-      Gap = false;
-      Line("setattr(" + MC.ClassNames[R.get()] + ", \"" + R->Fields[I].Name +
-           "\", property(lambda self: self." + Fields[I] + "))");
-    }
   }
 
   std::vector<std::pair<unsigned, uint32_t>> Table;
