@@ -167,6 +167,7 @@ public:
         O.Text = Status.ReturnCode == -2 ? "killed by a signal"
                                          : "exit code " +
                                                std::to_string(Status.ReturnCode);
+        O.Text += errTail();
         record(Next, std::move(O));
       }
       return;
@@ -193,7 +194,23 @@ private:
   unsigned Launches = 0;
   bool Running = false;
   llvm::sys::ProcessInfo PI;
+  std::string ErrPath; // the running launch's stderr
   int Fd = -1;
+
+  /// The end of what the worker printed on stderr (a stack dump), for the
+  /// report of a crash.
+  std::string errTail() const {
+    auto Buf = llvm::MemoryBuffer::getFile(ErrPath);
+    if (!Buf || (*Buf)->getBuffer().empty())
+      return "";
+    llvm::StringRef Text = (*Buf)->getBuffer().rtrim();
+    size_t From = Text.size();
+    for (int Lines = 0; Lines < 16 && From > 0; ++Lines)
+      From = Text.rfind('\n', From - 1) == llvm::StringRef::npos
+                 ? 0
+                 : Text.rfind('\n', From - 1);
+    return "\n" + Text.substr(From).ltrim('\n').str();
+  }
   std::string Pending;
   Clock::time_point Last;
 
@@ -223,6 +240,7 @@ private:
   void launch() {
     std::string Out = join(Dir, {Name + "." + std::to_string(Launches) + ".out"});
     std::string Err = join(Dir, {Name + "." + std::to_string(Launches) + ".err"});
+    ErrPath = Err;
     ++Launches;
     // Created here, read from here: the child's redirection appends to it.
     if (Fd >= 0)
