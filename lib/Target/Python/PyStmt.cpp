@@ -636,8 +636,9 @@ bool FunctionEmitter::emitAugmented(const Node &S) {
     XE = emit(*Chain[0]);
     for (size_t I = 1; I < Chain.size(); ++I)
       XE = {paren(XE, PAdd) + " + " + paren(emit(*Chain[I]), PMul), PAdd};
-  } else if (V->Opcode == Op::I32Shr || V->Opcode == Op::U32Shr)
-    XE = shiftCount(X);
+  } else if (V->Opcode == Op::I32Shr || V->Opcode == Op::U32Shr ||
+             V->Opcode == Op::I32Shl || V->Opcode == Op::U32Shl)
+    XE = shiftCount(X); // & 31 unless the count is known in 0..31
   else if (F64)
     XE = emitF64Operand(X, *Target, /*IsRight=*/true);
   else
