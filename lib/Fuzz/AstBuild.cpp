@@ -6,8 +6,8 @@
 using namespace kc;
 using namespace kc::fuzz;
 using ast::Expr;
-using ast::Stmt;
 using ast::ExprPtr;
+using ast::Stmt;
 using ast::StmtPtr;
 
 namespace B = kc::fuzz::build;

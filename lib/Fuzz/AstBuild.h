@@ -45,8 +45,7 @@ std::unique_ptr<ast::TypeExpr> namedType(std::string N);
 std::unique_ptr<ast::TypeExpr> arrayType(std::unique_ptr<ast::TypeExpr> E);
 std::unique_ptr<ast::TypeExpr> mapType(std::unique_ptr<ast::TypeExpr> K,
                                        std::unique_ptr<ast::TypeExpr> V);
-std::unique_ptr<ast::TypeExpr>
-nullableType(std::unique_ptr<ast::TypeExpr> R);
+std::unique_ptr<ast::TypeExpr> nullableType(std::unique_ptr<ast::TypeExpr> R);
 
 StmtPtr let(bool Mutable, std::string Name, std::unique_ptr<ast::TypeExpr> Ty,
             ExprPtr Value);

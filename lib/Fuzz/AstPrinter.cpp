@@ -16,12 +16,24 @@ std::string fuzz::quoteString(llvm::StringRef S) {
   std::string Out = "\"";
   for (char C : S) {
     switch (C) {
-    case '"': Out += "\\\""; break;
-    case '\\': Out += "\\\\"; break;
-    case '\n': Out += "\\n"; break;
-    case '\t': Out += "\\t"; break;
-    case '\r': Out += "\\r"; break;
-    case '\0': Out += "\\0"; break;
+    case '"':
+      Out += "\\\"";
+      break;
+    case '\\':
+      Out += "\\\\";
+      break;
+    case '\n':
+      Out += "\\n";
+      break;
+    case '\t':
+      Out += "\\t";
+      break;
+    case '\r':
+      Out += "\\r";
+      break;
+    case '\0':
+      Out += "\\0";
+      break;
     default:
       if (static_cast<unsigned char>(C) < 0x20 ||
           static_cast<unsigned char>(C) >= 0x7f)
@@ -67,17 +79,31 @@ enum Prec : unsigned {
 
 unsigned binaryPrec(Tok K) {
   switch (K) {
-  case Tok::PipePipe: return PrecOr;
-  case Tok::AmpAmp: return PrecAnd;
-  case Tok::EqEq: case Tok::NotEq: case Tok::Less: case Tok::LessEq:
-  case Tok::Greater: case Tok::GreaterEq:
+  case Tok::PipePipe:
+    return PrecOr;
+  case Tok::AmpAmp:
+    return PrecAnd;
+  case Tok::EqEq:
+  case Tok::NotEq:
+  case Tok::Less:
+  case Tok::LessEq:
+  case Tok::Greater:
+  case Tok::GreaterEq:
     return PrecCmp;
-  case Tok::Pipe: return PrecBitOr;
-  case Tok::Caret: return PrecBitXor;
-  case Tok::Amp: return PrecBitAnd;
-  case Tok::Shl: case Tok::Shr: return PrecShift;
-  case Tok::Plus: case Tok::Minus: return PrecAdd;
-  default: return PrecMul;
+  case Tok::Pipe:
+    return PrecBitOr;
+  case Tok::Caret:
+    return PrecBitXor;
+  case Tok::Amp:
+    return PrecBitAnd;
+  case Tok::Shl:
+  case Tok::Shr:
+    return PrecShift;
+  case Tok::Plus:
+  case Tok::Minus:
+    return PrecAdd;
+  default:
+    return PrecMul;
   }
 }
 

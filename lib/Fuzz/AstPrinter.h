@@ -1,4 +1,5 @@
-//===- AstPrinter.h - Kernel source text of a syntax tree --------*- C++ -*-===//
+//===- AstPrinter.h - Kernel source text of a syntax tree --------*- C++
+//-*-===//
 //
 // The differential fuzzer builds kernels as ast::File trees and its reducer
 // edits parsed ones; both need them back as source that the parser reads to

@@ -15,22 +15,32 @@ static llvm::Error makeError(const llvm::Twine &Msg) {
 
 llvm::StringRef fuzz::runtimeName(Runtime R) {
   switch (R) {
-  case Runtime::Native: return "native";
-  case Runtime::V8: return "v8";
-  case Runtime::CPython: return "cpython";
+  case Runtime::Native:
+    return "native";
+  case Runtime::V8:
+    return "v8";
+  case Runtime::CPython:
+    return "cpython";
   }
   return "";
 }
 
 llvm::StringRef fuzz::outcomeKindName(Outcome::Kind K) {
   switch (K) {
-  case Outcome::Ok: return "ok";
-  case Outcome::Trap: return "trap";
-  case Outcome::Exception: return "exception";
-  case Outcome::Error: return "error";
-  case Outcome::Crash: return "crash";
-  case Outcome::Timeout: return "timeout";
-  case Outcome::Missing: return "missing";
+  case Outcome::Ok:
+    return "ok";
+  case Outcome::Trap:
+    return "trap";
+  case Outcome::Exception:
+    return "exception";
+  case Outcome::Error:
+    return "error";
+  case Outcome::Crash:
+    return "crash";
+  case Outcome::Timeout:
+    return "timeout";
+  case Outcome::Missing:
+    return "missing";
   }
   return "";
 }
@@ -86,16 +96,11 @@ void fuzz::writeBatchJob(const BatchJob &J, llvm::raw_ostream &OS) {
       Fs.push_back(llvm::json::Array{F, T});
     Records[Name] = std::move(Fs);
   }
-  llvm::json::Object O{{"kernel", J.Kernel},
-                       {"js", J.JS},
-                       {"py", J.Py},
-                       {"inputs", J.Inputs},
-                       {"entry", J.Entry},
-                       {"params", std::move(Params)},
-                       {"result", J.Result},
-                       {"records", std::move(Records)},
-                       {"checked", J.Checked},
-                       {"opt", int64_t(J.OptLevel)}};
+  llvm::json::Object O{{"kernel", J.Kernel},   {"js", J.JS},
+                       {"py", J.Py},           {"inputs", J.Inputs},
+                       {"entry", J.Entry},     {"params", std::move(Params)},
+                       {"result", J.Result},   {"records", std::move(Records)},
+                       {"checked", J.Checked}, {"opt", int64_t(J.OptLevel)}};
   OS << llvm::json::Value(std::move(O)) << "\n";
 }
 
@@ -159,9 +164,8 @@ llvm::Expected<std::vector<BatchJob>> fuzz::readBatch(llvm::StringRef Path) {
 
 void fuzz::writeOutcome(unsigned Index, const Outcome &O,
                         llvm::raw_ostream &OS) {
-  llvm::json::Object J{{"i", int64_t(Index)},
-                       {"kind", outcomeKindName(O.K)},
-                       {"text", O.Text}};
+  llvm::json::Object J{
+      {"i", int64_t(Index)}, {"kind", outcomeKindName(O.K)}, {"text", O.Text}};
   if (O.K == Outcome::Trap)
     J["line"] = O.Line;
   if (!O.Data.empty())

@@ -8,8 +8,8 @@
 
 #include "runtimes/cpython/PyRef.h" // Python.h first, as the C API asks
 
-#include "Fuzz/CPythonWorker.h"
 #include "Fuzz/Batch.h"
+#include "Fuzz/CPythonWorker.h"
 #include "runtimes/cpython/Interpreter.h"
 #include "runtimes/cpython/Marshal.h"
 #include "runtimes/cpython/RunnerError.h"
@@ -85,8 +85,8 @@ static Outcome runOne(const BatchJob &J) {
     releaseArguments(Args);
     return fromError(std::move(E));
   }
-  PyRef R = PyRef::steal(PyObject_Vectorcall(F->get(), Args.data(),
-                                             Args.size(), nullptr));
+  PyRef R = PyRef::steal(
+      PyObject_Vectorcall(F->get(), Args.data(), Args.size(), nullptr));
   if (!R) {
     llvm::Error E = takeKernelError(); // before anything touches the error
     releaseArguments(Args);
@@ -104,8 +104,7 @@ int fuzz::runCPythonWorker(llvm::StringRef BatchPath, unsigned From,
                            llvm::raw_ostream &Out) {
   auto Jobs = readBatch(BatchPath);
   if (!Jobs) {
-    llvm::errs() << "kc-difffuzz: " << llvm::toString(Jobs.takeError())
-                 << "\n";
+    llvm::errs() << "kc-difffuzz: " << llvm::toString(Jobs.takeError()) << "\n";
     return 1;
   }
   if (llvm::Error E = startInterpreter()) {

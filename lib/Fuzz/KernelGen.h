@@ -42,7 +42,7 @@ struct GenOptions {
   /// chooses, about one kernel in three.
   std::optional<bool> Checked;
   unsigned MaxRecords = 3;
-  unsigned MaxHelpers = 4;       // functions besides the entry
+  unsigned MaxHelpers = 4; // functions besides the entry
   unsigned MaxParams = 4;
   unsigned MaxBlockStmts = 6;
   unsigned MaxFunctionStmts = 45;
@@ -56,7 +56,7 @@ struct GenOptions {
 };
 
 struct GeneratedKernel {
-  std::string Source;  // the kernel file, bench section included
+  std::string Source; // the kernel file, bench section included
   bool Checked = false;
   std::string Entry;
 };

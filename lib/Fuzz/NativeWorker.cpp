@@ -84,8 +84,7 @@ int fuzz::runNativeWorker(llvm::StringRef BatchPath, unsigned From,
                           llvm::raw_ostream &Out) {
   auto Jobs = readBatch(BatchPath);
   if (!Jobs) {
-    llvm::errs() << "kc-difffuzz: " << llvm::toString(Jobs.takeError())
-                 << "\n";
+    llvm::errs() << "kc-difffuzz: " << llvm::toString(Jobs.takeError()) << "\n";
     return 1;
   }
   llvmgen::initializeNativeTarget();

@@ -54,7 +54,8 @@ static std::unique_ptr<kir::Module> compile(const std::string &Text,
 
 namespace {
 
-// --- Places in the tree ----------------------------------------------------------
+// --- Places in the tree
+// ----------------------------------------------------------
 
 void namesIn(const Expr &E, std::set<std::string> &Out) {
   if (E.K == Expr::NameRef)
@@ -87,8 +88,8 @@ std::set<const Stmt *> boundingStmts(const Stmt &Loop) {
 }
 
 bool isLoop(const Stmt &S) {
-  return S.K == Stmt::While || S.K == Stmt::ForRange ||
-         S.K == Stmt::ForEach || S.K == Stmt::ForMap;
+  return S.K == Stmt::While || S.K == Stmt::ForRange || S.K == Stmt::ForEach ||
+         S.K == Stmt::ForMap;
 }
 
 /// Every block and expression slot, in one fixed order.
@@ -197,7 +198,8 @@ std::vector<ExprPtr> literalsFor(const Expr &E) {
   return Out;
 }
 
-// --- The reducer -----------------------------------------------------------------
+// --- The reducer
+// -----------------------------------------------------------------
 
 class Reducer {
 public:
@@ -321,7 +323,8 @@ private:
       // Deletions remove the blocks nested in what they delete.
       if (Bk >= Places(Cur).Blocks.size())
         return Any;
-      for (size_t Chunk = std::max<size_t>(1, Places(Cur).Blocks[Bk]->size() / 2);
+      for (size_t Chunk =
+               std::max<size_t>(1, Places(Cur).Blocks[Bk]->size() / 2);
            Chunk >= 1; Chunk /= 2) {
         for (size_t Start = 0;;) {
           Places P(Cur);
@@ -379,9 +382,9 @@ private:
         auto CS = statements(PC);
         auto [CBlk, CIdx] = CS[I];
         StmtPtr Old = std::move((*CBlk)[CIdx]);
-        ast::BlockStmt *From =
-            Old->K == Stmt::If ? (W ? Old->Else.get() : Old->Then.get())
-                               : Old->Body.get();
+        ast::BlockStmt *From = Old->K == Stmt::If
+                                   ? (W ? Old->Else.get() : Old->Then.get())
+                                   : Old->Body.get();
         std::vector<StmtPtr> Inner = std::move(From->Stmts);
         CBlk->erase(CBlk->begin() + CIdx);
         CBlk->insert(CBlk->begin() + CIdx,

@@ -59,8 +59,7 @@ llvm::Expected<InterestingFn> divergencePredicate(const std::string &Source,
 /// KIR contains the op NAME (for testing the reducer); "script:PATH" runs
 /// PATH on a file holding the candidate and holds when it exits with 0 (as
 /// C-Reduce's interestingness tests: for crashes and hangs of kernelc).
-llvm::Expected<InterestingFn> testPredicate(llvm::StringRef Spec,
-                                            bool Checked);
+llvm::Expected<InterestingFn> testPredicate(llvm::StringRef Spec, bool Checked);
 
 } // namespace fuzz
 } // namespace kc

@@ -42,7 +42,8 @@ async function runOne(job) {
     const buf = readFileBytes(resolve(job.inputs));
     const values = parseKin(buf);
     if (values.length !== paramTypes.length)
-      throw new Error(`the inputs hold ${values.length} values for ${paramTypes.length} parameters`);
+      throw new Error(`the inputs hold ${values.length} values ` +
+                      `for ${paramTypes.length} parameters`);
     args = values.map((v, i) => toArgument(buf, v, paramTypes[i], i).value);
   } catch (e) {
     return { kind: 'error', text: `bad-job: ${e.message}` };
@@ -60,9 +61,12 @@ async function runOne(job) {
   try {
     result = entry(...args);
   } catch (e) {
-    if (isTrap(e))
-      return { kind: 'trap', text: String(e.kind), line: Number.isSafeInteger(e.line) ? e.line : 0 };
-    return { kind: 'exception', text: e instanceof Error ? `${e.name}: ${e.message}` : `uncaught ${String(e)}` };
+    if (isTrap(e)) {
+      const line = Number.isSafeInteger(e.line) ? e.line : 0;
+      return { kind: 'trap', text: String(e.kind), line };
+    }
+    const text = e instanceof Error ? `${e.name}: ${e.message}` : `uncaught ${String(e)}`;
+    return { kind: 'exception', text };
   }
   try {
     return { kind: 'ok', text: canonical(result, resultType) };

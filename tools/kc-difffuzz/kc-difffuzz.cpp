@@ -53,16 +53,18 @@ static cl::opt<uint64_t> Seed("seed", cl::desc("First seed (default 1)"),
 static cl::opt<unsigned> Count("count", cl::desc("Number of kernels"),
                                cl::init(0), cl::sub(GenCmd), cl::sub(RunCmd),
                                cl::sub(WorkerCmd), cl::cat(Cat));
-static cl::opt<std::string> CheckedMode(
-    "checked", cl::desc("Checked mode of generated kernels: auto (the seed "
-                        "chooses), on, off"),
-    cl::init("auto"), cl::sub(GenCmd), cl::sub(RunCmd), cl::sub(WorkerCmd),
-    cl::cat(Cat));
-static cl::opt<unsigned> RawPercent(
-    "raw-percent", cl::desc("Percent of operations in their unguarded form, "
-                            "which may trap (default 2)"),
-    cl::init(2), cl::sub(GenCmd), cl::sub(RunCmd), cl::sub(WorkerCmd),
-    cl::cat(Cat));
+static cl::opt<std::string>
+    CheckedMode("checked",
+                cl::desc("Checked mode of generated kernels: auto (the seed "
+                         "chooses), on, off"),
+                cl::init("auto"), cl::sub(GenCmd), cl::sub(RunCmd),
+                cl::sub(WorkerCmd), cl::cat(Cat));
+static cl::opt<unsigned>
+    RawPercent("raw-percent",
+               cl::desc("Percent of operations in their unguarded form, "
+                        "which may trap (default 2)"),
+               cl::init(2), cl::sub(GenCmd), cl::sub(RunCmd),
+               cl::sub(WorkerCmd), cl::cat(Cat));
 static cl::opt<bool> ShowCoverage("coverage",
                                   cl::desc("Print the op and type coverage"),
                                   cl::sub(GenCmd), cl::sub(RunCmd),
@@ -72,8 +74,9 @@ static cl::opt<std::string> Output("o", cl::desc("Output file ('-': stdout)"),
                                    cl::sub(GenCmd), cl::sub(ReduceCmd),
                                    cl::cat(Cat));
 
-static cl::opt<unsigned> BatchSize("batch", cl::desc("Kernels per worker "
-                                                     "process (default 100)"),
+static cl::opt<unsigned> BatchSize("batch",
+                                   cl::desc("Kernels per worker "
+                                            "process (default 100)"),
                                    cl::init(100), cl::sub(RunCmd),
                                    cl::cat(Cat));
 static cl::opt<double> Timeout("timeout",
@@ -81,12 +84,14 @@ static cl::opt<double> Timeout("timeout",
                                         "runtime (default 20)"),
                                cl::init(20), cl::sub(RunCmd), cl::sub(CheckCmd),
                                cl::sub(ReduceCmd), cl::cat(Cat));
-static cl::opt<std::string> Runtimes(
-    "runtimes", cl::desc("Runtimes to compare (default native,v8,cpython)"),
-    cl::init("native,v8,cpython"), cl::sub(RunCmd), cl::sub(CheckCmd),
-    cl::sub(ReduceCmd), cl::cat(Cat));
-static cl::opt<unsigned> OptLevel("opt", cl::desc("-O level of the native "
-                                                  "JIT (default 2)"),
+static cl::opt<std::string>
+    Runtimes("runtimes",
+             cl::desc("Runtimes to compare (default native,v8,cpython)"),
+             cl::init("native,v8,cpython"), cl::sub(RunCmd), cl::sub(CheckCmd),
+             cl::sub(ReduceCmd), cl::cat(Cat));
+static cl::opt<unsigned> OptLevel("opt",
+                                  cl::desc("-O level of the native "
+                                           "JIT (default 2)"),
                                   cl::init(2), cl::sub(RunCmd),
                                   cl::sub(CheckCmd), cl::sub(ReduceCmd),
                                   cl::sub(WorkerCmd), cl::cat(Cat));
@@ -215,9 +220,10 @@ static int genMain() {
     SO.Checked = K.Checked;
     std::string Diags;
     raw_string_ostream DS(Diags);
-    auto M = driver::compileSource(
-        MemoryBuffer::getMemBufferCopy(K.Source, "k" + std::to_string(S) + ".k"),
-        DS, SO);
+    auto M =
+        driver::compileSource(MemoryBuffer::getMemBufferCopy(
+                                  K.Source, "k" + std::to_string(S) + ".k"),
+                              DS, SO);
     if (!M) {
       consumeError(M.takeError());
       ++Rejected;
@@ -303,9 +309,9 @@ static int checkMain(const char *Argv0) {
                << R->Outcomes[I].str() << "\n";
     bool Diverged = R->V.K == Verdict::Diverged;
     outs() << F << ": "
-           << (Diverged                             ? "DIVERGED (" + R->V.Signature + ")"
-               : R->V.K == Verdict::Explained       ? "explained: " + R->V.Rule
-                                                    : std::string("agree"))
+           << (Diverged ? "DIVERGED (" + R->V.Signature + ")"
+               : R->V.K == Verdict::Explained ? "explained: " + R->V.Rule
+                                              : std::string("agree"))
            << "\n";
     if (Diverged)
       RC = 1;
@@ -331,9 +337,8 @@ static int reduceMain(const char *Argv0) {
   RO.Checked = ForceChecked || sourceWantsChecked(*Src);
   RO.Log = &errs();
   Expected<InterestingFn> Test =
-      Predicate.empty()
-          ? divergencePredicate(*Src, RO.Checked, *Cfg, *Dir)
-          : testPredicate(Predicate, RO.Checked);
+      Predicate.empty() ? divergencePredicate(*Src, RO.Checked, *Cfg, *Dir)
+                        : testPredicate(Predicate, RO.Checked);
   if (!Test)
     return fail(toString(Test.takeError()));
   auto Reduced = reduceKernel(*Src, *Test, RO);

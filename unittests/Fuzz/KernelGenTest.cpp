@@ -1,11 +1,11 @@
 //===- KernelGenTest.cpp - The differential fuzzer's generator and reducer ===//
 
+#include "Fuzz/KernelGen.h"
 #include "Driver/Driver.h"
 #include "Fuzz/AstPrinter.h"
 #include "Fuzz/Batch.h"
 #include "Fuzz/Campaign.h"
 #include "Fuzz/Coverage.h"
-#include "Fuzz/KernelGen.h"
 #include "Fuzz/Reduce.h"
 #include "Lang/Diagnostics.h"
 #include "Lang/Parser.h"
@@ -46,9 +46,8 @@ TEST(KernelGenTest, EverySeedPassesTheFrontEnd) {
   for (uint64_t Seed = 1; Seed <= 300; ++Seed) {
     GeneratedKernel K = gen(Seed);
     std::string Errs;
-    EXPECT_TRUE(compile(K.Source, K.Checked, Errs))
-        << "seed " << Seed << ":\n"
-        << Errs << K.Source;
+    EXPECT_TRUE(compile(K.Source, K.Checked, Errs)) << "seed " << Seed << ":\n"
+                                                    << Errs << K.Source;
   }
 }
 
@@ -207,8 +206,9 @@ TEST(JudgeTest, VerdictsAndSignatures) {
   Ex.K = Outcome::Exception;
   Ex.Text = "TypeError: nope";
   V = judge({trap("index out of range", 2), ok("1"), Ex});
-  EXPECT_EQ(V.Signature,
-            "native=trap:index out of range v8=ok:A cpython=exception:TypeError");
+  EXPECT_EQ(
+      V.Signature,
+      "native=trap:index out of range v8=ok:A cpython=exception:TypeError");
   // A runtime not run does not count.
   EXPECT_EQ(judge({ok("1"), Outcome(), ok("1")}).K, Verdict::AgreeResult);
 }
