@@ -579,7 +579,8 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
     KernelNames.insert(MC.ClassNames[R.get()]);
 
   std::map<const kir::Function *, std::set<std::string>> Used;
-  std::set<std::string> ModuleUsed = {"KernelTrap"};
+  // KernelTrap's class body uses Exception and super.
+  std::set<std::string> ModuleUsed = {"KernelTrap", "Exception", "super"};
   for (const auto &F : M.Functions) {
     FunctionEmitter FE(MC, *F, Conservative);
     FE.run();
