@@ -163,6 +163,9 @@ struct GFunc {
   std::vector<GParam> Params;
   const GType *Ret = nullptr; // null: returns nothing
   unsigned LoopCost = 0;      // deepest loop nest inside, callees included
+  /// Calls itself with Params[0] - 1, an int depth, and returns at once
+  /// when it is <= 0.
+  bool Recursive = false;
   std::unique_ptr<ast::BlockStmt> Body;
 };
 
@@ -492,6 +495,12 @@ private:
   unsigned BlockDepth = 0;
   unsigned StmtCount = 0;
   unsigned VarCounter = 0;
+  /// Self-calls a recursive function may still make (at most two, none in
+  /// a loop: a call tree of 2^depth activations at most).
+  unsigned SelfCallsLeft = 0;
+  /// Loop levels that are not loops of this function's body: 1 in a
+  /// recursive function, whose recursion counts as a loop.
+  unsigned LoopBase = 0;
 
   // --- types ---
   const GType *boolT() { return Types.get(TK::Bool); }
@@ -552,6 +561,8 @@ private:
   bool selfTyping(const GType *T) const;
   std::optional<GExpr> read(const GType *T, unsigned D);
   std::optional<GExpr> callExpr(const GType *T, unsigned D);
+  bool callable(size_t I);
+  ExprPtr callTo(size_t I, unsigned D);
   GExpr boolExpr(unsigned D);
   GExpr smallIntExpr(const GType *T, unsigned D, bool Hinted);
   GExpr intExpr(unsigned D);
@@ -1264,23 +1275,51 @@ std::optional<GExpr> KernelGen::read(const GType *T, unsigned D) {
   }
 }
 
+/// Whether function \p I may be called here: an earlier function whose
+/// loops fit under the current ones, or the current one if it recurses and
+/// may make another self-call.
+bool KernelGen::callable(size_t I) {
+  const GFunc &F = Funcs[I];
+  if (!llvm::all_of(F.Params, [&](const GParam &P) { return generable(P.T); }))
+    return false;
+  if (I == FnIndex)
+    return F.Recursive && SelfCallsLeft > 0 && LoopDepth == LoopBase;
+  return I < FnIndex && LoopDepth + F.LoopCost <= Opts.MaxLoopNest;
+}
+
+/// A call of function \p I. A recursive callee's depth is d - 1 from
+/// itself, a small number from anywhere else.
+ExprPtr KernelGen::callTo(size_t I, unsigned D) {
+  const GFunc &F = Funcs[I];
+  if (I == FnIndex)
+    --SelfCallsLeft;
+  else
+    MaxNest = std::max(MaxNest, LoopDepth + F.LoopCost);
+  std::vector<ExprPtr> Args;
+  for (size_t P = 0; P < F.Params.size(); ++P) {
+    if (P == 0 && F.Recursive) {
+      if (I == FnIndex)
+        Args.push_back(
+            B::binary(Tok::Minus, B::name(F.Params[0].Name), B::intLit(1)));
+      else
+        Args.push_back(R.coin() ? B::intLit(uint64_t(R.range(0, 4)))
+                                : smallNonNeg(D, 4).E);
+      continue;
+    }
+    Args.push_back(stored(F.Params[P].T, D + 1).E);
+  }
+  return B::call(F.Name, std::move(Args));
+}
+
 std::optional<GExpr> KernelGen::callExpr(const GType *T, unsigned D) {
   std::vector<size_t> Ok;
-  for (size_t I = 0; I < FnIndex; ++I)
-    if (Funcs[I].Ret == T &&
-        LoopDepth + Funcs[I].LoopCost <= Opts.MaxLoopNest &&
-        llvm::all_of(Funcs[I].Params,
-                     [&](const GParam &P) { return generable(P.T); }))
+  for (size_t I = 0; I <= FnIndex && I < Funcs.size(); ++I)
+    if (Funcs[I].Ret == T && callable(I))
       Ok.push_back(I);
   if (Ok.empty())
     return std::nullopt;
-  const GFunc &F = Funcs[Ok[R.below(Ok.size())]];
-  MaxNest = std::max(MaxNest, LoopDepth + F.LoopCost);
-  std::vector<ExprPtr> Args;
-  for (const GParam &P : F.Params)
-    Args.push_back(stored(P.T, D + 1).E);
   GExpr G;
-  G.E = B::call(F.Name, std::move(Args));
+  G.E = callTo(Ok[R.below(Ok.size())], D);
   G.Mag = RestMag;
   G.Len = RestLen;
   return G;
@@ -2110,7 +2149,7 @@ bool KernelGen::genStmt(std::vector<StmtPtr> &Out) {
         5,                   // 5 map set
         2,                   // 6 map remove
         2,                   // 7 pop
-        FnIndex ? 4u : 0u,   // 8 call
+        FnIndex || SelfCallsLeft ? 4u : 0u, // 8 call
         CanNest ? 10u : 0u,  // 9 if
         CanNest ? 3u : 0u,   // 10 null check
         CanLoop ? 3u : 0u,   // 11 while
@@ -2118,7 +2157,7 @@ bool KernelGen::genStmt(std::vector<StmtPtr> &Out) {
         CanLoop ? 3u : 0u,   // 13 for over indices
         CanLoop ? 4u : 0u,   // 14 for each
         CanLoop ? 3u : 0u,   // 15 for map
-        LoopDepth ? 3u : 0u, // 16 break / continue
+        LoopDepth > LoopBase ? 3u : 0u, // 16 break / continue
         Nested ? 2u : 0u,    // 17 return
         CanNest ? 1u : 0u,   // 18 block
     };
@@ -2463,19 +2502,12 @@ bool KernelGen::popStmt(std::vector<StmtPtr> &Out) {
 
 bool KernelGen::callStmt(std::vector<StmtPtr> &Out) {
   std::vector<size_t> Ok;
-  for (size_t I = 0; I < FnIndex; ++I)
-    if (LoopDepth + Funcs[I].LoopCost <= Opts.MaxLoopNest &&
-        llvm::all_of(Funcs[I].Params,
-                     [&](const GParam &P) { return generable(P.T); }))
+  for (size_t I = 0; I <= FnIndex && I < Funcs.size(); ++I)
+    if (callable(I))
       Ok.push_back(I);
   if (Ok.empty())
     return false;
-  const GFunc &F = Funcs[Ok[R.below(Ok.size())]];
-  MaxNest = std::max(MaxNest, LoopDepth + F.LoopCost);
-  std::vector<ExprPtr> Args;
-  for (const GParam &P : F.Params)
-    Args.push_back(stored(P.T, 1).E);
-  Out.push_back(B::exprStmt(B::call(F.Name, std::move(Args))));
+  Out.push_back(B::exprStmt(callTo(Ok[R.below(Ok.size())], 0)));
   return true;
 }
 
@@ -2760,6 +2792,11 @@ void KernelGen::genHelperSignatures() {
     unsigned NP = R.below(Opts.MaxParams + 1);
     std::set<std::string> Taken;
     bool HasBytes = false;
+    if (R.percent(25)) {
+      F.Recursive = true;
+      Taken.insert("depth");
+      F.Params.push_back(GParam{"depth", intT()});
+    }
     for (unsigned P = 0; P < NP; ++P) {
       const GType *T = randomType(0, true, int(Records.size()));
       HasBytes |= T->K == TK::Bytes;
@@ -2792,11 +2829,30 @@ void KernelGen::genFunction(size_t I) {
   MaxNest = 0;
   BlockDepth = 1;
   StmtCount = 0;
-  for (const GParam &P : F.Params) {
-    FnNames.insert(P.Name);
-    declare(P.Name, P.T, true, RestMag, P.T->K == TK::Bytes ? 64 : RestLen);
+  for (size_t P = 0; P < F.Params.size(); ++P) {
+    const GParam &Prm = F.Params[P];
+    FnNames.insert(Prm.Name);
+    // A recursive function's depth is never assigned.
+    bool Depth = P == 0 && F.Recursive;
+    declare(Prm.Name, Prm.T, true, Depth ? 8 : RestMag,
+            Prm.T->K == TK::Bytes ? 64 : RestLen, /*Fixed=*/Depth);
   }
   std::vector<StmtPtr> Stmts;
+  SelfCallsLeft = 0;
+  LoopBase = 0;
+  if (F.Recursive) {
+    // if depth <= 0 { return ...; }, then the body, which may call itself
+    // twice with depth - 1, outside loops: the recursion counts as a loop.
+    std::vector<StmtPtr> Base;
+    Base.push_back(returnValue());
+    Stmts.push_back(B::ifStmt(B::binary(Tok::LessEq,
+                                        B::name(F.Params[0].Name),
+                                        B::intLit(0)),
+                              B::block(std::move(Base))));
+    LoopDepth = LoopBase = 1;
+    MaxNest = 1;
+    SelfCallsLeft = 2;
+  }
   genStmts(Stmts, 3 + R.below(Opts.MaxBlockStmts + 4));
   if (F.Ret || R.coin())
     Stmts.push_back(returnValue());
@@ -2882,6 +2938,8 @@ void KernelGen::genEntry() {
   FnNames.clear();
   VarCounter = 0;
   LoopDepth = 0;
+  LoopBase = 0;
+  SelfCallsLeft = 0;
   MaxNest = 0;
   BlockDepth = 1;
   StmtCount = 0;
