@@ -605,6 +605,10 @@ Expected<Type *> TypeTable::parse(StringRef &S) {
   S = S.drop_front(Len);
   if (Name.empty())
     return typeError("expected a type");
+  // A record may be named void (not a word of the kernel language).
+  for (const auto &R : Records)
+    if (R->Name == Name)
+      return Ctx.getRecord(R.get());
   if (Name == "void") return Ctx.getVoid();
   if (Name == "bool") return Ctx.getBool();
   if (Name == "i32") return Ctx.getI32();
@@ -613,9 +617,6 @@ Expected<Type *> TypeTable::parse(StringRef &S) {
   if (Name == "f64") return Ctx.getF64();
   if (Name == "str") return Ctx.getStr();
   if (Name == "bytes") return Ctx.getBytes();
-  for (const auto &R : Records)
-    if (R->Name == Name)
-      return Ctx.getRecord(R.get());
   return typeError("unknown type '" + Name + "'");
 }
 
