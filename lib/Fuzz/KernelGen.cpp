@@ -1,9 +1,10 @@
 //===- KernelGen.cpp - Random well-typed, terminating kernels -------------===//
 //
 // One KernelGen per kernel: records first, then helper signatures and bodies
-// (each calls only earlier helpers), then the entry, whose result record Out
-// gathers the variables alive at its end, then the bench section binding
-// each entry parameter to a small generated input.
+// (each calls only earlier helpers, and itself if it recurses), then the
+// entry, whose result record Out is filled with the variables alive at its
+// end, then the bench section binding each entry parameter to a small
+// generated input.
 //
 //===----------------------------------------------------------------------===//
 

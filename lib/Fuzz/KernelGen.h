@@ -8,11 +8,12 @@
 //  - Types: every expression is built for a wanted type; integer literals
 //    that would take their type from context are given one explicitly where
 //    no context does.
-//  - Termination: calls only go to functions defined earlier (no recursion);
-//    every loop has a bounded trip count (range bounds reduced modulo a small
+//  - Termination: calls only go to functions defined earlier, or to the
+//    function itself through a depth parameter that only decreases; every
+//    loop has a bounded trip count (range bounds reduced modulo a small
 //    number, a counter in each while, a guard counter that breaks out of each
 //    for-each and for-map); loops nest at most MaxLoopNest deep, counting the
-//    loops of the functions called inside them.
+//    loops of the functions called inside them and recursion as one.
 //  - No undefined behaviour: an int stays within +-2^53 unless the kernel is
 //    checked. Each int expression carries a bound on its magnitude (as
 //    YARPGen tracks values); an operand whose bound would let a result leave
