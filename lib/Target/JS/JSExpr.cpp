@@ -466,7 +466,7 @@ JSExpr FunctionEmitter::shortCircuit(JSExpr &L, const Node *LHS,
       A.NumBool = JSExpr::Truthy;
     return A;
   }
-  St.Guards.push_back({&L, IsAnd, LHS});
+  St.Guards.push_back({&L, IsAnd, LHS, St.Pending.size()});
   JSExpr R = emitExpr(RHS);
   St.Guards.pop_back();
   JSExpr E = binary(L, IsAnd ? "&&" : "||", R);
