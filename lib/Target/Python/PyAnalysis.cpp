@@ -1513,8 +1513,11 @@ void Analysis::computeChars() {
         break;
       }
       case Op::ForRange:
-      case Op::ForMap:
         Defs[N.Var].push_back({nullptr});
+        break;
+      case Op::ForMap: // the key and the value
+        Defs[N.Var].push_back({nullptr});
+        Defs[N.Var2].push_back({nullptr});
         break;
       case Op::Call:
         Called.insert(N.Callee);
