@@ -195,6 +195,8 @@ fuzz::parseOutcome(llvm::StringRef Line) {
     Out.K = Outcome::Exception;
   else if (*K == "error")
     Out.K = Outcome::Error;
+  else if (*K == "crash")
+    Out.K = Outcome::Crash;
   else
     return makeError("unknown outcome kind '" + *K + "'");
   if (auto T = O->getString("text"))
