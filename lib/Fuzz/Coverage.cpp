@@ -130,6 +130,8 @@ llvm::StringRef fuzz::producedBy(Op O) {
   case Op::StrSlice:
   case Op::BytesSlice:
     return "s.slice(a, b)";
+  case Op::BytesU32Le:
+    return "b.u32le(i)";
   case Op::StrConcat:
     return "s + t";
   case Op::StrFromInt:

@@ -1532,6 +1532,33 @@ GExpr KernelGen::smallIntExpr(const GType *T, unsigned D, bool Hinted) {
       if (auto C = callExpr(T, D))
         return std::move(*C);
       break;
+    case 11: {
+      // b.u32le(i): i in 0..len(b) - 4 unless raw (len(b) < 4 still traps).
+      Path P;
+      if (IsI32 ||
+          !pickPath([&](const GType *PT) { return PT == bytesT(); }, P))
+        break;
+      ExprPtr Bs = pathExpr(P);
+      ExprPtr I;
+      if (raw()) {
+        I = wrapInt(intExpr(D + 1), 8).E;
+      } else {
+        std::vector<ExprPtr> LenArgs;
+        LenArgs.push_back(B::clone(*Bs));
+        std::vector<ExprPtr> MaxArgs;
+        MaxArgs.push_back(B::binary(
+            Tok::Minus, B::call("len", std::move(LenArgs)), B::intLit(4)));
+        MaxArgs.push_back(B::intLit(0));
+        std::vector<ExprPtr> MinArgs;
+        MinArgs.push_back(smallNonNeg(D, 16).E);
+        MinArgs.push_back(B::call("max", std::move(MaxArgs)));
+        I = B::call("min", std::move(MinArgs));
+      }
+      std::vector<ExprPtr> Args;
+      Args.push_back(std::move(I));
+      G.E = B::method(std::move(Bs), "u32le", std::move(Args));
+      return G;
+    }
     default:
       return literal(T, Hinted);
     }
@@ -2142,25 +2169,25 @@ bool KernelGen::genStmt(std::vector<StmtPtr> &Out) {
   bool Nested = BlockDepth > 1;
   for (;;) {
     unsigned W[] = {
-        26,                  // 0 declaration
-        18,                  // 1 assignment
-        6,                   // 2 field set
-        5,                   // 3 element set
-        5,                   // 4 push
-        5,                   // 5 map set
-        2,                   // 6 map remove
-        2,                   // 7 pop
+        26,                                 // 0 declaration
+        18,                                 // 1 assignment
+        6,                                  // 2 field set
+        5,                                  // 3 element set
+        5,                                  // 4 push
+        5,                                  // 5 map set
+        2,                                  // 6 map remove
+        2,                                  // 7 pop
         FnIndex || SelfCallsLeft ? 4u : 0u, // 8 call
-        CanNest ? 10u : 0u,  // 9 if
-        CanNest ? 3u : 0u,   // 10 null check
-        CanLoop ? 3u : 0u,   // 11 while
-        CanLoop ? 4u : 0u,   // 12 for range
-        CanLoop ? 3u : 0u,   // 13 for over indices
-        CanLoop ? 4u : 0u,   // 14 for each
-        CanLoop ? 3u : 0u,   // 15 for map
-        LoopDepth > LoopBase ? 3u : 0u, // 16 break / continue
-        Nested ? 2u : 0u,    // 17 return
-        CanNest ? 1u : 0u,   // 18 block
+        CanNest ? 10u : 0u,                 // 9 if
+        CanNest ? 3u : 0u,                  // 10 null check
+        CanLoop ? 3u : 0u,                  // 11 while
+        CanLoop ? 4u : 0u,                  // 12 for range
+        CanLoop ? 3u : 0u,                  // 13 for over indices
+        CanLoop ? 4u : 0u,                  // 14 for each
+        CanLoop ? 3u : 0u,                  // 15 for map
+        LoopDepth > LoopBase ? 3u : 0u,     // 16 break / continue
+        Nested ? 2u : 0u,                   // 17 return
+        CanNest ? 1u : 0u,                  // 18 block
     };
     switch (R.weighted(W)) {
     case 0:
@@ -2846,10 +2873,9 @@ void KernelGen::genFunction(size_t I) {
     // twice with depth - 1, outside loops: the recursion counts as a loop.
     std::vector<StmtPtr> Base;
     Base.push_back(returnValue());
-    Stmts.push_back(B::ifStmt(B::binary(Tok::LessEq,
-                                        B::name(F.Params[0].Name),
-                                        B::intLit(0)),
-                              B::block(std::move(Base))));
+    Stmts.push_back(B::ifStmt(
+        B::binary(Tok::LessEq, B::name(F.Params[0].Name), B::intLit(0)),
+        B::block(std::move(Base))));
     LoopDepth = LoopBase = 1;
     MaxNest = 1;
     SelfCallsLeft = 2;
