@@ -250,7 +250,10 @@ FunctionEmitter::sharedProducts(const kir::Block &B) {
       Changed = assignsLocal(B.Stmts[I], X);
     if (Changed)
       continue;
-    std::string Name = Names.fresh(local(X) + std::to_string(Key.first));
+    // x * -1 is x_m1: a name has no '-'.
+    std::string Factor = Key.first < 0 ? "_m" + std::to_string(-Key.first)
+                                       : std::to_string(Key.first);
+    std::string Name = Names.fresh(local(X) + Factor);
     Out.push_back({U.First, U.Last, Name, U.Nodes});
   }
   return Out;
