@@ -203,6 +203,8 @@ llvm::Expected<RunResult> driver::runNative(const kir::Module &M,
     Times.push_back(
         std::chrono::duration<double, std::nano>(End - Start).count());
   }
+  if (llvm::Error E = native::checkAcyclic(Entry->RetTy, Ret))
+    return std::move(E);
   llvm::raw_string_ostream OS(R.Output);
   native::formatResult(Entry->RetTy, Ret, OS);
   OS.flush();

@@ -1706,9 +1706,10 @@ private:
                                : (PT->isInteger() || K == TypeKind::F64);
       break;
     case GenKind::RandomInts:
+      // Integers only: no runner passes an integer array as [f64].
       Ok = K == TypeKind::Array &&
            (Elem == TypeKind::Int || Elem == TypeKind::I32 ||
-            Elem == TypeKind::U32 || Elem == TypeKind::F64);
+            Elem == TypeKind::U32);
       break;
     case GenKind::RandomFloats:
       Ok = K == TypeKind::Array && Elem == TypeKind::F64;

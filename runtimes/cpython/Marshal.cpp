@@ -349,13 +349,26 @@ private:
   }
 
   Error formatRecord(PyObject *O, const TypeSpec &Ty) {
+    const std::vector<FieldSpec> &Fields = Types.fields(Ty);
+    // kernelc's class of a record some of whose fields Python cannot spell
+    // as attributes (a keyword, __x, __x__) names its attributes, one per
+    // field in declaration order, in __kc_fields__.
+    PyRef Attrs = PyRef::steal(PyObject_GetAttrString(O, "__kc_fields__"));
+    if (!Attrs)
+      PyErr_Clear();
+    if (Attrs && (!PyTuple_Check(Attrs.get()) ||
+                  PyTuple_GET_SIZE(Attrs.get()) != Py_ssize_t(Fields.size())))
+      Attrs = PyRef();
     OS << Ty.Name << '{';
     bool First = true;
-    for (const FieldSpec &F : Types.fields(Ty)) {
+    for (size_t I = 0; I < Fields.size(); ++I) {
+      const FieldSpec &F = Fields[I];
       if (!First)
         OS << ',';
       First = false;
-      PyRef V = PyRef::steal(PyObject_GetAttrString(O, F.Name.c_str()));
+      PyRef V = PyRef::steal(
+          Attrs ? PyObject_GetAttr(O, PyTuple_GET_ITEM(Attrs.get(), I))
+                : PyObject_GetAttrString(O, F.Name.c_str()));
       if (!V) {
         PyErr_Clear();
         return makeError(RunnerError::Exception,

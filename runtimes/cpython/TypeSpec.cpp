@@ -112,6 +112,9 @@ private:
                .Case("bytes", TypeSpec::Bytes)
                .Case("map", TypeSpec::Map)
                .Default(TypeSpec::Record);
+    // A record may be named void (not a word of the kernel language).
+    if (Ty.K == TypeSpec::Void && T.Records.count(Id.str()))
+      Ty.K = TypeSpec::Record;
     if (Ty.K == TypeSpec::Map) {
       if (!consume('['))
         return error("expected '[' after 'map'");

@@ -10,6 +10,7 @@
 #include "Marshal.h"
 
 #include "kcrt.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -451,7 +452,62 @@ void formatValue(const Type *Ty, const void *P, raw_ostream &OS,
   }
 }
 
+/// Whether a reference value reaches an object on \p Path (the objects
+/// being visited above it).
+bool reachesPath(const Type *Ty, const void *P,
+                 llvm::SmallPtrSetImpl<const void *> &Path) {
+  if (Ty->Kind != TypeKind::Array && Ty->Kind != TypeKind::Map &&
+      Ty->Kind != TypeKind::Record && Ty->Kind != TypeKind::Nullable)
+    return false;
+  const void *Obj = load<const void *>(P);
+  if (!Obj)
+    return false;
+  if (Ty->Kind == TypeKind::Nullable)
+    return reachesPath(Ty->Elem, P, Path);
+  if (!Path.insert(Obj).second)
+    return true;
+  bool Found = false;
+  switch (Ty->Kind) {
+  case TypeKind::Array: {
+    auto *A = static_cast<const kc_array *>(Obj);
+    uint64_t ElemSize = cSizeOf(Ty->Elem);
+    const char *Data = static_cast<const char *>(A->data);
+    for (int64_t I = 0; I < A->len && !Found; ++I)
+      Found = reachesPath(Ty->Elem, Data + uint64_t(I) * ElemSize, Path);
+    break;
+  }
+  case TypeKind::Map: {
+    kc_map_pack(static_cast<kc_map *>(const_cast<void *>(Obj)));
+    auto *M = static_cast<const kc_map *>(Obj);
+    for (int64_t I = 0, E = kc_map_len(M); I < E && !Found; ++I) {
+      uint64_t Slot = kc_map_value_at(M, I);
+      Found = reachesPath(Ty->Elem, &Slot, Path);
+    }
+    break;
+  }
+  default: {
+    const kir::RecordDecl &R = *Ty->Rec;
+    RecordLayout L = layoutRecord(R);
+    const char *Base = static_cast<const char *>(Obj);
+    for (size_t I = 0; I < R.Fields.size() && !Found; ++I)
+      Found = reachesPath(R.Fields[I].Ty, Base + L.Offsets[I], Path);
+    break;
+  }
+  }
+  Path.erase(Obj);
+  return Found;
+}
+
 } // namespace
+
+Error checkAcyclic(const Type *Ty, const void *Ret) {
+  llvm::SmallPtrSet<const void *, 16> Path;
+  if (reachesPath(Ty, Ret, Path))
+    return createStringError(inconvertibleErrorCode(),
+                             "the result contains itself: it has no "
+                             "canonical text");
+  return Error::success();
+}
 
 void formatResult(const Type *Ty, const void *Ret, raw_ostream &OS) {
   formatValue(Ty, Ret, OS, /*Canonical=*/false);
@@ -549,6 +605,10 @@ Expected<Type *> TypeTable::parse(StringRef &S) {
   S = S.drop_front(Len);
   if (Name.empty())
     return typeError("expected a type");
+  // A record may be named void (not a word of the kernel language).
+  for (const auto &R : Records)
+    if (R->Name == Name)
+      return Ctx.getRecord(R.get());
   if (Name == "void") return Ctx.getVoid();
   if (Name == "bool") return Ctx.getBool();
   if (Name == "i32") return Ctx.getI32();
@@ -557,9 +617,6 @@ Expected<Type *> TypeTable::parse(StringRef &S) {
   if (Name == "f64") return Ctx.getF64();
   if (Name == "str") return Ctx.getStr();
   if (Name == "bytes") return Ctx.getBytes();
-  for (const auto &R : Records)
-    if (R->Name == Name)
-      return Ctx.getRecord(R.get());
   return typeError("unknown type '" + Name + "'");
 }
 

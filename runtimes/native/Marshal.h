@@ -88,6 +88,12 @@ std::string formatResult(const kir::Type *Ty, const void *Ret);
 /// fields as name=value.
 void formatCanonical(const kir::Type *Ty, const void *Ret, llvm::raw_ostream &OS);
 
+/// An error when the value of type Ty at Ret contains itself: an array, map
+/// or record reachable from itself (through arrays and maps, which the
+/// types allow) has no canonical text, and formatting it would not end.
+/// Call it before formatResult or formatCanonical on a kernel's result.
+llvm::Error checkAcyclic(const kir::Type *Ty, const void *Ret);
+
 /// Types named by their kernel-language spelling (`[f64]`, `map[str]int`,
 /// a record name), as a job describes them; records come from the job too.
 class TypeTable {

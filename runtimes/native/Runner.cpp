@@ -282,6 +282,8 @@ private:
           break;
       }
     }
+    if (llvm::Error E = checkAcyclic(ResultType, Ret))
+      return fail("exception", llvm::toString(std::move(E)));
     std::string Canonical;
     llvm::raw_string_ostream OS(Canonical);
     formatCanonical(ResultType, Ret, OS);

@@ -85,7 +85,25 @@ void FunctionEmitter::spill(JSExpr &E, StringRef Base) {
   E.NumBool = JSExpr::NotNumBool;
   canon(E);
   std::string Name = freshTemp(Base);
-  addLine("const " + Name + " = " + E.Text + ";");
+  // On the right of a short circuit, the value is computed only where the
+  // guard holds: it may rely on a check hoisted under the same guard
+  // (p.f.length after `if (g && p === null) throw ...`). A pending value
+  // is under the guards that began before it (its own left side is not).
+  std::string Value = E.Text;
+  size_t Under = St.Guards.size();
+  for (size_t I = 0; I < St.Pending.size(); ++I)
+    if (St.Pending[I] == &E)
+      Under = size_t(llvm::count_if(
+          St.Guards, [&](const Guard &G) { return G.PendingDepth <= I; }));
+  if (Under && !isAtom(E)) {
+    std::vector<Guard> Inner(St.Guards.begin() + Under, St.Guards.end());
+    St.Guards.resize(Under);
+    std::vector<std::string> Texts;
+    JSExpr G = currentGuard(Texts, /*Bind=*/true);
+    St.Guards.insert(St.Guards.end(), Inner.begin(), Inner.end());
+    Value = paren(G, Prec::LogicalOr) + " ? " + E.Text + " : undefined";
+  }
+  addLine("const " + Name + " = " + Value + ";");
   JSExpr A = atom(Name, E.Ty);
   A.NumBool = NumBool;
   A.Bound = E.Bound;
@@ -110,9 +128,15 @@ JSExpr FunctionEmitter::currentGuard(std::vector<std::string> &Texts,
   // a small pure expression.
   JSExpr G;
   Texts.clear();
-  for (Guard &Gd : St.Guards) {
-    if (Bind && !(Gd.E->Pure && !Gd.E->Fresh && Gd.E->Cost <= 3))
+  for (size_t I = 0; I < St.Guards.size(); ++I) {
+    Guard Gd = St.Guards[I];
+    if (Bind && !(Gd.E->Pure && !Gd.E->Fresh && Gd.E->Cost <= 3)) {
+      // A guard is evaluated only where the guards before it hold.
+      std::vector<Guard> Inner(St.Guards.begin() + I, St.Guards.end());
+      St.Guards.resize(I);
       bindForDup(*Gd.E, "cond");
+      St.Guards.insert(St.Guards.end(), Inner.begin(), Inner.end());
+    }
     JSExpr C = Gd.WhenTrue ? *Gd.E : negate(*Gd.E);
     Texts.push_back(C.Text);
     G = G.Text.empty() ? C : binary(G, "&&", C);

@@ -121,6 +121,9 @@ private:
     JSExpr *E;
     bool WhenTrue;
     const Node *Cond; // E's KIR node, when there is one
+    /// St.Pending's size when the guard began: pending values from that
+    /// index on are evaluated under it, the ones before (E among them) not.
+    size_t PendingDepth = 0;
   };
   /// The statement being built.
   struct StmtState {

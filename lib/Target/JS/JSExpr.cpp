@@ -466,7 +466,7 @@ JSExpr FunctionEmitter::shortCircuit(JSExpr &L, const Node *LHS,
       A.NumBool = JSExpr::Truthy;
     return A;
   }
-  St.Guards.push_back({&L, IsAnd, LHS});
+  St.Guards.push_back({&L, IsAnd, LHS, St.Pending.size()});
   JSExpr R = emitExpr(RHS);
   St.Guards.pop_back();
   JSExpr E = binary(L, IsAnd ? "&&" : "||", R);
@@ -713,6 +713,10 @@ JSExpr FunctionEmitter::emitExpr(const Node &N) {
     R.NonNeg = R.NonNeg && (R.InI32 || R.InU32);
     if (R.IntValue && !R.InI32 && !R.InU32)
       R.IntValue.reset();
+    // A constant in range is its own bound: addSub wraps by bounds, and
+    // canon() cannot lower the bound of a value already in range.
+    if (R.IntValue)
+      R.Bound = std::fabs(static_cast<double>(*R.IntValue));
     return R;
   }
   case Op::I32ToU32:

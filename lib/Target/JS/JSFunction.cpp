@@ -450,7 +450,13 @@ void FunctionEmitter::emitWhile(const Node &N) {
     }
     Prefix = M ? binary(Prefix, "&&", P) : P;
   }
-  assert(M < Parts.size() && "some operand of the condition needs a check");
+  if (M == Parts.size()) {
+    // No operand needs a check alone, only their combination (a short
+    // circuit whose right side calls a function that may trap): the whole
+    // condition moves into the loop.
+    Temps = SavedTemps;
+    M = 0;
+  }
   line("while (" + (M ? Prefix.Text : std::string("true")) + ") {");
   ++Depth;
   beginStmt();

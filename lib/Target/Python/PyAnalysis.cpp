@@ -1041,6 +1041,9 @@ private:
   /// \p Leave the state in which the loop ends from the head state.
   void loop(const Node &S, State &St, std::function<State(State &)> Enter,
             std::function<State(State &)> Leave) {
+    // Nothing reaches a loop whose range or collection always traps.
+    if (!St.Live)
+      return;
     State Head = St;
     for (unsigned Iter = 0;; ++Iter) {
       State Body = Enter(Head);
@@ -1510,8 +1513,11 @@ void Analysis::computeChars() {
         break;
       }
       case Op::ForRange:
-      case Op::ForMap:
         Defs[N.Var].push_back({nullptr});
+        break;
+      case Op::ForMap: // the key and the value
+        Defs[N.Var].push_back({nullptr});
+        Defs[N.Var2].push_back({nullptr});
         break;
       case Op::Call:
         Called.insert(N.Callee);

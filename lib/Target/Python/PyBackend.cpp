@@ -425,21 +425,35 @@ std::string sanitizeField(llvm::StringRef Name) {
 void ModuleEmitter::nameRecords(const llvm::StringSet<> &Taken) {
   llvm::StringSet<> Used;
   for (const auto &R : M.Records) {
-    std::string Name = firstFreeName(R->Name, [&](const std::string &C) {
-      return !isPythonKeyword(C) && !isSpecialName(C) && !Taken.count(C) &&
-             !Used.count(C);
-    });
+    // sanitizeField: no suffix makes a `__x` name free.
+    std::string Name =
+        firstFreeName(sanitizeField(R->Name), [&](const std::string &C) {
+          return !isPythonKeyword(C) && !isSpecialName(C) && !Taken.count(C) &&
+                 !Used.count(C);
+        });
     Used.insert(Name);
     MC.ClassNames[R.get()] = Name;
-    std::vector<std::string> Fields;
+    // Fields keep their kernel names where Python allows them; the others
+    // (keywords; __x, which a class body mangles; __x__, which the object
+    // model owns) take names no field keeps, listed in __kc_fields__.
+    std::vector<std::string> Fields(R->Fields.size());
     llvm::StringSet<> FieldsTaken;
-    for (const kir::Field &Fld : R->Fields) {
-      std::string FName =
-          firstFreeName(sanitizeField(Fld.Name), [&](const std::string &C) {
-            return !isPythonKeyword(C) && !FieldsTaken.count(C);
-          });
-      FieldsTaken.insert(FName);
-      Fields.push_back(FName);
+    for (size_t I = 0; I < R->Fields.size(); ++I) {
+      const std::string &N = R->Fields[I].Name;
+      if (!isPythonKeyword(N) && !isSpecialName(N)) {
+        Fields[I] = N;
+        FieldsTaken.insert(N);
+      }
+    }
+    for (size_t I = 0; I < R->Fields.size(); ++I) {
+      if (!Fields[I].empty())
+        continue;
+      Fields[I] = firstFreeName(sanitizeField(R->Fields[I].Name),
+                                [&](const std::string &C) {
+                                  return !isPythonKeyword(C) &&
+                                         !FieldsTaken.count(C);
+                                });
+      FieldsTaken.insert(Fields[I]);
     }
     MC.FieldNames[R.get()] = std::move(Fields);
   }
@@ -463,7 +477,8 @@ llvm::Error ModuleEmitter::nameFunctions(const llvm::StringSet<> &Reserved) {
     if (F.get() != Entry)
       Order.push_back(F.get());
   for (const kir::Function *F : Order) {
-    std::string Name = firstFreeName(F->Name, Free);
+    // sanitizeField: no suffix makes a `__x` name free.
+    std::string Name = firstFreeName(sanitizeField(F->Name), Free);
     if (isPythonKeyword(F->Name))
       Exported.push_back(F);
     Used.insert(Name);
@@ -523,14 +538,26 @@ static llvm::DenseSet<const kir::Type *> outsideTypes(const kir::Module &M,
 static void chooseRepresentations(const kir::Module &M, ModuleContext &MC) {
   llvm::DenseSet<const kir::Type *> Outside = outsideTypes(M, MC);
   llvm::DenseSet<const kir::RecordDecl *> Classes;
-  for (const kir::Type *T : Outside)
-    if (T->Kind == kir::TypeKind::Record)
+  // A flag's 0 or 1 reaches the outside through a record field, an element
+  // or a map value of the result as an int: then no [bool] is a bytearray.
+  // (A bool result itself is converted where it is returned.)
+  bool BoolInside = false;
+  for (const kir::Type *T : Outside) {
+    if (T->Kind == kir::TypeKind::Record) {
       Classes.insert(T->Rec);
+      for (const kir::Field &Fld : T->Rec->Fields)
+        BoolInside |= Fld.Ty->Kind == kir::TypeKind::Bool;
+    }
+    if ((T->Kind == kir::TypeKind::Array || T->Kind == kir::TypeKind::Map) &&
+        T->Elem->Kind == kir::TypeKind::Bool)
+      BoolInside = true;
+  }
   std::function<void(const kir::Node &)> Walk = [&](const kir::Node &N) {
     if (N.Opcode == kir::Op::FieldSet)
       Classes.insert(N.operand(0)->Ty->Rec);
-    if (N.Ty && N.Ty->Kind == kir::TypeKind::Array && N.Ty->Elem &&
-        N.Ty->Elem->Kind == kir::TypeKind::Bool && !Outside.count(N.Ty))
+    if (!BoolInside && N.Ty && N.Ty->Kind == kir::TypeKind::Array &&
+        N.Ty->Elem && N.Ty->Elem->Kind == kir::TypeKind::Bool &&
+        !Outside.count(N.Ty))
       MC.FlagArrays.insert(N.Ty);
     for (const kir::Node *O : N.Operands)
       Walk(*O);
@@ -552,23 +579,29 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
   // provisional here, and locals avoid every name the back-end may use.
   llvm::StringSet<> Conservative = allGlobalNames();
   {
-    llvm::StringSet<> None;
+    // Provisional names avoid the module's own (a record named _irem must
+    // not pass for the helper the code calls).
+    llvm::StringSet<> Globals = allGlobalNames();
     for (const auto &R : M.Records)
       Conservative.insert(R->Name);
     for (const auto &F : M.Functions)
       Conservative.insert(F->Name);
-    nameRecords(None);
+    nameRecords(Globals);
     for (const auto &F : M.Functions)
-      MC.FunctionNames[F.get()] = F->Name;
+      MC.FunctionNames[F.get()] =
+          firstFreeName(sanitizeField(F->Name), [&](const std::string &C) {
+            return !isPythonKeyword(C) && !Globals.count(C);
+          });
   }
   llvm::StringSet<> KernelNames; // provisional names of functions, classes
   for (const auto &F : M.Functions)
-    KernelNames.insert(F->Name);
+    KernelNames.insert(MC.FunctionNames[F.get()]);
   for (const auto &R : M.Records)
     KernelNames.insert(MC.ClassNames[R.get()]);
 
   std::map<const kir::Function *, std::set<std::string>> Used;
-  std::set<std::string> ModuleUsed = {"KernelTrap"};
+  // KernelTrap's class body uses Exception and super.
+  std::set<std::string> ModuleUsed = {"KernelTrap", "Exception", "super"};
   for (const auto &F : M.Functions) {
     FunctionEmitter FE(MC, *F, Conservative);
     FE.run();
@@ -695,6 +728,13 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
     if (Fields.size() == 1)
       Slots += ",";
     Line("    __slots__ = (" + Slots + ")");
+    // The runner reads a result's fields by their kernel names, or through
+    // this list where Python could not keep them (docs/runner-protocol.md).
+    bool Renamed = false;
+    for (size_t I = 0; I < Fields.size(); ++I)
+      Renamed |= Fields[I] != R->Fields[I].Name;
+    if (Renamed)
+      Line("    __kc_fields__ = (" + Slots + ")");
     if (Fields.empty())
       continue;
     std::string Self = firstFreeName("self", [&](const std::string &C) {

@@ -250,7 +250,10 @@ FunctionEmitter::sharedProducts(const kir::Block &B) {
       Changed = assignsLocal(B.Stmts[I], X);
     if (Changed)
       continue;
-    std::string Name = Names.fresh(local(X) + std::to_string(Key.first));
+    // x * -1 is x_m1: a name has no '-'.
+    std::string Factor = Key.first < 0 ? "_m" + std::to_string(-Key.first)
+                                       : std::to_string(Key.first);
+    std::string Name = Names.fresh(local(X) + Factor);
     Out.push_back({U.First, U.Last, Name, U.Nodes});
   }
   return Out;
@@ -636,8 +639,9 @@ bool FunctionEmitter::emitAugmented(const Node &S) {
     XE = emit(*Chain[0]);
     for (size_t I = 1; I < Chain.size(); ++I)
       XE = {paren(XE, PAdd) + " + " + paren(emit(*Chain[I]), PMul), PAdd};
-  } else if (V->Opcode == Op::I32Shr || V->Opcode == Op::U32Shr)
-    XE = shiftCount(X);
+  } else if (V->Opcode == Op::I32Shr || V->Opcode == Op::U32Shr ||
+             V->Opcode == Op::I32Shl || V->Opcode == Op::U32Shl)
+    XE = shiftCount(X); // & 31 unless the count is known in 0..31
   else if (F64)
     XE = emitF64Operand(X, *Target, /*IsRight=*/true);
   else
