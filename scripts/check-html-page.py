@@ -25,6 +25,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--virtual-time-budget=20000"]
 
 
+SHOT = (1280, 4000)
+
+
 def fail(msg):
     print("FAIL: " + msg)
     sys.exit(1)
@@ -85,13 +88,15 @@ def main():
                 fail("pane '%s' has no lines" % pane)
             print("ok: pane %s with %d lines" % (pane, lines))
 
-        chromium(profile, "--window-size=1280,1400", "--screenshot=" + args.screenshot, url)
+        # Tall enough for the per-iteration charts below the findings: the
+        # ladder's few dots alone are too small a sample of chart colour.
+        chromium(profile, "--window-size=%d,%d" % SHOT, "--screenshot=" + args.screenshot, url)
 
     from PIL import Image
     img = Image.open(args.screenshot).convert("RGB")
-    if img.size != (1280, 1400):
+    if img.size != SHOT:
         fail("screenshot is %dx%d" % img.size)
-    small = img.resize((320, 350))
+    small = img.resize((SHOT[0] // 4, SHOT[1] // 4))
     colours = small.getcolors(maxcolors=1 << 20) or []
     if len(colours) < 50:
         fail("screenshot has only %d colours: blank or unstyled" % len(colours))

@@ -330,6 +330,21 @@ Expected<Normalized> normalize(Language L, const std::vector<Tok> &All) {
       }
     }
     if (L == Language::Python) {
+      // A class whose fields Python cannot spell (renamed, e.g. `class`)
+      // lists its attribute names for the runner: `__kc_fields__ = (...)`.
+      // Whether a name needs renaming depends on its spelling, so the
+      // line is there for one kernel and not for the renamed one. Its
+      // strings are still lexed, so they cannot break out either.
+      if (is(T, Tok::Name, "__kc_fields__") && is(At(I + 1), Tok::Punct, "=") &&
+          is(At(I + 2), Tok::Punct, "(")) {
+        size_t J = I + 3;
+        while (J < End && !is(Toks[J], Tok::Punct, ")"))
+          ++J;
+        if (J + 1 < End && Toks[J + 1]->Kind == Tok::Newline) {
+          I = J + 1;
+          continue;
+        }
+      }
       if (is(T, Tok::Name, "_KERNEL_LINES") && is(At(I + 1), Tok::Punct, "=") &&
           is(At(I + 2), Tok::Punct, "{"))
         InLineTable = true;
