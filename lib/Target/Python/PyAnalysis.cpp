@@ -41,6 +41,24 @@ Range Range::ofType(const kir::Type *T) {
   }
 }
 
+Rel Rel::join(const Rel &O) const {
+  Rel J;
+  if (hasLen() && O.hasLen()) {
+    // A fact of every str holds of each.
+    if (LenAny && O.LenAny)
+      J.LenAny = true;
+    else if (LenAny || O.LenAny || LenOf == O.LenOf)
+      J.LenOf = LenAny ? O.LenOf : LenOf;
+    if (J.hasLen())
+      J.LenK = std::min(LenK, O.LenK);
+  }
+  if (AboveOf && AboveOf == O.AboveOf) {
+    J.AboveOf = AboveOf;
+    J.AboveBy = std::min(AboveBy, O.AboveBy);
+  }
+  return J;
+}
+
 Range Range::join(const Range &O) const {
   if (isEmpty())
     return O;
@@ -339,6 +357,7 @@ namespace pygen {
 struct Val {
   Range R;
   bool NonNeg = true;
+  Rel Rl;
   static Val bottom() { return Val(); }
   static Val top(const kir::Type *T) {
     Val V;
@@ -350,10 +369,12 @@ struct Val {
     Val V;
     V.R = R.join(O.R);
     V.NonNeg = NonNeg && O.NonNeg;
+    // Bottom (nothing reaches) adds no path.
+    V.Rl = R.isEmpty() ? O.Rl : O.R.isEmpty() ? Rl : Rl.join(O.Rl);
     return V;
   }
   bool operator==(const Val &O) const {
-    return R == O.R && NonNeg == O.NonNeg;
+    return R == O.R && NonNeg == O.NonNeg && Rl == O.Rl;
   }
   bool operator!=(const Val &O) const { return !(*this == O); }
 };
@@ -392,6 +413,7 @@ struct Summaries {
 
   void update(Val &Slot, const Val &New, const kir::Type *T) {
     Val J = Slot.join(New);
+    J.Rl = Rel(); // its locals are another function's
     if (J == Slot)
       return;
     if (Widen && !Slot.R.isEmpty()) {
@@ -494,6 +516,10 @@ private:
     if (!Record || Peek)
       return;
     auto [It, New] = A.NodeFacts.try_emplace(&N);
+    if (New || It->second.Raw.isEmpty())
+      It->second.Rels = V.Rl;
+    else if (!V.R.isEmpty())
+      It->second.Rels = It->second.Rels.join(V.Rl);
     It->second.Raw = New ? V.R : It->second.Raw.join(V.R);
     It->second.AllNonNeg = (New || It->second.AllNonNeg) && V.NonNeg;
   }
@@ -627,6 +653,42 @@ private:
     return V;
   }
 
+  static bool smallConst(const Node &N) {
+    return N.Opcode == Op::IntConst &&
+           std::abs(N.IntVal) < (int64_t(1) << 30);
+  }
+
+  /// x + c or x - c, x a local, c a small constant.
+  static bool isLocalPlusConst(const Node &N) {
+    return (N.Opcode == Op::IntAdd || N.Opcode == Op::IntSub) &&
+           N.operand(0)->Opcode == Op::LocalGet && smallConst(*N.operand(1));
+  }
+
+  /// The facts of x + c (or x - c) from those of x: with x >= 0 they hold
+  /// shifted by c; with x < 0 possible, only where adding c keeps a
+  /// negative x negative (c <= 0).
+  static Rel offsetRel(const Node &N, llvm::ArrayRef<Val> O) {
+    unsigned B = 0;
+    if (!smallConst(*N.operand(1))) {
+      if (N.Opcode != Op::IntAdd || !smallConst(*N.operand(0)))
+        return Rel();
+      B = 1;
+    }
+    int64_t C = N.operand(1 - B)->IntVal;
+    if (N.Opcode == Op::IntSub)
+      C = -C;
+    const Val &X = O[B];
+    if (X.R.isEmpty() || (X.R.Lo < 0 && C > 0))
+      return Rel();
+    Rel Out = X.Rl;
+    // The facts of a constant operand (every str's) say nothing here.
+    if (Out.hasLen())
+      Out.LenK -= C;
+    if (Out.AboveOf)
+      Out.AboveBy += C;
+    return Out;
+  }
+
   Val transfer(const Node &N, llvm::ArrayRef<Val> O, State &St,
                std::optional<Range> &Raw) {
     const kir::Type *T = N.Ty;
@@ -646,8 +708,13 @@ private:
       return Val::top(T);
     case Op::I32Const:
     case Op::U32Const:
-    case Op::IntConst:
-      return Exact(Range::point(N.IntVal));
+    case Op::IntConst: {
+      // c <= len(s) of every str when c <= 0; a negative c is below 0.
+      Val V = Exact(Range::point(N.IntVal));
+      V.Rl.LenAny = true;
+      V.Rl.LenK = N.IntVal >= 0 ? -N.IntVal : int64_t(1) << 40;
+      return V;
+    }
     case Op::F64Const:
       return F64(!(N.F64Val < 0));
     case Op::StrConst:
@@ -715,9 +782,12 @@ private:
     case Op::RefIsNull:
       return Val::top(T);
     case Op::IntAdd:
-      return Exact(add(R(0), R(1)));
-    case Op::IntSub:
-      return Exact(sub(R(0), R(1)));
+    case Op::IntSub: {
+      bool Sub = N.Opcode == Op::IntSub;
+      Val V = Exact(Sub ? sub(R(0), R(1)) : add(R(0), R(1)));
+      V.Rl = offsetRel(N, O);
+      return V;
+    }
     case Op::IntMul:
       return Exact(mul(R(0), R(1)));
     case Op::IntNeg:
@@ -792,6 +862,12 @@ private:
       return Exact({-(int64_t(1) << 53), int64_t(1) << 53});
 
     case Op::StrLen:
+      if (N.operand(0)->Opcode == Op::LocalGet) {
+        Val V = Exact({0, int64_t(Big)});
+        V.Rl.LenOf = N.operand(0)->Var;
+        return V;
+      }
+      return Exact({0, int64_t(Big)});
     case Op::BytesLen:
     case Op::ArrayLen:
     case Op::MapLen:
@@ -804,8 +880,24 @@ private:
       return Exact(Range::ofType(T));
     case Op::StrParseInt:
       return Exact({-(int64_t(1) << 53), int64_t(1) << 53});
-    case Op::StrFind:
-      return Exact({-1, int64_t(Big)});
+    case Op::StrFind: {
+      // -1, or a match at r: start <= r and r + len(t) <= len(s).
+      Val V = Exact({-1, int64_t(Big)});
+      const Node &S = *N.operand(0), &Sub = *N.operand(1);
+      if (S.Opcode == Op::LocalGet) {
+        V.Rl.LenOf = S.Var;
+        V.Rl.LenK = Sub.Opcode == Op::StrConst ? int64_t(Sub.StrVal.size()) : 0;
+      }
+      if (const kir::Local *Y = localOf(*N.operand(2))) {
+        V.Rl.AboveOf = Y;
+      } else if (isLocalPlusConst(*N.operand(2))) {
+        const Node &St = *N.operand(2);
+        V.Rl.AboveOf = St.operand(0)->Var;
+        V.Rl.AboveBy = St.Opcode == Op::IntAdd ? St.operand(1)->IntVal
+                                               : -St.operand(1)->IntVal;
+      }
+      return V;
+    }
     case Op::StrStartsWith:
     case Op::StrSplit:
     case Op::StrLower:
@@ -1011,10 +1103,43 @@ private:
           return State();
         setNarrowed(Out, Rt, N);
       }
+      if (Cond.Opcode == Op::IntCmp) {
+        Val XV = peekVal(*Cond.operand(0), Out);
+        Val YV = peekVal(*Cond.operand(1), Out);
+        if (L)
+          learnLength(Out, L, P, YV);
+        if (Rt)
+          learnLength(Out, Rt, swapPred(P), XV);
+      }
       return Out;
     }
     default:
       return St;
+    }
+  }
+
+  /// x < y, x <= y or x == y, where y >= 0 and y + K <= len(s): then
+  /// x + K + 1 (or + K) <= len(s) (`while pos < n`, n = len(s)).
+  void learnLength(State &St, const kir::Local *X, kir::Pred P,
+                   const Val &Y) {
+    if (!Y.Rl.hasLen() || Y.R.isEmpty() || Y.R.Lo < 0)
+      return;
+    int64_t K;
+    if (P == kir::Pred::Lt)
+      K = Y.Rl.LenK + 1;
+    else if (P == kir::Pred::Le || P == kir::Pred::Eq)
+      K = Y.Rl.LenK;
+    else
+      return;
+    Rel &XR = St.Vals[X->Id].Rl;
+    bool Same = XR.hasLen() && XR.LenAny == Y.Rl.LenAny &&
+                XR.LenOf == Y.Rl.LenOf;
+    if (Same) {
+      XR.LenK = std::max(XR.LenK, K);
+    } else if (!XR.hasLen()) {
+      XR.LenOf = Y.Rl.LenOf;
+      XR.LenAny = Y.Rl.LenAny;
+      XR.LenK = K;
     }
   }
 
@@ -1033,6 +1158,11 @@ private:
         N.R.Lo = TR.Lo;
       if (N.R.Hi > O.R.Hi)
         N.R.Hi = TR.Hi;
+      // A relational bound that keeps falling (pos += 2 each step) is lost.
+      if (N.Rl.hasLen() && O.Rl.hasLen() && N.Rl.LenK < O.Rl.LenK)
+        N.Rl.LenOf = nullptr, N.Rl.LenAny = false, N.Rl.LenK = 0;
+      if (N.Rl.AboveOf && N.Rl.AboveBy < O.Rl.AboveBy)
+        N.Rl.AboveOf = nullptr, N.Rl.AboveBy = 0;
     }
   }
 
@@ -1067,6 +1197,17 @@ private:
     }
   }
 
+  /// Facts relative to \p L's value are lost when it gets a new one (its
+  /// own included: `p = s.find(t, p)`).
+  void forget(State &St, const kir::Local *L) {
+    for (Val &V : St.Vals) {
+      if (V.Rl.AboveOf == L)
+        V.Rl.AboveOf = nullptr, V.Rl.AboveBy = 0;
+      if (V.Rl.LenOf == L)
+        V.Rl.LenOf = nullptr, V.Rl.LenK = 0;
+    }
+  }
+
   void execBlock(const kir::Block &B, State &St) {
     for (const Node *S : B.Stmts) {
       if (!St.Live)
@@ -1095,8 +1236,10 @@ private:
             Sum.update(Sum.Elems[S.Var], Elem, S.Var->Ty->Elem);
           }
       }
-      if (St.Live)
+      if (St.Live) {
         St.Vals[S.Var->Id] = X;
+        forget(St, S.Var);
+      }
       return;
     }
     case Op::If: {
@@ -1348,6 +1491,23 @@ Range Analysis::value(const Node *N) const {
     return R;
   Range TR = Range::ofType(N->Ty);
   return R.within(TR) ? R : TR;
+}
+
+bool Analysis::withinLength(const Node *N, const kir::Local *S,
+                            int64_t K) const {
+  auto It = NodeFacts.find(N);
+  if (It == NodeFacts.end())
+    return false;
+  const Rel &R = It->second.Rels;
+  return (R.LenAny || (R.LenOf && R.LenOf == S)) && R.LenK >= K;
+}
+
+bool Analysis::atLeast(const Node *N, const kir::Local *Y, int64_t D) const {
+  auto It = NodeFacts.find(N);
+  if (It == NodeFacts.end())
+    return false;
+  const Rel &R = It->second.Rels;
+  return R.AboveOf && R.AboveOf == Y && R.AboveBy >= D;
 }
 
 bool Analysis::nonNegativeF64(const Node *N) const {

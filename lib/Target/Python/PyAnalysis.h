@@ -10,6 +10,10 @@
 //    sensitive, refined by branch and loop conditions, with widening at loop
 //    heads; interprocedural through parameter and return summaries, and
 //    through the elements of arrays that never leave their function;
+//  - facts relative to a str's length and to another local, where a
+//    search leaves them (`r = s.find(t, p)`: r < 0, or p <= r and
+//    r + len(t) <= len(s)) and a comparison with a length refines them:
+//    the slices and finds of a scanner then need no test;
 //  - f64 values that are >= 0 or NaN (math.sqrt of them cannot raise);
 //  - "character" values: int locals and parameters that only ever hold a
 //    str.code_at result and are only compared with character constants or
@@ -62,6 +66,27 @@ struct Range {
   bool operator!=(const Range &O) const { return !(*this == O); }
 };
 
+/// Facts of an integer value v relative to other values, each "v < 0 or
+/// ...": what a search leaves (-1, or a position); a value known to be
+/// >= 0 drops the "v < 0 or". Absent fields: no fact.
+struct Rel {
+  /// v + LenK <= len(LenOf) (LenAny: of every str).
+  const kir::Local *LenOf = nullptr;
+  bool LenAny = false;
+  int64_t LenK = 0;
+  /// v >= AboveOf + AboveBy, AboveOf's value at the point of the fact.
+  const kir::Local *AboveOf = nullptr;
+  int64_t AboveBy = 0;
+
+  bool hasLen() const { return LenOf || LenAny; }
+  /// What holds on both paths.
+  Rel join(const Rel &O) const;
+  bool operator==(const Rel &O) const {
+    return LenOf == O.LenOf && LenAny == O.LenAny && LenK == O.LenK &&
+           AboveOf == O.AboveOf && AboveBy == O.AboveBy;
+  }
+};
+
 /// What an expression may do besides computing its value, from the point of
 /// view of evaluation order.
 enum class Purity {
@@ -85,6 +110,13 @@ public:
   Range value(const kir::Node *N) const;
   /// The f64 value is >= 0 (or -0.0) or NaN.
   bool nonNegativeF64(const kir::Node *N) const;
+  /// Whether the value v of \p N satisfies v < 0 or v + K <= len(S),
+  /// wherever N is evaluated.
+  bool withinLength(const kir::Node *N, const kir::Local *S,
+                    int64_t K = 0) const;
+  /// Whether the value v of \p N satisfies v < 0 or v >= Y + D, Y's
+  /// value where N is evaluated.
+  bool atLeast(const kir::Node *N, const kir::Local *Y, int64_t D) const;
 
   /// The local whose value is always the length of array local \p L (it is
   /// only ever array(n, v) with an immutable n, never pushed to or popped,
@@ -135,6 +167,7 @@ private:
   struct Facts {
     Range Raw;
     bool AllNonNeg = true;
+    Rel Rels;
   };
   const kir::Module &M;
   llvm::DenseMap<const kir::Node *, Facts> NodeFacts;

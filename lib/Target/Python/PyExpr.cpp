@@ -1101,7 +1101,11 @@ PyExpr FunctionEmitter::emitSlice(const Node &N) {
   bool LoZero = Lo.Opcode == Op::IntConst && Lo.IntVal == 0;
   bool HiIsLen = false;
   bool NeedLo = !LoZero && !range(Lo).nonNegative();
-  bool NeedHi = !atMostLength(Hi, S, HiIsLen);
+  // A bound the analysis relates to len(s) (a search's end, a position
+  // below n): only when 0 <= a <= b, proven or tested below, is b >= 0,
+  // where "b < 0 or b <= len(s)" applies.
+  bool NeedHi = !atMostLength(Hi, S, HiIsLen) &&
+                !(S.Opcode == Op::LocalGet && A.withinLength(&Hi, S.Var));
   // a <= b: 0 <= b, or b = a + c with a constant c >= 0.
   const Node &HiR = resolve(Hi), &LoR = resolve(Lo);
   bool Above = HiR.Opcode == Op::IntAdd &&
@@ -1110,6 +1114,20 @@ PyExpr FunctionEmitter::emitSlice(const Node &N) {
                resolve(*HiR.operand(0)).Opcode == Op::LocalGet &&
                LoR.Opcode == Op::LocalGet &&
                resolve(*HiR.operand(0)).Var == LoR.Var;
+  // Or b >= 0 is what a search from a found: b < 0 or b >= a.
+  if (!Above && range(Hi).nonNegative()) {
+    if (Lo.Opcode == Op::LocalGet)
+      Above = A.atLeast(&Hi, Lo.Var, 0);
+    else if ((Lo.Opcode == Op::IntAdd || Lo.Opcode == Op::IntSub) &&
+             Lo.operand(0)->Opcode == Op::LocalGet &&
+             Lo.operand(1)->Opcode == Op::IntConst)
+      Above = A.atLeast(&Hi, Lo.operand(0)->Var,
+                        Lo.Opcode == Op::IntAdd ? Lo.operand(1)->IntVal
+                                                : -Lo.operand(1)->IntVal);
+  }
+  // a <= len(s): the analysis relates a to it (0 <= a proven or tested).
+  if (!Above && HiIsLen && S.Opcode == Op::LocalGet)
+    Above = A.withinLength(&Lo, S.Var);
   bool NeedOrder = !(LoZero && range(Hi).nonNegative()) && !Above;
   bool Checked = NeedLo || NeedOrder || NeedHi;
   if (Checked && !(simple(S) && duplicable(Lo) && duplicable(Hi)))
@@ -1620,7 +1638,8 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     if (Start.Opcode == Op::IntConst && Start.IntVal == 0)
       return call(paren(SE, PPostfix) + "." + Method.str(), {SubE});
     bool NonNeg = range(Start).nonNegative();
-    if (NonNeg && belowLength(S, Start))
+    if (NonNeg && (belowLength(S, Start) ||
+                   (S.Opcode == Op::LocalGet && A.withinLength(&Start, S.Var))))
       return call(paren(SE, PPostfix) + "." + Method.str(), {SubE, StartE});
     // From a start >= 0, find answers -1 when start > len: only then is the
     // test needed, after the call (so after every operand, as the kernel
