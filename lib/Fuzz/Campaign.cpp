@@ -5,6 +5,7 @@
 #include "Target/JS/JSBackend.h"
 #include "Target/Python/PyBackend.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Compiler.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -266,8 +267,14 @@ private:
         llvm::StringRef(""), llvm::StringRef(Out), llvm::StringRef(Err)};
     std::string ErrMsg;
     bool Failed = false;
+    // Under ASan, kc-difffuzz's own workers (every one but node) reserve
+    // terabytes of shadow memory at start, which any data rlimit refuses;
+    // ASan's allocator reports what a limit would have caught.
+    unsigned LimitMB = Cfg.MemoryLimitMB;
+    if (LLVM_ADDRESS_SANITIZER_BUILD && Program == Cfg.Self)
+      LimitMB = 0;
     PI = llvm::sys::ExecuteNoWait(Program, ArgRefs, std::nullopt, Redirects,
-                                  Cfg.MemoryLimitMB, &ErrMsg, &Failed);
+                                  LimitMB, &ErrMsg, &Failed);
     if (Failed || PI.Pid <= 0) {
       failAll("cannot start the " + Name + " worker: " + ErrMsg);
       return;
