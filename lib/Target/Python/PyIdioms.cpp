@@ -1126,6 +1126,30 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
     return isLocal(N, J) ? Visit::Found : Visit::Continue;
   });
 
+  // Without the range in the zip, a loop that runs no step (hi <= lo)
+  // must find every slice empty: so hi + c >= 0 (a negative end counts
+  // from the end: a[1:-1]) or lo <= hi, proven; else the range goes in.
+  auto LeastOf = [&](const Bound &B) {
+    if (!B.Base)
+      return B.Offset;
+    int64_t L = range(*B.Base).Lo;
+    return L == Range::NegInf ? L : L + B.Offset;
+  };
+  auto GreatestOf = [&](const Bound &B) {
+    if (!B.Base)
+      return B.Offset;
+    int64_t H = range(*B.Base).Hi;
+    return H == Range::PosInf ? H : H + B.Offset;
+  };
+  bool Ordered = GreatestOf(LoB) != Range::PosInf &&
+                 LeastOf(HiB) != Range::NegInf &&
+                 GreatestOf(LoB) <= LeastOf(HiB);
+  bool NeedRange = !Ordered && llvm::any_of(Seqs, [&](const Seq &Q) {
+    int64_t L = LeastOf(HiB);
+    return L == Range::NegInf || L + Q.C < 0;
+  });
+  UsesJ |= NeedRange;
+
   std::string Loop;
   std::vector<std::string> Targets, Iters;
   for (size_t K = 0; K < Seqs.size(); ++K) {
@@ -1145,7 +1169,7 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   };
   bool LoZero = !LoB.Base && LoB.Offset == 0;
   std::string LoText = Text(LoB, 0), HiText = Text(HiB, 0);
-  if (UsesJ && Seqs.size() == 1)
+  if (UsesJ && Seqs.size() == 1 && !NeedRange)
     Loop = "for " + local(J) + ", " + Targets[0] + " in " + global("enumerate") +
            "(" + Iters[0] + (LoZero ? "" : ", " + LoText) + "):";
   else if (!UsesJ && Seqs.size() == 1)
