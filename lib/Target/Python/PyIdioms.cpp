@@ -859,6 +859,105 @@ static Bound asBound(const Node &N) {
   return {&N, 0};
 }
 
+namespace {
+/// x = s * j + e (Scaled: s * (j + e)) for a loop counter j, with a
+/// constant s >= 1 and e (null: 0) the same at every step.
+struct Affine {
+  int64_t S = 1;
+  const Node *E = nullptr;
+  bool Scaled = false;
+  const Node *Decl = nullptr;
+};
+} // namespace
+
+/// \p N as s * j + e or s * (j + e), either operand order; no check of
+/// checked mode's in between (an IntCheckSafe node) matches.
+static bool matchAffine(const Node &N, const kir::Local *J, Affine &Af) {
+  // j + e or e + j, with e free of j.
+  auto Sum = [&](const Node &X, const Node *&E) {
+    if (isLocal(X, J)) {
+      E = nullptr;
+      return true;
+    }
+    if (X.Opcode != Op::IntAdd)
+      return false;
+    for (unsigned K = 0; K < 2; ++K)
+      if (isLocal(*X.operand(K), J) && !usesLocalIn(*X.operand(1 - K), J)) {
+        E = X.operand(1 - K);
+        return true;
+      }
+    return false;
+  };
+  // s * x or x * s.
+  auto Scale = [&](const Node &X, int64_t &S, const Node *&Of) {
+    if (X.Opcode != Op::IntMul)
+      return false;
+    for (unsigned K = 0; K < 2; ++K) {
+      const Node &C = *X.operand(K);
+      if (C.Opcode == Op::IntConst && C.IntVal >= 1 &&
+          C.IntVal <= (int64_t(1) << 20)) {
+        S = C.IntVal;
+        Of = X.operand(1 - K);
+        return true;
+      }
+    }
+    return false;
+  };
+  const Node *Of = nullptr;
+  if (Scale(N, Af.S, Of) && Sum(*Of, Af.E)) {
+    Af.Scaled = Af.E != nullptr;
+    return true;
+  }
+  if (N.Opcode != Op::IntAdd)
+    return false;
+  for (unsigned K = 0; K < 2; ++K) {
+    const Node &X = *N.operand(K), &E = *N.operand(1 - K);
+    if (usesLocalIn(E, J))
+      continue;
+    if ((Scale(X, Af.S, Of) && isLocal(*Of, J)) || isLocal(X, J)) {
+      if (isLocal(X, J))
+        Af.S = 1;
+      Af.E = &E;
+      Af.Scaled = false;
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Whether \p N is made of locals that \p B never assigns, constants and
+/// integer adds, subtracts and multiplies: the same value at every step.
+static bool invariantIn(const Node &N, const kir::Block &B) {
+  switch (N.Opcode) {
+  case Op::IntConst:
+    return true;
+  case Op::LocalGet:
+    return !anyNode(B, [&](const Node &M) {
+      return (M.Opcode == Op::LocalSet || M.Opcode == Op::LocalDecl) &&
+                     M.Var == N.Var
+                 ? Visit::Found
+                 : Visit::Continue;
+    });
+  case Op::IntAdd:
+  case Op::IntSub:
+  case Op::IntMul:
+    return invariantIn(*N.operand(0), B) && invariantIn(*N.operand(1), B);
+  default:
+    return false;
+  }
+}
+
+/// Whether \p B assigns the local \p Decl declares anywhere but there.
+static bool assignsLocalAgain(const kir::Block &B, const Node *Decl) {
+  return anyNode(B, [&](const Node &N) {
+    return &N != Decl &&
+                   (N.Opcode == Op::LocalSet || N.Opcode == Op::LocalDecl) &&
+                   N.Var == Decl->Var
+               ? Visit::Found
+               : Visit::Continue;
+  });
+}
+
 /// Whether \p F, or a function it calls, may store into, push to or pop
 /// from an array.
 static bool mayWriteArrays(const kir::Function &F,
@@ -892,14 +991,23 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   const Node &Lo = *S.operand(0), &Hi = *S.operand(1);
   if (!duplicable(Lo) || !duplicable(Hi))
     return false;
-  // The reads, by sequence and offset, in order of appearance.
+  // The reads, by sequence and offset, in order of appearance; a strided
+  // one reads a[x + c] with `let x = s * j + e` (Idx is x).
   struct Seq {
     const kir::Local *Arr;
     int64_t C;
     std::vector<const Node *> Reads;
     std::string Name;
+    const kir::Local *Idx = nullptr;
   };
   std::vector<Seq> Seqs;
+  llvm::DenseMap<const kir::Local *, Affine> Strided;
+  for (const Node *St : Body.Stmts) {
+    Affine Af;
+    if (St->Opcode == Op::LocalDecl && matchAffine(*St->operand(0), J, Af) &&
+        (!Af.E || invariantIn(*Af.E, Body)) && !assignsLocalAgain(Body, St))
+      Strided[St->Var] = {Af.S, Af.E, Af.Scaled, St};
+  }
   std::vector<const kir::Local *> Stored; // arrays the body stores to
   llvm::DenseSet<const kir::Type *> Resized; // types pushed to or popped
   bool Ok = true;
@@ -956,8 +1064,11 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
     case Op::BytesAt: {
       const Node &X = *N.operand(0), &I = *N.operand(1);
       Bound B = asBound(I);
-      if (X.Opcode != Op::LocalGet || !B.Base || !isLocal(*B.Base, J))
+      if (X.Opcode != Op::LocalGet || !B.Base ||
+          B.Base->Opcode != Op::LocalGet ||
+          (B.Base->Var != J && !Strided.count(B.Base->Var)))
         return Visit::Continue;
+      const kir::Local *Idx = B.Base->Var == J ? nullptr : B.Base->Var;
       // A str's element is a one-character str: no gain where the code
       // is needed (ord() of it).
       if (N.Opcode == Op::StrCodeAt && !A.isByteStr(X.Var) &&
@@ -966,10 +1077,10 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
         return Visit::Found;
       }
       auto It = llvm::find_if(Seqs, [&](const Seq &Q) {
-        return Q.Arr == X.Var && Q.C == B.Offset;
+        return Q.Arr == X.Var && Q.C == B.Offset && Q.Idx == Idx;
       });
       if (It == Seqs.end()) {
-        Seqs.push_back({X.Var, B.Offset, {}, ""});
+        Seqs.push_back({X.Var, B.Offset, {}, "", Idx});
         It = Seqs.end() - 1;
       }
       It->Reads.push_back(&N);
@@ -1038,6 +1149,63 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
     return R.Opcode == Op::LocalGet &&
            (A.fixedLength(Arr) == R.Var || KnownLengths.lookup(Arr) == R.Var);
   };
+  auto LeastOf = [&](const Bound &B) {
+    if (!B.Base)
+      return B.Offset;
+    int64_t L = range(*B.Base).Lo;
+    return L == Range::NegInf ? L : L + B.Offset;
+  };
+  auto GreatestOf = [&](const Bound &B) {
+    if (!B.Base)
+      return B.Offset;
+    int64_t H = range(*B.Base).Hi;
+    return H == Range::PosInf ? H : H + B.Offset;
+  };
+  // A strided sequence's position s * t + e + c at a bound t (lo or hi),
+  // its constant folded: s * (e + t) + c, s * t + e + c.
+  // Names bound before the loop to a strided index's first and end
+  // positions (x at lo, x at hi), when several slices use them.
+  llvm::DenseMap<std::pair<const Node *, unsigned>, std::string> Ends;
+  auto Position = [&](const Bound &T, const Affine &Af, int64_t C) {
+    auto Named = Ends.find({Af.Decl, unsigned(&T == &HiB)});
+    if (Named != Ends.end())
+      return Named->second +
+             (C == 0 ? "" : (C > 0 ? " + " : " - ") + std::to_string(std::abs(C)));
+    std::vector<std::string> Terms;
+    int64_t K = Af.S * T.Offset + C;
+    std::string Base = T.Base ? paren(emit(*T.Base), PAdd) : "";
+    std::string E = Af.E ? paren(emit(*Af.E), PAdd) : "";
+    if (Af.Scaled) {
+      std::string Inner = Base.empty() ? E : E + " + " + Base;
+      Terms.push_back(std::to_string(Af.S) + " * " +
+                      (Base.empty() ? paren(emit(*Af.E), PMul)
+                                    : "(" + Inner + ")"));
+    } else {
+      if (T.Base)
+        Terms.push_back(Af.S == 1 ? Base
+                                  : std::to_string(Af.S) + " * " +
+                                        paren(emit(*T.Base), PMul));
+      if (Af.E)
+        Terms.push_back(E);
+    }
+    std::string Text;
+    for (const std::string &X : Terms)
+      Text += (Text.empty() ? "" : " + ") + X;
+    if (Text.empty())
+      return std::to_string(K);
+    if (K != 0)
+      Text += (K > 0 ? " + " : " - ") + std::to_string(std::abs(K));
+    return Text;
+  };
+  // Whether a strided sequence's first read, at lo, is proven >= 0.
+  auto FirstInRange = [&](const Affine &Af, int64_t C) {
+    int64_t T = LeastOf(LoB);
+    int64_t E = Af.E ? range(*Af.E).Lo : 0;
+    if (T == Range::NegInf || E == Range::NegInf || T < -(int64_t(1) << 40) ||
+        E < -(int64_t(1) << 40))
+      return false;
+    return (Af.Scaled ? Af.S * (T + E) : Af.S * T + E) + C >= 0;
+  };
   // The tests, and the arrays that need one.
   std::vector<std::string> Tests;
   std::vector<bool> FromStart, ToEnd;
@@ -1055,15 +1223,30 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       for (const Seq &Q : Seqs)
         if (Q.Arr->Ty == Y->Ty)
           Add(Q.Arr, local(Y) + " is not " + local(Q.Arr));
-    // Per array, the least and greatest offsets bound the reads.
-    llvm::DenseMap<const kir::Local *, std::pair<int64_t, int64_t>> Extent;
+    // Per array and index, the least and greatest offsets bound the reads.
+    llvm::DenseMap<std::pair<const kir::Local *, const kir::Local *>,
+                   std::pair<int64_t, int64_t>>
+        Extent;
     for (const Seq &Q : Seqs) {
-      auto [It, New] = Extent.try_emplace(Q.Arr, Q.C, Q.C);
+      auto [It, New] = Extent.try_emplace({Q.Arr, Q.Idx}, Q.C, Q.C);
       It->second.first = std::min(It->second.first, Q.C);
       It->second.second = std::max(It->second.second, Q.C);
     }
     for (const Seq &Q : Seqs) {
-      auto [Least, Greatest] = Extent.lookup(Q.Arr);
+      auto [Least, Greatest] = Extent.lookup({Q.Arr, Q.Idx});
+      if (Q.Idx) {
+        // Reads at s * j + e + c for j in lo..hi: the first at lo, the
+        // last at hi - 1, s * hi + e + c - s.
+        const Affine &Af = Strided[Q.Idx];
+        if (Q.C == Least && !FirstInRange(Af, Q.C))
+          Add(Q.Arr, "0 <= " + Position(LoB, Af, Q.C));
+        if (Q.C == Greatest)
+          Add(Q.Arr, Position(HiB, Af, Q.C - Af.S + 1) + " <= " +
+                         lengthOf(Q.Arr));
+        FromStart.push_back(false);
+        ToEnd.push_back(false);
+        continue;
+      }
       bool LoOk = LoB.Base ? range(*LoB.Base).Lo != Range::NegInf &&
                                  range(*LoB.Base).Lo + LoB.Offset + Q.C >= 0
                            : LoB.Offset + Q.C >= 0;
@@ -1097,6 +1280,30 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
     Plan();
     assert(Tests.empty() && "arrays left without tests need none");
   }
+  // i_lo = 3 * start, i_hi = 3 * (start + count): bound once where
+  // several slices start and end there.
+  std::vector<std::string> EndLines;
+  // In the body's order: the names must not depend on pointers.
+  for (const Node *St : Body.Stmts) {
+    if (St->Opcode != Op::LocalDecl || !Strided.count(St->Var))
+      continue;
+    const Affine &Af = Strided[St->Var];
+    size_t Uses = llvm::count_if(
+        Seqs, [&](const Seq &Q) { return Q.Idx == St->Var; });
+    if (Uses < 2)
+      continue;
+    for (bool Hi : {false, true}) {
+      std::string T = Position(Hi ? HiB : LoB, Af, 0);
+      if (T.find(' ') == std::string::npos)
+        continue;
+      std::string Name =
+          Names.fresh(local(Af.Decl->Var) + (Hi ? "_hi" : "_lo"));
+      EndLines.push_back(Name + " = " + T);
+      Ends[{Af.Decl, unsigned(Hi)}] = Name;
+    }
+  }
+  if (!Ends.empty())
+    Plan();
   std::string Test;
   for (const std::string &T : Tests)
     Test += (Test.empty() ? "" : " and ") + T;
@@ -1117,36 +1324,41 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       break;
     }
     if (Q.Name.empty())
-      Q.Name = Names.fresh(local(Q.Arr) + "_" + local(J));
+      Q.Name = Names.fresh(
+          local(Q.Arr) + "_" + local(Q.Idx ? Q.Idx : J) +
+          (Q.Idx && Q.C ? std::to_string(Q.C) : std::string()));
+  }
+  auto Zipped = [&](const Node &N) {
+    return llvm::any_of(Seqs, [&](const Seq &Q) {
+      return llvm::is_contained(Q.Reads, &N);
+    });
+  };
+  // `let x = s * j + e` read only by zipped reads is left out.
+  for (const auto &[X, Af] : Strided) {
+    const kir::Local *V = X;
+    bool Read = anyNode(Body, [&](const Node &N) {
+      if (&N == Af.Decl || Zipped(N))
+        return Visit::Skip;
+      return isLocal(N, V) ? Visit::Found : Visit::Continue;
+    });
+    if (!Read)
+      Decls.insert(Af.Decl);
   }
   bool UsesJ = anyNode(Body, [&](const Node &N) {
-    for (const Seq &Q : Seqs)
-      if (llvm::is_contained(Q.Reads, &N))
-        return Visit::Skip;
+    if (Zipped(N) || Decls.count(&N))
+      return Visit::Skip;
     return isLocal(N, J) ? Visit::Found : Visit::Continue;
   });
 
   // Without the range in the zip, a loop that runs no step (hi <= lo)
   // must find every slice empty: so hi + c >= 0 (a negative end counts
   // from the end: a[1:-1]) or lo <= hi, proven; else the range goes in.
-  auto LeastOf = [&](const Bound &B) {
-    if (!B.Base)
-      return B.Offset;
-    int64_t L = range(*B.Base).Lo;
-    return L == Range::NegInf ? L : L + B.Offset;
-  };
-  auto GreatestOf = [&](const Bound &B) {
-    if (!B.Base)
-      return B.Offset;
-    int64_t H = range(*B.Base).Hi;
-    return H == Range::PosInf ? H : H + B.Offset;
-  };
   bool Ordered = GreatestOf(LoB) != Range::PosInf &&
                  LeastOf(HiB) != Range::NegInf &&
                  GreatestOf(LoB) <= LeastOf(HiB);
   bool NeedRange = !Ordered && llvm::any_of(Seqs, [&](const Seq &Q) {
     int64_t L = LeastOf(HiB);
-    return L == Range::NegInf || L + Q.C < 0;
+    return Q.Idx || L == Range::NegInf || L + Q.C < 0;
   });
   UsesJ |= NeedRange;
 
@@ -1155,7 +1367,15 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   for (size_t K = 0; K < Seqs.size(); ++K) {
     const Seq &Q = Seqs[K];
     std::string Slice = local(Q.Arr);
-    if (!FromStart[K] || !ToEnd[K])
+    if (Q.Idx) {
+      // Exactly hi - lo elements: the reads are in range, and the end may
+      // pass len(a) by less than s.
+      const Affine &Af = Strided[Q.Idx];
+      std::string First = Position(LoB, Af, Q.C);
+      Slice += "[" + (First == "0" ? "" : First) + ":" +
+               Position(HiB, Af, Q.C) +
+               (Af.S == 1 ? "" : ":" + std::to_string(Af.S)) + "]";
+    } else if (!FromStart[K] || !ToEnd[K])
       Slice += "[" + (FromStart[K] ? "" : Text(LoB, Q.C)) + ":" +
                (ToEnd[K] ? "" : Text(HiB, Q.C)) + "]";
     Targets.push_back(Q.Name);
@@ -1185,6 +1405,8 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
            "):";
   }
 
+  for (std::string &L : EndLines)
+    endLine(std::move(L));
   if (!Test.empty()) {
     endLine("if " + Test + ":");
     ++Indent;
