@@ -185,6 +185,22 @@ private:
   // a[i + c]` whose x is that name (not emitted).
   llvm::DenseMap<const kir::Node *, std::string> ZipReads;
   llvm::DenseSet<const kir::Node *> ZipDecls;
+  // A zip loop whose counter j the body mostly uses as j + e (e the same
+  // at every step) counts k = j + e instead: each j + e is K, j is K - e.
+  struct CounterOffset {
+    const kir::Local *J = nullptr, *E = nullptr;
+    std::string K;
+  } Offset;
+  // Sums in a zip loop's body with two or more terms the same at every
+  // step (x + i + 1): those terms are added once before the loop, into
+  // Name; Terms are the nodes left out.
+  struct HoistedSum {
+    std::string Name;
+    llvm::DenseSet<const kir::Node *> Terms;
+    bool Used = false; // its line goes if the body never emits the sum
+    size_t Line = 0;
+  };
+  llvm::DenseMap<const kir::Node *, HoistedSum> HoistedSums;
   // str and bytes locals nothing assigns whose length a `let n = len(s)`
   // seen before, in this block or one around it, holds.
   llvm::DenseMap<const kir::Local *, const kir::Local *> KnownLengths;
@@ -262,6 +278,13 @@ private:
   PyExpr emitCompare(const kir::Node &N);
   PyExpr emitChain(const kir::Node &N);
   PyExpr emitSharedProduct(const kir::Node &N);
+  /// \p N under the zip loop's counter offset or hoisted sums, or nothing.
+  PyExpr emitOffsetTerm(const kir::Node &N);
+  /// The terms of a sum of int adds and subtracts, each with its sign
+  /// (true: subtracted); j + e under a counter offset is one term.
+  void sumTerms(const kir::Node &N, bool Neg,
+                std::vector<std::pair<bool, const kir::Node *>> &Out);
+  bool isOffsetSum(const kir::Node &N);
   PyExpr emitMembership(const kir::Node &N, bool Truth);
   PyExpr emitCond(const kir::Node &N);
   PyExpr emitIndex(const kir::Node &N, bool Char);

@@ -892,7 +892,7 @@ PyExpr FunctionEmitter::emitSharedProduct(const Node &N) {
       return X.Var == Y.Var;
     return X.Operands.empty() && X.IntVal == Y.IntVal;
   };
-  if (!SumOfNames(L))
+  if (!SumOfNames(L) || isOffsetSum(L))
     return {};
   // Down the right operand's first operands to a copy of L.
   std::vector<const Node *> Path;
@@ -1269,6 +1269,9 @@ PyExpr FunctionEmitter::emit(const Node &N) {
     Subst = std::move(Saved);
     return E;
   }
+  if (Offset.J || !HoistedSums.empty())
+    if (PyExpr E = emitOffsetTerm(N); !E.Text.empty())
+      return E;
   return emitOp(N);
 }
 
@@ -1890,4 +1893,34 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     break;
   }
   llvm_unreachable("statement in expression position");
+}
+
+PyExpr FunctionEmitter::emitOffsetTerm(const Node &N) {
+  if (Offset.J) {
+    if (isOffsetSum(N))
+      return atom(Offset.K);
+    if ((N.Opcode == Op::LocalGet && N.Var == Offset.J))
+      return binary(atom(Offset.K), "-", atom(local(Offset.E)), PAdd);
+  }
+  auto It = HoistedSums.find(&N);
+  if (It == HoistedSums.end())
+    return {};
+  It->second.Used = true;
+  // The terms that change, in order, then the name of the others' sum;
+  // j's own -e is in that sum.
+  std::vector<std::pair<bool, const Node *>> Terms;
+  sumTerms(N, false, Terms);
+  PyExpr Acc;
+  for (auto [Neg, T] : Terms) {
+    if (It->second.Terms.count(T))
+      continue;
+    PyExpr TE = Offset.J && resolve(*T).Opcode == Op::LocalGet &&
+                              resolve(*T).Var == Offset.J ? atom(Offset.K)
+                                                          : emit(*T);
+    if (Acc.Text.empty())
+      Acc = Neg ? unary("-", TE) : TE;
+    else
+      Acc = binary(Acc, Neg ? "-" : "+", TE, PAdd);
+  }
+  return binary(Acc, "+", atom(It->second.Name), PAdd);
 }

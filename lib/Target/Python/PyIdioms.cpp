@@ -1362,6 +1362,139 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   });
   UsesJ |= NeedRange;
 
+  // The body's expressions, inlined callees' under their arguments, each
+  // with its parent (null: a statement). False if a callee is inlined twice
+  // (its nodes would stand for two things).
+  auto WalkBody = [&](llvm::function_ref<bool(const Node &, const Node *)>
+                          Visit) {
+    llvm::DenseSet<const kir::Function *> Inlined;
+    bool Ok = true;
+    std::function<void(const Node &, const Node *)> Walk =
+        [&](const Node &N, const Node *Parent) {
+          if (Zipped(N) || Decls.count(&N))
+            return;
+          const Node &R = resolve(N);
+          if (&R != &N) { // a parameter: its argument, in the caller
+            auto Saved = std::move(Subst);
+            Subst.clear();
+            Walk(R, Parent);
+            Subst = std::move(Saved);
+            return;
+          }
+          if (N.Opcode == Op::Call && inlineCall(N)) {
+            if (!Inlined.insert(N.Callee).second || !Subst.empty()) {
+              Ok = false;
+              return;
+            }
+            for (unsigned I = 0; I < N.Operands.size(); ++I)
+              Subst[N.Callee->Params[I]] = N.operand(I);
+            Walk(*returnedExpr(*N.Callee), Parent);
+            Subst.clear();
+            return;
+          }
+          if (!Visit(N, Parent))
+            return;
+          for (const Node *O : N.Operands)
+            Walk(*O, &N);
+          for (const kir::Block *B : N.Regions)
+            for (const Node *St : B->Stmts)
+              Walk(*St, nullptr);
+        };
+    for (const Node *St : Body.Stmts)
+      Walk(*St, nullptr);
+    return Ok;
+  };
+  auto Invariant = [&](const Node &N) {
+    const Node &R = resolve(N);
+    return R.Opcode == Op::IntConst ||
+           (R.Opcode == Op::LocalGet && R.Var != J &&
+            R.Ty->Kind == kir::TypeKind::Int && !assignsLocal(Body, R.Var));
+  };
+  // Counting j + e: the reference's `enumerate(u, i)` for i + j.
+  if (UsesJ && !MC.Opts.Checked) {
+    const kir::Local *E = nullptr;
+    unsigned Paired = 0, Bare = 0;
+    bool Mixed = false, JFirst = true;
+    bool Ok = WalkBody([&](const Node &N, const Node *) {
+      if (N.Opcode == Op::IntAdd)
+        for (unsigned K = 0; K < 2; ++K) {
+          const Node &X = resolve(*N.operand(K)), &Y = resolve(*N.operand(1 - K));
+          if (!isLocal(X, J) || Y.Opcode != Op::LocalGet || !Invariant(Y))
+            continue;
+          Mixed |= E && E != Y.Var;
+          if (!E)
+            JFirst = K == 0;
+          E = Y.Var;
+          ++Paired;
+          return false;
+        }
+      if (isLocal(N, J))
+        ++Bare;
+      return true;
+    });
+    if (Ok && E && !Mixed && Bare <= Paired) {
+      std::string Base = JFirst ? local(J) + local(E) : local(E) + local(J);
+      Offset = {J, E, Names.fresh(Base.size() <= 4 ? Base : local(J) + "_")};
+    }
+  }
+  // Sums with two or more terms the same at every step: x + i + 1 is
+  // x + i1, i1 = i + 1 added once before the loop (exact: Python ints).
+  if (!MC.Opts.Checked) {
+    std::vector<std::pair<const Node *, HoistedSum>> Found;
+    bool Ok = WalkBody([&](const Node &N, const Node *Parent) {
+      bool Sum = (N.Opcode == Op::IntAdd || N.Opcode == Op::IntSub) &&
+                 !isOffsetSum(N);
+      if (!Sum || (Parent && (Parent->Opcode == Op::IntAdd ||
+                              Parent->Opcode == Op::IntSub)))
+        return true;
+      std::vector<std::pair<bool, const Node *>> Terms;
+      sumTerms(N, false, Terms);
+      std::vector<std::pair<bool, std::string>> Fixed;
+      HoistedSum H;
+      bool Changing = false, Local = false;
+      for (auto [Neg, T] : Terms) {
+        if (Offset.J && isLocal(resolve(*T), J)) {
+          Fixed.push_back({!Neg, local(Offset.E)}); // j = k - e
+          Changing = Local = true;
+          continue;
+        }
+        if (!Invariant(*T)) {
+          Changing = true;
+          continue;
+        }
+        Local |= resolve(*T).Opcode == Op::LocalGet;
+        Fixed.push_back({Neg, emit(*T).Text});
+        H.Terms.insert(T);
+      }
+      if (!Changing || !Local || Fixed.size() < 2)
+        return true;
+      // Added terms first: 1 - i.
+      std::stable_partition(Fixed.begin(), Fixed.end(),
+                            [](const auto &F) { return !F.first; });
+      std::string Text;
+      for (auto &[Neg, T] : Fixed)
+        Text += Text.empty() ? (Neg ? "-" + T : T) : (Neg ? " - " : " + ") + T;
+      H.Name = Text;
+      Found.push_back({&N, std::move(H)});
+      return true;
+    });
+    if (Ok)
+      for (auto &[N, H] : Found) {
+        // i1 for i + 1, else c.
+        std::string Text = H.Name;
+        size_t Plus = Text.find(" + ");
+        std::string Name =
+            Plus != std::string::npos && Text.find(' ', Plus + 3) == std::string::npos &&
+                    Text.find(' ') == Plus && std::isdigit(Text[Plus + 3])
+                ? Text.substr(0, Plus) + Text.substr(Plus + 3)
+                : "c";
+        H.Name = Names.fresh(Name);
+        H.Line = EndLines.size();
+        EndLines.push_back(H.Name + " = " + Text);
+        HoistedSums[N] = std::move(H);
+      }
+  }
+
   std::string Loop;
   std::vector<std::string> Targets, Iters;
   for (size_t K = 0; K < Seqs.size(); ++K) {
@@ -1389,14 +1522,29 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   };
   bool LoZero = !LoB.Base && LoB.Offset == 0;
   std::string LoText = Text(LoB, 0), HiText = Text(HiB, 0);
+  std::string Counter = local(J);
+  if (Offset.J) {
+    Counter = Offset.K;
+    auto Plus = [&](const Bound &B) {
+      std::string T = B.Base ? paren(emit(*B.Base), PAdd) : "";
+      if (B.Base && B.Offset)
+        T += (B.Offset > 0 ? " + " : " - ") + std::to_string(std::abs(B.Offset));
+      else if (!B.Base)
+        T = std::to_string(B.Offset);
+      return T + " + " + local(Offset.E);
+    };
+    LoText = LoZero ? local(Offset.E) : Plus(LoB);
+    HiText = Plus(HiB);
+    LoZero = false;
+  }
   if (UsesJ && Seqs.size() == 1 && !NeedRange)
-    Loop = "for " + local(J) + ", " + Targets[0] + " in " + global("enumerate") +
+    Loop = "for " + Counter + ", " + Targets[0] + " in " + global("enumerate") +
            "(" + Iters[0] + (LoZero ? "" : ", " + LoText) + "):";
   else if (!UsesJ && Seqs.size() == 1)
     Loop = "for " + Targets[0] + " in " + Iters[0] + ":";
   else {
     if (UsesJ) {
-      Targets.insert(Targets.begin(), local(J));
+      Targets.insert(Targets.begin(), Counter);
       Iters.insert(Iters.begin(), global("range") + "(" +
                                       (LoZero ? "" : LoText + ", ") + HiText +
                                       ")");
@@ -1405,6 +1553,7 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
            "):";
   }
 
+  size_t FirstEndLine = Lines.size();
   for (std::string &L : EndLines)
     endLine(std::move(L));
   if (!Test.empty()) {
@@ -1427,6 +1576,12 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   --Indent;
   ZipReads.clear();
   ZipDecls.clear();
+  Offset = {};
+  std::vector<size_t> Unused;
+  for (const auto &[N, H] : HoistedSums)
+    if (!H.Used)
+      Unused.push_back(FirstEndLine + H.Line);
+  HoistedSums.clear();
   Appends = std::move(Saved);
   if (!Test.empty()) {
     --Indent;
@@ -1436,5 +1591,29 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
     emitStmt(S, /*Idioms=*/false);
     --Indent;
   }
+  // A sum the body emits otherwise (s += x + i + 1 as an augmented
+  // assignment) leaves its name unused: its line goes.
+  llvm::sort(Unused);
+  for (auto It = Unused.rbegin(); It != Unused.rend(); ++It)
+    Lines.erase(Lines.begin() + *It);
   return true;
+}
+
+bool FunctionEmitter::isOffsetSum(const Node &N) {
+  if (!Offset.J || N.Opcode != Op::IntAdd)
+    return false;
+  const Node &X = resolve(*N.operand(0)), &Y = resolve(*N.operand(1));
+  return (isLocal(X, Offset.J) && isLocal(Y, Offset.E)) ||
+         (isLocal(X, Offset.E) && isLocal(Y, Offset.J));
+}
+
+void FunctionEmitter::sumTerms(
+    const Node &N, bool Neg, std::vector<std::pair<bool, const Node *>> &Out) {
+  const Node &R = resolve(N);
+  if ((R.Opcode == Op::IntAdd || R.Opcode == Op::IntSub) && !isOffsetSum(R)) {
+    sumTerms(*R.operand(0), Neg, Out);
+    sumTerms(*R.operand(1), R.Opcode == Op::IntSub ? !Neg : Neg, Out);
+    return;
+  }
+  Out.push_back({Neg, &N});
 }
