@@ -1994,15 +1994,26 @@ const kir::Node *FunctionLowering::fusableGet(const kir::Node &Set) {
   const kir::Node &Map = *Set.operand(0), &Key = *Set.operand(1);
   if (Map.Opcode != Op::LocalGet)
     return nullptr;
+  // The get must also run whenever the set does: the slot is the store's
+  // address, so a get on the skipped side of && or || (whose block does not
+  // dominate the store) cannot be fused.
   const kir::Node *Get = nullptr;
   bool Ok = true;
+  unsigned Conditional = 0;
   std::function<void(const kir::Node &)> Visit = [&](const kir::Node &X) {
     if (!Ok)
       return;
-    if (X.Opcode == Op::MapGet && !Get && sameValue(*X.operand(0), Map) &&
-        sameValue(*X.operand(1), Key)) {
+    if (X.Opcode == Op::MapGet && !Get && !Conditional &&
+        sameValue(*X.operand(0), Map) && sameValue(*X.operand(1), Key)) {
       Get = &X;
       Visit(*X.operand(2));
+      return;
+    }
+    if (X.Opcode == Op::BoolAnd || X.Opcode == Op::BoolOr) {
+      Visit(*X.operand(0));
+      ++Conditional;
+      Visit(*X.operand(1));
+      --Conditional;
       return;
     }
     if (X.Opcode == Op::MapGet || X.Opcode == Op::MapAt ||
