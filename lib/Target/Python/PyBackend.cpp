@@ -247,6 +247,12 @@ _u32le = Struct("<I").unpack_from
 _FLIP = bytes.maketrans(b"\x00\x01", b"\x01\x00")
 )",
      {"bytes"}},
+    {"_sum",
+     R"(# The builtin sum (a local or function may be named sum; helpers come
+# before the functions).
+_sum = sum
+)",
+     {}},
     {"_nonnull",
      R"(def _nonnull(x, line):
     if x is None:

@@ -239,6 +239,10 @@ private:
   bool emitCopyLoop(const kir::Node &S);
   bool emitStridedFill(const kir::Node &S);
   bool emitSelectLoop(const kir::Node &S);
+  bool emitSelectReductions(const kir::Node &S, const kir::Block &Then,
+                            const std::string &TestText,
+                            const std::string &Range, const std::string &Slice,
+                            bool HiNonNeg);
   bool emitCountedWhile(const kir::Node &S);
   bool emitGuardedScan(const kir::Node &S);
   bool emitZipLoop(const kir::Node &S);

@@ -592,6 +592,9 @@ bool FunctionEmitter::emitSelectLoop(const Node &S) {
              (HiIsLen ? "" : paren(HiE, PCond)) + "]";
   if (Negated)
     Slice += ".translate(" + global("_FLIP") + ")";
+  if (emitSelectReductions(S, Then, TestText, Range, Slice,
+                           HiIsLen || range(Hi).nonNegative()))
+    return true;
   std::string Var;
   if (usesLocalIn(Then, I)) {
     Var = local(I);
@@ -615,6 +618,75 @@ bool FunctionEmitter::emitSelectLoop(const Node &S) {
   --LoopDepth;
   --Indent;
   Appends = std::move(Saved);
+  if (!TestText.empty()) {
+    --Indent;
+    beginLine();
+    endLine("else:");
+    ++Indent;
+    emitStmt(S, /*Idioms=*/false);
+    --Indent;
+  }
+  return true;
+}
+
+/// The selection loop whose body only sums, `x += c` (c a constant) and
+/// `y += i`, as sieve's counting: x adds c times the number of selected
+/// indices, `Slice.count(1)` in C, and y their sum, `sum(compress(...))`.
+/// Exact for Python ints, in any order (each statement adds to its own
+/// local, nothing else reads them); not in checked mode, whose checks sit
+/// between the adds. count(1) needs the snapshot to hold exactly the
+/// range's flags: with 0 <= lo (tested) and 0 <= hi <= len(a), lo > hi
+/// leaves it empty; with a negative hi a[lo:hi] would count from the end,
+/// hence \p HiNonNeg.
+bool FunctionEmitter::emitSelectReductions(const Node &S,
+                                           const kir::Block &Then,
+                                           const std::string &TestText,
+                                           const std::string &Range,
+                                           const std::string &Slice,
+                                           bool HiNonNeg) {
+  if (MC.Opts.Checked || Then.Stmts.empty())
+    return false;
+  const kir::Local *I = S.Var;
+  unsigned Counts = 0, Sums = 0;
+  for (const auto &St : Then.Stmts) {
+    if (St->Opcode != Op::LocalSet || St->Var == I)
+      return false;
+    const Node &Add = *St->operand(0);
+    if (Add.Opcode != Op::IntAdd || !isLocal(*Add.operand(0), St->Var))
+      return false;
+    const Node &E = *Add.operand(1);
+    if (E.Opcode == Op::IntConst)
+      ++Counts;
+    else if (isLocal(E, I))
+      ++Sums;
+    else
+      return false;
+  }
+  if (Counts && !HiNonNeg)
+    return false;
+
+  if (!TestText.empty()) {
+    endLine("if " + TestText + ":");
+    ++Indent;
+  }
+  std::string Sel = Slice;
+  if (Counts + Sums > 1) {
+    Sel = Names.fresh("selected");
+    beginLine();
+    endLine(Sel + " = " + Slice);
+  }
+  std::string Selected = global("compress") + "(" + Range + ", " + Sel + ")";
+  for (const auto &St : Then.Stmts) {
+    const Node &E = *St->operand(0)->operand(1);
+    std::string Term;
+    if (E.Opcode == Op::IntConst)
+      Term = (E.IntVal == 1 ? "" : paren(emit(E), PMul) + " * ") + Sel +
+             ".count(1)";
+    else
+      Term = global("_sum") + "(" + Selected + ")";
+    beginLine();
+    endLine(local(St->Var) + " += " + Term);
+  }
   if (!TestText.empty()) {
     --Indent;
     beginLine();
