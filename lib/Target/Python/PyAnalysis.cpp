@@ -1140,6 +1140,13 @@ private:
       XR.LenOf = Y.Rl.LenOf;
       XR.LenAny = Y.Rl.LenAny;
       XR.LenK = K;
+    } else if (XR.LenAny != Y.Rl.LenAny) {
+      // A fact of every str holds of s: both facts are of s. A counter
+      // from 0 (`i = 0`, every str's) learns `while i < n` of the text
+      // itself: json_tokens' find from i + 1 needs no test.
+      XR.LenOf = XR.LenAny ? Y.Rl.LenOf : XR.LenOf;
+      XR.LenAny = false;
+      XR.LenK = std::max(XR.LenK, K);
     }
   }
 
