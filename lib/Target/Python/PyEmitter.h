@@ -248,8 +248,14 @@ private:
   bool emitZipLoop(const kir::Node &S);
   size_t emitReverseLoop(const kir::Block &Block, size_t Index);
   size_t emitRotateGroup(const kir::Block &Block, size_t Index);
+  size_t emitSplitParse(const kir::Block &Block, size_t Index);
+  /// In the loop emitSplitParse versions: the line of the pieces was
+  /// tested, int() of a piece is [-]digits or raises ValueError.
+  bool PiecesTested = false;
   size_t emitGroupIdiom(const kir::Block &Block, size_t Index) {
     if (size_t N = emitReverseLoop(Block, Index))
+      return N;
+    if (size_t N = emitSplitParse(Block, Index))
       return N;
     return emitRotateGroup(Block, Index);
   }

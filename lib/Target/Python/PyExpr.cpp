@@ -1741,6 +1741,19 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     // than int() itself); anything else goes through the helper, which
     // traps where the kernel does.
     const Node &S = *N.operand(0);
+    if (PiecesTested) {
+      // int() takes nothing but [-]digits here (emitSplitParse): the value
+      // is the kernel's when within +-2^53.
+      PyExpr SE = Op0();
+      std::string V = walrusName("value");
+      PyExpr Ok = {"-0x20000000000000 <= (" + V + " := " +
+                       call(global("int"), {SE}).Text +
+                       ") <= 0x20000000000000",
+                   PCmp};
+      return conditional(atom(V), Ok,
+                         call(global("_parse_int"),
+                              {SE, atom(std::to_string(N.Loc.Line))}));
+    }
     PyExpr SE = Op0(), Use = SE, First = SE;
     if (!simple(S) && !ZipReads.count(&resolve(S))) {
       std::string T = walrusName("digits");

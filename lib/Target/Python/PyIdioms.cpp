@@ -23,6 +23,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PyEmitter.h"
+#include "llvm/Support/SaveAndRestore.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include <bitset>
@@ -696,6 +697,98 @@ bool FunctionEmitter::emitSelectReductions(const Node &S,
     --Indent;
   }
   return true;
+}
+
+/// `let f = line.split(sep); for c in 0..len(f) { sums[c] += parse_int(f[c]); }`
+/// (csv_sum): a line of only [-0-9] and sep, no space, '+' or '_' and no
+/// control character (isprintable()), has pieces that int() takes exactly
+/// when they are [-]digits; it raises ValueError for any other ("", "-",
+/// "1-2"). Under that test of the line, each piece costs int() and a range
+/// test instead of removeprefix(), isdigit() and len() (csv_sum: 49 -> 44
+/// ms a table of 20000 lines, the reference 36); the ValueError is the
+/// kernel's trap, at the piece it traps on, since the loop adds in the
+/// kernel's order and nothing else in it raises ValueError. Otherwise the
+/// loop runs as it is.
+size_t FunctionEmitter::emitSplitParse(const kir::Block &Block,
+                                       size_t Index) {
+  if (Index + 1 >= Block.Stmts.size() || PiecesTested)
+    return 0;
+  const Node &Decl = *Block.Stmts[Index], &Loop = *Block.Stmts[Index + 1];
+  if (Decl.Opcode != Op::LocalDecl || Decl.operand(0)->Opcode != Op::StrSplit ||
+      !emittedAsItself(*Decl.operand(0)))
+    return 0;
+  const Node &Line = *Decl.operand(0)->operand(0);
+  const kir::Local *F = Decl.Var;
+  if (Line.Opcode != Op::LocalGet || !emittedAsItself(Line) ||
+      A.isCharLocal(Line.Var))
+    return 0;
+  if (Loop.Opcode != Op::ForRange || Loop.Regions[0]->Stmts.size() != 1)
+    return 0;
+  const Node &Lo = *Loop.operand(0), &Hi = *Loop.operand(1);
+  if (Lo.Opcode != Op::IntConst || Lo.IntVal != 0 ||
+      Hi.Opcode != Op::ArrayLen || !isLocal(*Hi.operand(0), F))
+    return 0;
+  // Only stores, reads and int additions around one parse_int of f[c]:
+  // nothing else may raise ValueError, nor assign a local.
+  unsigned Parses = 0;
+  bool Ok = !anyNode(*Loop.Regions[0], [&](const Node &N) {
+    switch (N.Opcode) {
+    case Op::ArraySet:
+    case Op::ArrayGet:
+    case Op::LocalGet:
+    case Op::IntAdd:
+    case Op::IntConst:
+      return Visit::Continue;
+    case Op::StrParseInt: {
+      const Node &P = *N.operand(0);
+      if (P.Opcode != Op::ArrayGet || !isLocal(*P.operand(0), F) ||
+          !isLocal(*P.operand(1), Loop.Var))
+        return Visit::Found;
+      ++Parses;
+      return Visit::Continue;
+    }
+    default:
+      return Visit::Found;
+    }
+  });
+  if (!Ok || Parses != 1)
+    return 0;
+
+  emitStmt(Decl);
+  std::string L = local(Line.Var);
+  beginLine();
+  endLine("if " + L + ".isprintable() and \" \" not in " + L +
+          " and \"+\" not in " + L + " and \"_\" not in " + L + ":");
+  ++Indent;
+  beginLine();
+  endLine("try:");
+  ++Indent;
+  {
+    llvm::SaveAndRestore<bool> Tested(PiecesTested, true);
+    emitStmt(Loop);
+  }
+  --Indent;
+  beginLine();
+  endLine("except " + global("ValueError") + ":");
+  ++Indent;
+  const Node *Parse = nullptr;
+  anyNode(*Loop.Regions[0], [&](const Node &N) {
+    if (N.Opcode != Op::StrParseInt)
+      return Visit::Continue;
+    Parse = &N;
+    return Visit::Found;
+  });
+  beginLine();
+  endLine("raise " + global("KernelTrap") +
+          "(\"invalid integer in parse_int\", " +
+          std::to_string(Parse->Loc.Line) + ") from None");
+  Indent -= 2;
+  beginLine();
+  endLine("else:");
+  ++Indent;
+  emitStmt(Loop);
+  --Indent;
+  return 2;
 }
 
 /// Whether \p B has a break or continue of its own loop (not of a loop
