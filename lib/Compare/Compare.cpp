@@ -500,31 +500,7 @@ private:
       return E;
 
     bench::Job &J = P.Template;
-    J.Entry = Entry->Name;
-    for (const kir::Local *Param : Entry->Params)
-      J.Params.push_back(Param->Ty->str());
-    J.Result = Entry->RetTy->str();
-    // The records a runner may have to build or print: those the entry's
-    // parameters and result hold. (Sema keeps ?R out of them, so a runner
-    // never meets a nullable type.)
-    std::vector<const kir::Type *> Work(1, Entry->RetTy);
-    for (const kir::Local *Param : Entry->Params)
-      Work.push_back(Param->Ty);
-    while (!Work.empty()) {
-      const kir::Type *T = Work.back();
-      Work.pop_back();
-      if (T->Kind == kir::TypeKind::Array || T->Kind == kir::TypeKind::Map) {
-        Work.push_back(T->Elem);
-        continue;
-      }
-      if (T->Kind != kir::TypeKind::Record || J.Records.count(T->Rec->Name))
-        continue;
-      auto &Fields = J.Records[T->Rec->Name];
-      for (const kir::Field &F : T->Rec->Fields) {
-        Fields.emplace_back(F.Name, F.Ty->str());
-        Work.push_back(F.Ty);
-      }
-    }
+    driver::setJobSignature(*Entry, J);
     J.Inputs = Inputs;
     J.Iterations = Cfg.Iterations;
     J.MinSampleNs = Cfg.MinSampleNs;

@@ -215,3 +215,30 @@ llvm::Expected<RunResult> driver::runNative(const kir::Module &M,
   R.MedianNs = Times.size() % 2 ? Times[Mid] : (Times[Mid - 1] + Times[Mid]) / 2;
   return R;
 }
+
+void driver::setJobSignature(const kir::Function &Entry, bench::Job &J) {
+  J.Entry = Entry.Name;
+  J.Params.clear();
+  for (const kir::Local *Param : Entry.Params)
+    J.Params.push_back(Param->Ty->str());
+  J.Result = Entry.RetTy->str();
+  J.Records.clear();
+  std::vector<const kir::Type *> Work(1, Entry.RetTy);
+  for (const kir::Local *Param : Entry.Params)
+    Work.push_back(Param->Ty);
+  while (!Work.empty()) {
+    const kir::Type *T = Work.back();
+    Work.pop_back();
+    if (T->Kind == kir::TypeKind::Array || T->Kind == kir::TypeKind::Map) {
+      Work.push_back(T->Elem);
+      continue;
+    }
+    if (T->Kind != kir::TypeKind::Record || J.Records.count(T->Rec->Name))
+      continue;
+    auto &Fields = J.Records[T->Rec->Name];
+    for (const kir::Field &F : T->Rec->Fields) {
+      Fields.emplace_back(F.Name, F.Ty->str());
+      Work.push_back(F.Ty);
+    }
+  }
+}

@@ -8,6 +8,7 @@
 #ifndef KC_DRIVER_DRIVER_H
 #define KC_DRIVER_DRIVER_H
 
+#include "Bench/Protocol.h"
 #include "Bench/Workload.h"
 #include "Lang/AST.h"
 #include "Lang/Sema.h"
@@ -68,6 +69,12 @@ struct RunResult {
 /// trap and the source line.
 llvm::Expected<RunResult> runNative(const kir::Module &M,
                                     const RunOptions &Opts);
+
+/// Fills \p J's entry, parameter and result type spellings, and the records
+/// a runner may have to build or print: those the entry's parameters and
+/// result hold (Sema keeps ?R out of them, so a runner never meets a
+/// nullable type). docs/runner-protocol.md, the job.
+void setJobSignature(const kir::Function &Entry, bench::Job &J);
 
 /// Writes the generated inputs of a workload as a .kin file.
 llvm::Error dumpInputs(const kir::Module &M, llvm::StringRef Workload,

@@ -112,28 +112,7 @@ std::string majorMinor(StringRef Version) {
 /// compare::runKernel writes it.
 bench::Job jobFor(const kir::Function &Entry) {
   bench::Job J;
-  J.Entry = Entry.Name;
-  for (const kir::Local *P : Entry.Params)
-    J.Params.push_back(P->Ty->str());
-  J.Result = Entry.RetTy->str();
-  std::vector<const kir::Type *> Work(1, Entry.RetTy);
-  for (const kir::Local *P : Entry.Params)
-    Work.push_back(P->Ty);
-  while (!Work.empty()) {
-    const kir::Type *T = Work.back();
-    Work.pop_back();
-    if (T->Kind == kir::TypeKind::Array || T->Kind == kir::TypeKind::Map) {
-      Work.push_back(T->Elem);
-      continue;
-    }
-    if (T->Kind != kir::TypeKind::Record || J.Records.count(T->Rec->Name))
-      continue;
-    auto &Fields = J.Records[T->Rec->Name];
-    for (const kir::Field &F : T->Rec->Fields) {
-      Fields.emplace_back(F.Name, F.Ty->str());
-      Work.push_back(F.Ty);
-    }
-  }
+  driver::setJobSignature(Entry, J);
   return J;
 }
 

@@ -1,6 +1,7 @@
 //===- Batch.cpp - Many kernels per runner process ------------------------===//
 
 #include "Fuzz/Batch.h"
+#include "Driver/Driver.h"
 #include "ir/IR.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -59,29 +60,12 @@ BatchJob fuzz::jobFor(const kir::Module &M) {
   const kir::Function *Entry = M.getEntry();
   if (!Entry)
     return J;
-  J.Entry = Entry->Name;
-  for (const kir::Local *P : Entry->Params)
-    J.Params.push_back(P->Ty->str());
-  J.Result = Entry->RetTy->str();
-  // The records the inputs and the result hold (Sema keeps ?R out of them).
-  std::vector<const kir::Type *> Work(1, Entry->RetTy);
-  for (const kir::Local *P : Entry->Params)
-    Work.push_back(P->Ty);
-  while (!Work.empty()) {
-    const kir::Type *T = Work.back();
-    Work.pop_back();
-    if (T->Kind == kir::TypeKind::Array || T->Kind == kir::TypeKind::Map) {
-      Work.push_back(T->Elem);
-      continue;
-    }
-    if (T->Kind != kir::TypeKind::Record || J.Records.count(T->Rec->Name))
-      continue;
-    auto &Fields = J.Records[T->Rec->Name];
-    for (const kir::Field &F : T->Rec->Fields) {
-      Fields.emplace_back(F.Name, F.Ty->str());
-      Work.push_back(F.Ty);
-    }
-  }
+  bench::Job Sig;
+  driver::setJobSignature(*Entry, Sig);
+  J.Entry = std::move(Sig.Entry);
+  J.Params = std::move(Sig.Params);
+  J.Result = std::move(Sig.Result);
+  J.Records = std::move(Sig.Records);
   return J;
 }
 
