@@ -257,7 +257,7 @@ void CPythonPart::timeRung() {
       Rg.Missing = (compare::statusName(I.St) + ": " + I.Message).str();
     Rg.Result = std::move(I);
   }
-  Rg.How = "kc-runner-cpython, libpython " +
+  Rg.How = "kc-runner-cpython, python " +
            (Version.empty() ? std::string("3.11") : Version) +
            ": kernelc's Python module, specializing adaptive interpreter";
   X.Rungs.push_back(std::move(Rg));

@@ -7,6 +7,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include <csignal>
 #include <dlfcn.h>
 
 using namespace llvm;
@@ -56,7 +57,27 @@ Error kc::cpython::withKind(Error E, RunnerError::Kind K,
 // Start and finish
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// True when this runner runs as an extension module inside the python3.11
+/// executable (the launcher's way), which started the interpreter itself.
+bool InsideExecutable = false;
+} // namespace
+
 Error kc::cpython::startInterpreter() {
+  if (Py_IsInitialized()) {
+    // python3.11 -I -S -B gave the interpreter the configuration the
+    // embedding below sets up (isolated, no site, no .pyc), except the
+    // signal handlers it installs: the runner ends on SIGINT like any child,
+    // and a kernel that writes to a closed pipe is not ours to hide.
+    InsideExecutable = true;
+    installAuditHook();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGPIPE, SIG_DFL);
+    std::signal(SIGXFSZ, SIG_DFL);
+    if (PyObject *Err = PySys_GetObject("stderr"))
+      PySys_SetObject("stdout", Err);
+    return Error::success();
+  }
   PyConfig Config;
   // isolated=1, use_environment=0 (no PYTHON* variables),
   // user_site_directory=0, safe_path=1 (no script directory or working
@@ -91,7 +112,10 @@ Error kc::cpython::startInterpreter() {
   return Error::success();
 }
 
-bool kc::cpython::finishInterpreter() { return Py_FinalizeEx() == 0; }
+bool kc::cpython::finishInterpreter() {
+  // python3.11 finalizes its own interpreter when the boot script exits.
+  return InsideExecutable || Py_FinalizeEx() == 0;
+}
 
 RuntimeInfo kc::cpython::runtimeInfo() {
   RuntimeInfo Info;

@@ -21,9 +21,13 @@
 namespace kc {
 namespace cpython {
 
-/// Starts CPython from an isolated PyConfig. A failure is a `load` error.
+/// Starts CPython from an isolated PyConfig, or, inside the python3.11
+/// executable (an extension module; Launch.h), takes the running
+/// interpreter as it is, with the runner's audit hook and signal
+/// dispositions. A failure is a `load` error.
 llvm::Error startInterpreter();
-/// Py_FinalizeEx: false if finalization reported an error.
+/// Py_FinalizeEx, unless the executable owns the interpreter: false if
+/// finalization reported an error.
 bool finishInterpreter();
 
 /// What the hello line says about the runtime.
