@@ -1,6 +1,7 @@
 //===- EmittedLexer.cpp - Tokens of emitted JavaScript and Python ---------===//
 
 #include "FuzzCheck/EmittedLexer.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/ConvertUTF.h"
@@ -673,6 +674,8 @@ private:
   }
 
   /// A string literal; P is at its opening quote, \p Begin at its prefix.
+  /// An f-string ends where any string would: Python 3.11 finds the end of
+  /// the literal first and looks for replacement fields inside it after.
   Error string(size_t Begin, StringRef Prefix) {
     bool Raw = Prefix.contains('r');
     bool Bytes = Prefix.contains('b');
@@ -680,136 +683,342 @@ private:
     char Q = S[P];
     bool Triple = S.substr(P).starts_with(std::string(3, Q));
     P += Triple ? 3 : 1;
+    size_t Body = P;
     std::string Value;
     while (true) {
       if (P >= S.size())
         return lexError(S, Begin, "unterminated string literal");
-      char C = S[P];
-      if (C == Q && (!Triple || S.substr(P).starts_with(std::string(3, Q)))) {
-        P += Triple ? 3 : 1;
+      if (S[P] == Q && (!Triple || S.substr(P).starts_with(std::string(3, Q))))
         break;
-      }
-      if (size_t N = newline(P)) {
-        if (!Triple)
-          return lexError(S, Begin, "line break in a string literal");
-        // Universal newlines: the value holds '\n'.
-        Value += '\n';
-        P += N;
-        continue;
-      }
-      if (Bytes && static_cast<unsigned char>(C) >= 0x80)
-        return lexError(S, P, "non-ASCII character in a bytes literal");
-      if (C != '\\') {
-        Value += C;
-        ++P;
-        continue;
-      }
-      ++P;
-      if (P >= S.size())
-        return lexError(S, Begin, "unterminated string literal");
-      if (Raw) {
-        // The backslash stays, and keeps the next character from ending
-        // the literal.
-        Value += '\\';
-        if (size_t N = newline(P)) {
-          Value += '\n';
-          P += N;
-        } else {
-          Value += S[P++];
-        }
-        continue;
-      }
-      if (size_t N = newline(P)) {
-        P += N; // a line continuation adds nothing
-        continue;
-      }
-      char E = S[P++];
-      switch (E) {
-      case '\\':
-        Value += '\\';
-        break;
-      case '\'':
-        Value += '\'';
-        break;
-      case '"':
-        Value += '"';
-        break;
-      case 'a':
-        Value += '\a';
-        break;
-      case 'b':
-        Value += '\b';
-        break;
-      case 'f':
-        Value += '\f';
-        break;
-      case 'n':
-        Value += '\n';
-        break;
-      case 'r':
-        Value += '\r';
-        break;
-      case 't':
-        Value += '\t';
-        break;
-      case 'v':
-        Value += '\v';
-        break;
-      case 'x': {
-        if (P + 2 > S.size() || !isHex(S[P]) || !isHex(S[P + 1]))
-          return lexError(S, P, "\\x needs two hexadecimal digits");
-        unsigned V = hexDigitValue(S[P]) * 16 + hexDigitValue(S[P + 1]);
-        if (Bytes)
-          Value += static_cast<char>(V);
-        else
-          appendCodePoint(Value, V);
-        P += 2;
-        break;
-      }
-      case '0':
-      case '1':
-      case '2':
-      case '3':
-      case '4':
-      case '5':
-      case '6':
-      case '7': {
-        unsigned V = E - '0';
-        for (int I = 0; I < 2 && P < S.size() && S[P] >= '0' && S[P] <= '7';
-             ++I)
-          V = V * 8 + (S[P++] - '0');
-        if (Bytes)
-          Value += static_cast<char>(V & 0xFF);
-        else
-          appendCodePoint(Value, V);
-        break;
-      }
-      case 'u':
-      case 'U': {
-        if (Bytes)
-          return lexError(S, P - 2, "invalid escape sequence in bytes");
-        int Len = E == 'u' ? 4 : 8;
-        uint32_t CP = 0;
-        for (int I = 0; I < Len; ++I, ++P) {
-          if (P >= S.size() || !isHex(S[P]))
-            return lexError(S, P, "truncated \\u or \\U escape");
-          CP = CP * 16 + hexDigitValue(S[P]);
-        }
-        if (CP > 0x10FFFF)
-          return lexError(S, P, "\\U escape above U+10FFFF");
-        appendCodePoint(Value, CP);
-        break;
-      }
-      default:
-        // Python 3.11 keeps an unknown escape (with a DeprecationWarning,
-        // a SyntaxWarning from 3.12): never what an emitter means.
-        return lexError(S, P - 2,
-                        "invalid escape sequence '\\" +
-                            Twine(isPrint(E) ? E : '?') + "'");
-      }
+      if (!Triple && newline(P))
+        return lexError(S, Begin, "line break in a string literal");
+      if (Error E = character(P, Begin, Raw, Bytes, Value))
+        return E;
     }
-    pushAt(Format ? Tok::Template : Tok::String, Begin, P,
-           Format ? std::string() : std::move(Value));
+    size_t BodyEnd = P;
+    P += Triple ? 3 : 1;
+    if (Format)
+      return formatString(Begin, Body, BodyEnd, Raw);
+    pushAt(Tok::String, Begin, P, std::move(Value));
+    return Error::success();
+  }
+
+  /// Appends the value of the character or escape sequence at \p At, in the
+  /// body of the string literal at \p Begin, to \p Value and steps past it.
+  Error character(size_t &At, size_t Begin, bool Raw, bool Bytes,
+                  std::string &Value) {
+    char C = S[At];
+    if (size_t N = newline(At)) {
+      // Universal newlines: the value holds '\n'.
+      Value += '\n';
+      At += N;
+      return Error::success();
+    }
+    if (Bytes && static_cast<unsigned char>(C) >= 0x80)
+      return lexError(S, At, "non-ASCII character in a bytes literal");
+    if (C != '\\') {
+      Value += C;
+      ++At;
+      return Error::success();
+    }
+    ++At;
+    if (At >= S.size())
+      return lexError(S, Begin, "unterminated string literal");
+    if (Raw) {
+      // The backslash stays, and keeps the next character from ending
+      // the literal.
+      Value += '\\';
+      if (size_t N = newline(At)) {
+        Value += '\n';
+        At += N;
+      } else {
+        Value += S[At++];
+      }
+      return Error::success();
+    }
+    if (size_t N = newline(At)) {
+      At += N; // a line continuation adds nothing
+      return Error::success();
+    }
+    char E = S[At++];
+    switch (E) {
+    case '\\':
+      Value += '\\';
+      break;
+    case '\'':
+      Value += '\'';
+      break;
+    case '"':
+      Value += '"';
+      break;
+    case 'a':
+      Value += '\a';
+      break;
+    case 'b':
+      Value += '\b';
+      break;
+    case 'f':
+      Value += '\f';
+      break;
+    case 'n':
+      Value += '\n';
+      break;
+    case 'r':
+      Value += '\r';
+      break;
+    case 't':
+      Value += '\t';
+      break;
+    case 'v':
+      Value += '\v';
+      break;
+    case 'x': {
+      if (At + 2 > S.size() || !isHex(S[At]) || !isHex(S[At + 1]))
+        return lexError(S, At, "\\x needs two hexadecimal digits");
+      unsigned V = hexDigitValue(S[At]) * 16 + hexDigitValue(S[At + 1]);
+      if (Bytes)
+        Value += static_cast<char>(V);
+      else
+        appendCodePoint(Value, V);
+      At += 2;
+      break;
+    }
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7': {
+      unsigned V = E - '0';
+      for (int I = 0; I < 2 && At < S.size() && S[At] >= '0' && S[At] <= '7';
+           ++I)
+        V = V * 8 + (S[At++] - '0');
+      if (Bytes)
+        Value += static_cast<char>(V & 0xFF);
+      else
+        appendCodePoint(Value, V);
+      break;
+    }
+    case 'u':
+    case 'U': {
+      if (Bytes)
+        return lexError(S, At - 2, "invalid escape sequence in bytes");
+      int Len = E == 'u' ? 4 : 8;
+      uint32_t CP = 0;
+      for (int I = 0; I < Len; ++I, ++At) {
+        if (At >= S.size() || !isHex(S[At]))
+          return lexError(S, At, "truncated \\u or \\U escape");
+        CP = CP * 16 + hexDigitValue(S[At]);
+      }
+      if (CP > 0x10FFFF)
+        return lexError(S, At, "\\U escape above U+10FFFF");
+      appendCodePoint(Value, CP);
+      break;
+    }
+    default:
+      // Python 3.11 keeps an unknown escape (with a DeprecationWarning,
+      // a SyntaxWarning from 3.12): never what an emitter means. So is
+      // `\{`, which 3.11 reads as a backslash before a replacement field.
+      return lexError(S, At - 2,
+                      "invalid escape sequence '\\" +
+                          Twine(isPrint(E) ? E : '?') + "'");
+    }
+    return Error::success();
+  }
+
+  //--- f-strings (the 3.11 reference's "Formatted string literals") ---
+  //
+  // Tokens as Python 3.12's tokenizer makes them: the prefix and opening
+  // quote, and the closing quote, are Template tokens, compared raw; each
+  // literal part a String of its value ({{ and }} are braces); a
+  // replacement field '{', its expression's own tokens, then '=' followed
+  // by the expression's text as a String (Python puts it in the value),
+  // the conversion ("!r"), ':' and the format spec's parts, '}'. So a name
+  // inside a field is a name, and a kernel string inside the literal is a
+  // string.
+
+  /// The f-string from \p Begin (its prefix) whose body is [Body, BodyEnd);
+  /// P is past its closing quote.
+  Error formatString(size_t Begin, size_t Body, size_t BodyEnd, bool Raw) {
+    size_t End = P;
+    pushAt(Tok::Template, Begin, Body);
+    size_t At = Body;
+    if (Error E = formatParts(At, BodyEnd, Raw, 0))
+      return E;
+    pushAt(Tok::Template, BodyEnd, End);
+    P = End;
+    return Error::success();
+  }
+
+  /// Literal parts and replacement fields from \p At up to \p End, or, in a
+  /// format spec (\p Level > 0), up to its closing '}'.
+  Error formatParts(size_t &At, size_t End, bool Raw, unsigned Level) {
+    while (true) {
+      size_t From = At;
+      std::string Value;
+      if (Error E = formatLiteral(At, End, Raw, Level, Value))
+        return E;
+      if (At > From)
+        pushAt(Tok::String, From, At, std::move(Value));
+      if (At >= End || S[At] != '{')
+        return Error::success();
+      if (Error E = replacementField(At, End, Raw, Level))
+        return E;
+    }
+  }
+
+  /// A literal part, up to a field's '{' (or the '}' ending a format spec).
+  Error formatLiteral(size_t &At, size_t End, bool Raw, unsigned Level,
+                      std::string &Value) {
+    while (At < End) {
+      char C = S[At];
+      if (C == '{' || C == '}') {
+        // Doubled braces are braces, but not in a format spec: f'{x:{w}}'
+        // ends with two fields' '}'.
+        if (Level == 0 && At + 1 < End && S[At + 1] == C) {
+          Value += C;
+          At += 2;
+          continue;
+        }
+        if (C == '}' && Level == 0)
+          return lexError(S, At, "single '}' in an f-string");
+        return Error::success();
+      }
+      if (Raw && C == '\\') {
+        // A raw backslash escapes nothing here: a '{' after it opens a
+        // field.
+        Value += C;
+        ++At;
+        continue;
+      }
+      if (Error E = character(At, At, Raw, /*Bytes=*/false, Value))
+        return E;
+    }
+    return Error::success();
+  }
+
+  /// The replacement field at \p At ('{') of an f-string body ending at
+  /// \p End; \p Level is 1 in a format spec.
+  Error replacementField(size_t &At, size_t End, bool Raw, unsigned Level) {
+    size_t Open = At;
+    // 3.11 takes a field in a field's format spec, not one level deeper.
+    if (Level >= 2)
+      return lexError(S, Open, "f-string fields nested too deeply");
+    pushAt(Tok::Punct, At, At + 1);
+    ++At;
+    // The expression ends, as 3.11 finds it, at the first '!', ':', '=' or
+    // '}' outside brackets and strings that does not start `!=`, `==`,
+    // `<=` or `>=`. No backslash and no '#' anywhere in it.
+    size_t ExprBegin = At;
+    std::vector<char> Nest;
+    char Quote = 0;
+    bool TripleQuote = false;
+    while (true) {
+      if (At >= End && Quote)
+        return lexError(S, Open, "unterminated string in an f-string field");
+      if (At >= End && !Nest.empty())
+        return lexError(S, Open,
+                        "unclosed '" + Twine(Nest.back()) +
+                            "' in an f-string field");
+      if (At >= End)
+        return lexError(S, Open, "unterminated f-string field (expected '}')");
+      char C = S[At];
+      if (C == '\\')
+        return lexError(S, At, "backslash in an f-string field");
+      if (Quote) {
+        size_t N = TripleQuote ? 3 : 1;
+        if (S.slice(At, End).starts_with(std::string(N, Quote))) {
+          At += N;
+          Quote = 0;
+        } else {
+          ++At;
+        }
+        continue;
+      }
+      if (C == '\'' || C == '"') {
+        Quote = C;
+        TripleQuote = S.slice(At, End).starts_with(std::string(3, C));
+        At += TripleQuote ? 3 : 1;
+        continue;
+      }
+      if (C == '#')
+        return lexError(S, At, "'#' in an f-string field");
+      if (C == '(' || C == '[' || C == '{') {
+        Nest.push_back(C);
+      } else if (C == ')' || C == ']' || C == '}') {
+        if (Nest.empty() && C == '}')
+          break;
+        if (!closes(Nest, C))
+          return lexError(S, At,
+                          "unbalanced '" + Twine(C) + "' in an f-string field");
+      } else if (Nest.empty() &&
+                 (C == '!' || C == ':' || C == '=' || C == '<' || C == '>')) {
+        if (C != ':' && At + 1 < End && S[At + 1] == '=') {
+          At += 2;
+          continue;
+        }
+        if (C != '<' && C != '>')
+          break;
+      }
+      ++At;
+    }
+    size_t ExprEnd = At;
+    if (Error E = fieldExpression(Open, ExprBegin, ExprEnd))
+      return E;
+    if (S[At] == '=') {
+      // f'{x = }' is 'x = ' then repr(x): the text is part of the value.
+      pushAt(Tok::Punct, At, At + 1);
+      ++At;
+      while (At < End && isSpace(S[At]))
+        ++At;
+      pushAt(Tok::String, ExprBegin, At, S.slice(ExprBegin, At).str());
+    }
+    if (At < End && S[At] == '!') {
+      if (At + 1 >= End || !StringRef("sra").contains(S[At + 1]))
+        return lexError(S, At, "f-string conversion other than !s, !r or !a");
+      pushAt(Tok::Punct, At, At + 2);
+      At += 2;
+    }
+    if (At < End && S[At] == ':') {
+      pushAt(Tok::Punct, At, At + 1);
+      ++At;
+      if (Error E = formatParts(At, End, Raw, Level + 1))
+        return E;
+    }
+    if (At >= End || S[At] != '}')
+      return lexError(S, Open, "unterminated f-string field (expected '}')");
+    pushAt(Tok::Punct, At, At + 1);
+    ++At;
+    return Error::success();
+  }
+
+  /// The tokens of a field's expression, [Begin, End): as on a line in
+  /// brackets (3.11 compiles it in parentheses), where a line break is
+  /// space.
+  Error fieldExpression(size_t Open, size_t Begin, size_t End) {
+    StringRef Whole = S;
+    size_t Resume = P;
+    auto Restore = make_scope_exit([&] {
+      S = Whole;
+      P = Resume;
+    });
+    // Nothing is lexed past the field: a string in it ends before End.
+    S = S.take_front(End);
+    P = Begin;
+    size_t Before = Toks.size();
+    while (P < End) {
+      char C = S[P];
+      if (C == ' ' || C == '\t' || C == '\f')
+        ++P;
+      else if (size_t N = newline(P))
+        P += N;
+      else if (Error E = next())
+        return E;
+    }
+    if (Toks.size() == Before)
+      return lexError(S, Open, "empty expression in an f-string field");
     return Error::success();
   }
 };

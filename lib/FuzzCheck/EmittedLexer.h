@@ -29,7 +29,8 @@ struct EmittedToken {
     Punct,   // an operator or bracket
     Number,
     String,   // Value holds the decoded text
-    Template, // a JS template chunk or a Python f-string, compared raw
+    Template, // a JS template chunk, or a Python f-string's prefix and
+              // opening quote or its closing quote: compared raw
     Regex,    // a JS regular expression literal
     Comment,  // Text is the whole comment
     Newline,  // Python: the end of a logical line
@@ -49,7 +50,10 @@ struct EmittedToken {
 llvm::Expected<std::vector<EmittedToken>> lexJavaScript(llvm::StringRef Src);
 
 /// Tokens of a Python 3.11 module, with Newline, Indent and Dedent tokens
-/// as Python's own tokenizer makes them (none inside brackets).
+/// as Python's own tokenizer makes them (none inside brackets). An f-string
+/// is lexed into its parts as Python 3.12's tokenizer does: the literal
+/// parts are Strings, and a replacement field's expression has tokens of
+/// its own.
 llvm::Expected<std::vector<EmittedToken>> lexPython(llvm::StringRef Src);
 
 /// 1-based line of \p Offset in \p Src, for messages.

@@ -126,11 +126,94 @@ TEST(EmittedLexerTest, PythonStrings) {
             (V{"str:\\d\\\"", "NEWLINE"}));
   EXPECT_EQ(describe(lexPython("b'\\x00\\101'\n")),
             (V{std::string("str:\0A", 6), "NEWLINE"}));
-  EXPECT_EQ(describe(lexPython("f\"{k} at {n}\"\n")),
-            (V{"tpl:f\"{k} at {n}\"", "NEWLINE"}));
   EXPECT_TRUE(failsWith(lexPython("'a\nb'\n"), "line break"));
   EXPECT_TRUE(failsWith(lexPython("'\\q'\n"), "invalid escape"));
   EXPECT_TRUE(failsWith(lexPython("'\\x4'\n"), "two hexadecimal"));
+}
+
+// f-strings: the parts Python 3.12's tokenizer makes of them (FSTRING_START,
+// FSTRING_MIDDLE, OP, FSTRING_END), on the 3.11 grammar of "Formatted string
+// literals"; a conversion is one token, and a field's `=` adds the text it
+// puts in the value.
+TEST(EmittedLexerTest, PythonFStrings) {
+  EXPECT_EQ(describe(lexPython("f\"{k} at {n}\"\n")),
+            (V{"tpl:f\"", "{", "name:k", "}", "str: at ", "{", "name:n", "}",
+               "tpl:\"", "NEWLINE"}));
+  // Doubled braces are braces of the literal.
+  EXPECT_EQ(
+      describe(lexPython("F'{{{a}}}'\n")),
+      (V{"tpl:F'", "str:{", "{", "name:a", "}", "str:}", "tpl:'", "NEWLINE"}));
+  EXPECT_EQ(describe(lexPython("f''\n")), (V{"tpl:f'", "tpl:'", "NEWLINE"}));
+  // Conversion, format spec with a field of its own (no doubled braces
+  // there: `}}` closes both fields).
+  EXPECT_EQ(describe(lexPython("f'{x!r:>{w}}'\n")),
+            (V{"tpl:f'", "{", "name:x", "!r", ":", "str:>", "{", "name:w", "}",
+               "}", "tpl:'", "NEWLINE"}));
+  EXPECT_EQ(describe(lexPython("f'{x:{w}.{p}f}'\n")),
+            (V{"tpl:f'", "{", "name:x", ":", "{", "name:w", "}", "str:.", "{",
+               "name:p", "}", "str:f", "}", "tpl:'", "NEWLINE"}));
+  // Brackets and strings inside a field: their ':', '!' and '}' do not end
+  // it; `!=` and `==` do not either.
+  EXPECT_EQ(describe(lexPython("f\"{d['}:'][i:j]}\"\n")),
+            (V{"tpl:f\"", "{", "name:d", "[", "str:}:", "]", "[", "name:i", ":",
+               "name:j", "]", "}", "tpl:\"", "NEWLINE"}));
+  EXPECT_EQ(describe(lexPython("f\"{a!=b}{a==b}{ {k: v}[k] }\"\n")),
+            (V{"tpl:f\"", "{",      "name:a", "!=",     "name:b", "}",
+               "{",       "name:a", "==",     "name:b", "}",      "{",
+               "{",       "name:k", ":",      "name:v", "}",      "[",
+               "name:k",  "]",      "}",      "tpl:\"", "NEWLINE"}));
+  EXPECT_EQ(describe(lexPython("f'{p.x:<3}'\n")),
+            (V{"tpl:f'", "{", "name:p", ".", "prop:x", ":", "str:<3", "}",
+               "tpl:'", "NEWLINE"}));
+  // f'{x = }' is 'x = ' + repr(x).
+  EXPECT_EQ(
+      describe(lexPython("f\"{x = }\"\n")),
+      (V{"tpl:f\"", "{", "name:x", "=", "str:x = ", "}", "tpl:\"", "NEWLINE"}));
+  // A nested f-string; a line break inside a triple-quoted one's field.
+  EXPECT_EQ(describe(lexPython("f\"{f'{a}'}\"\n")),
+            (V{"tpl:f\"", "{", "tpl:f'", "{", "name:a", "}", "tpl:'", "}",
+               "tpl:\"", "NEWLINE"}));
+  EXPECT_EQ(describe(lexPython("f\"\"\"{a +\nb}\n\"\"\"\n")),
+            (V{"tpl:f\"\"\"", "{", "name:a", "+", "name:b", "}", "str:\n",
+               "tpl:\"\"\"", "NEWLINE"}));
+  // Escapes are decoded in the literal parts; \x7b is a brace, not a field.
+  // A raw backslash escapes nothing: the '{' after it opens a field.
+  EXPECT_EQ(describe(lexPython("f\"\\x7b{a}\\n\\\"\"\n")),
+            (V{"tpl:f\"", "str:{", "{", "name:a", "}", "str:\n\"", "tpl:\"",
+               "NEWLINE"}));
+  EXPECT_EQ(describe(lexPython("rf'\\{a}\\n'\n")),
+            (V{"tpl:rf'", "str:\\", "{", "name:a", "}", "str:\\n", "tpl:'",
+               "NEWLINE"}));
+}
+
+TEST(EmittedLexerTest, PythonBadFStrings) {
+  EXPECT_TRUE(failsWith(lexPython("f'a}b'\n"), "single '}'"));
+  EXPECT_TRUE(failsWith(lexPython("f'{'\n"), "unterminated f-string field"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a!r'\n"), "unterminated f-string field"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a:'\n"), "unterminated f-string field"));
+  EXPECT_TRUE(
+      failsWith(lexPython("f'{a=x}'\n"), "unterminated f-string field"));
+  EXPECT_TRUE(failsWith(lexPython("f'{}'\n"), "empty expression"));
+  EXPECT_TRUE(failsWith(lexPython("f'{ }'\n"), "empty expression"));
+  EXPECT_TRUE(failsWith(lexPython("f'{!r}'\n"), "empty expression"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a!x}'\n"), "conversion"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a!}'\n"), "conversion"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a#}'\n"), "'#'"));
+  EXPECT_TRUE(failsWith(lexPython("f'{\"\\n\"}'\n"), "backslash"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a[}'\n"), "unbalanced '}'"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a['\n"), "unclosed '['"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a)}'\n"), "unbalanced ')'"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a[)]}'\n"), "unbalanced ')'"));
+  // The literal ends at its quote, as in 3.11: the field's string does not.
+  EXPECT_TRUE(failsWith(lexPython("f'{a['k']}'\n"), "unclosed '['"));
+  EXPECT_TRUE(failsWith(lexPython("f\"{'a}\"\n"), "unterminated string"));
+  EXPECT_TRUE(failsWith(lexPython("f'{x:{y:{z}}}'\n"), "nested too deeply"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a b $}'\n"), "unexpected character"));
+  EXPECT_TRUE(failsWith(lexPython("f'\\{a}'\n"), "invalid escape"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a}\n"), "line break"));
+  EXPECT_TRUE(failsWith(lexPython("f'{a}"), "unterminated string literal"));
+  // The message locates the field.
+  EXPECT_TRUE(failsWith(lexPython("x = 1\nf'{a:'\n"), "line 2:"));
 }
 
 TEST(EmittedLexerTest, PythonLineStructure) {

@@ -113,6 +113,32 @@ TEST(EmitterPropertiesTest, StringsIntact) {
   EXPECT_NE(R.find("does not lex"), std::string::npos) << R;
 }
 
+TEST(EmitterPropertiesTest, FStrings) {
+  // Names inside replacement fields are names; the literal parts, strings.
+  EXPECT_EQ(check(Language::Python,
+                  "def f(head, n):\n    return f\"<{head}|{n!r:>{n}}>\"\n",
+                  "def q(qaaa, a):\n    return f\"<{qaaa}|{a!r:>{a}}>\"\n"),
+            "ok");
+  // A name that turns a field into another shape is caught...
+  std::string R = check(Language::Python, "def f(a):\n    return f\"{a}{b}\"\n",
+                        "def q(a):\n    return f\"{a}{a}\"\n");
+  EXPECT_NE(R.find("two names"), std::string::npos) << R;
+  R = check(Language::Python, "def f(a):\n    return f\"{a}x{a}\"\n",
+            "def q(a):\n    return f\"{a}{a}x\"\n");
+  EXPECT_NE(R.find("the kernel's names change"), std::string::npos) << R;
+  // ... and so is f'{x=}', whose value spells the name.
+  R = check(Language::Python, "def f(x):\n    return f\"{x=}\"\n",
+            "def q(a):\n    return f\"{a=}\"\n");
+  EXPECT_NE(R.find("change a string"), std::string::npos) << R;
+  // A kernel string inside an f-string is one literal part.
+  llvm::Error E = checkStringsIntact(
+      Language::Python, "s = f\"{{{a}\\\"x'}}\"\n", {"{", "\"x'}"});
+  EXPECT_FALSE(E) << llvm::toString(std::move(E));
+  E = checkStringsIntact(Language::Python, "s = f\"{a}\"\n", {"a"});
+  EXPECT_TRUE(!!E);
+  llvm::consumeError(std::move(E));
+}
+
 TEST(EmitterPropertiesTest, ModuleNameStaysInItsComment) {
   // A file name with a line break leaves the JS comment.
   std::string R = check(Language::JS, "// a\nb();//.k, compiled\nf();",
