@@ -318,6 +318,10 @@ private:
   //--- properties under inlining substitution ---
   const kir::Node &resolve(const kir::Node &N) const;
   bool emittedAsItself(const kir::Node &N) const;
+  void concatLeaves(const kir::Node &N,
+                    std::vector<const kir::Node *> &Leaves) const;
+  PyExpr fString(llvm::ArrayRef<const kir::Node *> Leaves,
+                 const kir::Node *Arr);
   bool simple(const kir::Node &N) const;
   bool duplicable(const kir::Node &N) const;
   Purity purity(const kir::Node &N) const;

@@ -635,7 +635,18 @@ bool FunctionEmitter::emitAugmented(const Node &S) {
     break;
   }
   PyExpr XE;
-  if (!Chain.empty()) {
+  std::vector<const Node *> Leaves;
+  if (V->Opcode == Op::StrConcat)
+    for (const Node *C : Chain) {
+      if (C->Opcode == Op::StrConcat && emittedAsItself(*C))
+        concatLeaves(*C, Leaves);
+      else
+        Leaves.push_back(C);
+    }
+  if (Leaves.size() >= 3) {
+    // s += f'"{e}"': still the in-place add of s.
+    XE = fString(Leaves, nullptr);
+  } else if (!Chain.empty()) {
     XE = emit(*Chain[0]);
     for (size_t I = 1; I < Chain.size(); ++I)
       XE = {paren(XE, PAdd) + " + " + paren(emit(*Chain[I]), PMul), PAdd};
