@@ -16,4 +16,4 @@ except subprocess.TimeoutExpired:
     sys.exit(1)
 print("hello:", '"event":"hello"' in hello)
 print("returncode:", runner.returncode)
-print("after hello:", " ".join(json.loads(line)["event"] for line in rest.splitlines()))
+print("after hello:", ",".join(json.loads(line)["event"] for line in rest.splitlines()) or "nothing")
