@@ -722,11 +722,38 @@ PyExpr FunctionEmitter::emitCompare(const Node &N) {
   return comparison(LE, Op, RE);
 }
 
+/// Whether \p X and \p Y are the same duplicable expression (names,
+/// constants, lengths, adds and subtracts of those), term by term.
+static bool sameDuplicable(const Node &X, const Node &Y,
+                           const std::function<const Node &(const Node &)> &R) {
+  const Node &P = R(X), &Q = R(Y);
+  if (P.Opcode != Q.Opcode || P.Operands.size() != Q.Operands.size())
+    return false;
+  switch (P.Opcode) {
+  case Op::LocalGet:
+    return P.Var == Q.Var;
+  case Op::IntConst:
+    return P.IntVal == Q.IntVal;
+  case Op::StrLen:
+  case Op::BytesLen:
+  case Op::ArrayLen:
+  case Op::IntAdd:
+  case Op::IntSub:
+    for (unsigned I = 0; I < P.Operands.size(); ++I)
+      if (!sameDuplicable(*P.operand(I), *Q.operand(I), R))
+        return false;
+    return true;
+  default:
+    return false;
+  }
+}
+
 /// Runs of `x == 'a' or x == 'b'` as `x in "ab"` (and `!=` with `and` as
 /// `not in`): one test in C instead of a chain. x must give the same value
-/// each time it is read: a local, or s[i] of locals (whose first read is the
-/// one that traps, in both forms). \p Truth: the value is only tested, so
-/// other terms may use Python's truthiness.
+/// each time it is read: a local, or s[i] with s a local and i duplicable
+/// (`s[b - 1]`; its first read is the one that traps, in both forms).
+/// \p Truth: the value is only tested, so other terms may use Python's
+/// truthiness.
 PyExpr FunctionEmitter::emitMembership(const Node &N, bool Truth) {
   bool IsOr = N.Opcode == Op::BoolOr;
   kir::Pred Want = IsOr ? kir::Pred::Eq : kir::Pred::Ne;
@@ -758,21 +785,18 @@ PyExpr FunctionEmitter::emitMembership(const Node &N, bool Truth) {
     if (R.Opcode == Op::LocalGet)
       return true;
     return R.Opcode == Op::StrCodeAt && simple(*R.operand(0)) &&
-           simple(*R.operand(1));
+           duplicable(*R.operand(1));
   };
+  auto Resolve = [&](const Node &X) -> const Node & { return resolve(X); };
   auto Same = [&](const Node &A0, const Node &B0) {
     const Node &X = resolve(A0), &Y = resolve(B0);
     if (X.Opcode != Y.Opcode)
       return false;
     if (X.Opcode == Op::LocalGet)
       return X.Var == Y.Var;
-    for (unsigned I = 0; I < X.Operands.size(); ++I) {
-      const Node &P = resolve(*X.operand(I)), &Q = resolve(*Y.operand(I));
-      if (P.Opcode != Q.Opcode || P.IntVal != Q.IntVal || P.Var != Q.Var ||
-          P.StrVal != Q.StrVal)
-        return false;
-    }
-    return true;
+    // Both s[i] (Rereadable): the same s, the same index.
+    return sameDuplicable(*X.operand(0), *Y.operand(0), Resolve) &&
+           sameDuplicable(*X.operand(1), *Y.operand(1), Resolve);
   };
   auto CharKey = [&](const Node &K, const Node &C) {
     return isChar(K) && C.Opcode == Op::IntConst && C.IntVal >= 0 &&
