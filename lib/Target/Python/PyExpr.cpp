@@ -1185,6 +1185,16 @@ PyExpr FunctionEmitter::emitSlice(const Node &N) {
                      atom(trapCall(TrapSlice, N)));
 }
 
+/// `digits.isdigit() and len(use) <= 15`: int() of such digits (at most 15,
+/// of a str, ASCII, whose only digits are 0-9) is exact and below 2^53;
+/// isdigit() refuses the '+', '_' and blanks int() would take.
+PyExpr FunctionEmitter::exactIntTest(const std::string &Digits,
+                                     const PyExpr &Use) {
+  return {Digits + ".isdigit() and " + call(global("len"), {Use}).Text +
+              " <= 15",
+          PAnd};
+}
+
 PyExpr FunctionEmitter::emitMinMax(const Node &N, bool Max) {
   // min(a, b) is b < a ? b : a, and max(a, b) b > a ? b : a: exactly what
   // Python's min and max return for two arguments (the first of equals, and
@@ -1788,9 +1798,7 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
       First = {"(" + T + " := " + paren(SE, PCond) + ")", PAtom};
       Use = atom(T);
     }
-    PyExpr Test = {First.Text + ".removeprefix(\"-\").isdigit() and " +
-                       call(global("len"), {Use}).Text + " <= 15",
-                   PAnd};
+    PyExpr Test = exactIntTest(First.Text + ".removeprefix(\"-\")", Use);
     return conditional(call(global("int"), {Use}), Test,
                        call(global("_parse_int"),
                             {Use, atom(std::to_string(N.Loc.Line))}));

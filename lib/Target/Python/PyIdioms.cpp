@@ -1782,3 +1782,177 @@ void FunctionEmitter::sumTerms(
   }
   Out.push_back({Neg, &N});
 }
+
+//===----------------------------------------------------------------------===//
+// Digit runs
+//===----------------------------------------------------------------------===//
+
+static bool isIntConst(const Node &N, int64_t V) {
+  return N.Opcode == Op::IntConst && N.IntVal == V;
+}
+
+/// v * 10 + (c - 48), or v * 10 + c - 48, in any order of the operands.
+static bool isDigitStep(const Node &E, const kir::Local *V,
+                        const kir::Local *C) {
+  auto Times10 = [&](const Node &M) {
+    return M.Opcode == Op::IntMul &&
+           ((isLocal(*M.operand(0), V) && isIntConst(*M.operand(1), 10)) ||
+            (isIntConst(*M.operand(0), 10) && isLocal(*M.operand(1), V)));
+  };
+  auto Digit = [&](const Node &D) {
+    return D.Opcode == Op::IntSub && isLocal(*D.operand(0), C) &&
+           isIntConst(*D.operand(1), 48);
+  };
+  const Node &X = *E.operand(0);
+  if (E.Opcode == Op::IntAdd)
+    return (Times10(X) && Digit(*E.operand(1))) ||
+           (Digit(X) && Times10(*E.operand(1)));
+  if (E.Opcode != Op::IntSub || !isIntConst(*E.operand(1), 48) ||
+      X.Opcode != Op::IntAdd)
+    return false;
+  return (Times10(*X.operand(0)) && isLocal(*X.operand(1), C)) ||
+         (isLocal(*X.operand(0), C) && Times10(*X.operand(1)));
+}
+
+/// `var v = 0;` then a loop over s[k], k from lo up to hi, whose body is
+///
+///   let c = s[k]; if c < '0' || c > '9' { X } v = v * 10 + (c - '0');
+///
+/// (a for-range loop, or `while k < hi { ...; k += 1; }`). int() of the
+/// characters in C costs what one step of the loop does (http_parse's
+/// Content-Length: 440 -> 100 ns). Under `0 <= lo`, `0 <= hi <= len(s)`
+/// (the slice s[lo:hi] is then exactly what the loop reads) and at most
+/// 15 digits (the value stays below 2^53, and int() is exact: a str is
+/// ASCII, whose only digits are 0-9, and s.isdigit() refuses the '+', '-',
+/// '_' and spaces int() would take):
+///
+///  - X is `break`: the loop stops at the first non-digit, run characters
+///    after lo, or at hi; v is int() of those (0 for none), k is lo + run.
+///    `run = len(d) - len(d.lstrip("0123456789"))`, d = s[lo:hi].
+///  - otherwise the loop runs X at a non-digit: only d.isdigit() (every
+///    step a digit, hi > lo) makes X unreachable; v = int(d), k = hi.
+///
+/// Anything else runs the loop itself (X, its traps, a 16th digit).
+size_t FunctionEmitter::emitDigitRun(const kir::Block &Block, size_t Index) {
+  if (MC.Opts.Checked || Index + 1 >= Block.Stmts.size())
+    return 0;
+  const Node &Init = *Block.Stmts[Index], &Loop = *Block.Stmts[Index + 1];
+  if ((Init.Opcode != Op::LocalDecl && Init.Opcode != Op::LocalSet) ||
+      !isIntConst(*Init.operand(0), 0))
+    return 0;
+  const kir::Local *V = Init.Var;
+  const kir::Local *K = nullptr;
+  const Node *Lo = nullptr, *Hi = nullptr;
+  bool IsWhile = Loop.Opcode == Op::While;
+  if (Loop.Opcode == Op::ForRange) {
+    K = Loop.Var;
+    Lo = Loop.operand(0);
+    Hi = Loop.operand(1);
+  } else if (IsWhile) {
+    const Node &Cond = *Loop.operand(0);
+    if (Cond.Opcode != Op::IntCmp || Cond.Predicate != kir::Pred::Lt ||
+        Cond.operand(0)->Opcode != Op::LocalGet)
+      return 0;
+    K = Cond.operand(0)->Var;
+    Lo = Cond.operand(0);
+    Hi = Cond.operand(1);
+  } else {
+    return 0;
+  }
+  const kir::Block &Body = *Loop.Regions[0];
+  if (Body.Stmts.size() != (IsWhile ? 4u : 3u) || K == V)
+    return 0;
+  const Node &Decl = *Body.Stmts[0], &If = *Body.Stmts[1],
+             &Step = *Body.Stmts[2];
+  if (Decl.Opcode != Op::LocalDecl ||
+      Decl.operand(0)->Opcode != Op::StrCodeAt ||
+      !isLocal(*Decl.operand(0)->operand(1), K))
+    return 0;
+  const Node &Str = *Decl.operand(0)->operand(0);
+  const kir::Local *C = Decl.Var;
+  std::bitset<128> Exits, NonDigits;
+  NonDigits.set();
+  for (unsigned Ch = '0'; Ch <= '9'; ++Ch)
+    NonDigits[Ch] = false;
+  // (A callee's str inlined as statements stands for the caller's, which
+  // may be held another way.)
+  if (Str.Opcode != Op::LocalGet || Foreign.count(Str.Var) ||
+      If.Opcode != Op::If ||
+      (If.Regions.size() > 1 && !If.Regions[1]->Stmts.empty()) ||
+      !charClass(*If.operand(0), C, Exits) || Exits != NonDigits)
+    return 0;
+  if (Step.Opcode != Op::LocalSet || Step.Var != V ||
+      !isDigitStep(*Step.operand(0), V, C))
+    return 0;
+  if (IsWhile) {
+    const Node &Inc = *Body.Stmts[3];
+    if (Inc.Opcode != Op::LocalSet || Inc.Var != K ||
+        Inc.operand(0)->Opcode != Op::IntAdd ||
+        !isLocal(*Inc.operand(0)->operand(0), K) ||
+        !isIntConst(*Inc.operand(0)->operand(1), 1))
+      return 0;
+  }
+  // The bounds are evaluated for the test and again by the loop: no
+  // effect, and the same value, before v is set (the loop's own init is
+  // left to the fallback) and at every step.
+  if (!duplicable(*Lo) || !duplicable(*Hi) || usesLocalIn(*Lo, V) ||
+      usesLocalIn(*Hi, V) || usesLocalIn(*Hi, K) || usesLocalIn(*Hi, C))
+    return 0;
+  const kir::Block &Exit = *If.Regions[0];
+  bool Run = Exit.Stmts.size() == 1 && Exit.Stmts[0]->Opcode == Op::Break;
+
+  llvm::SaveAndRestore<uint32_t> InStmt(StmtLine, Loop.Loc.Line);
+  beginLine();
+  bool HiIsLen = false;
+  bool NeedLo = !range(*Lo).nonNegative();
+  bool NeedHiPos = !range(*Hi).nonNegative();
+  bool NeedHiLen =
+      !atMostLength(*Hi, Str, HiIsLen) && !A.withinLength(Hi, Str.Var);
+  PyExpr SE = emit(Str), LE = emit(*Lo), HE = emit(*Hi);
+  std::vector<std::string> Tests;
+  if (NeedLo)
+    Tests.push_back("0 <= " + paren(LE, PBitOr));
+  if (NeedHiPos || NeedHiLen)
+    Tests.push_back((NeedHiPos ? "0 <= " : "") + paren(HE, PBitOr) +
+                    (NeedHiLen ? " <= " + lengthText(Str) : ""));
+  bool LoZero = isIntConst(*Lo, 0);
+  std::string Slice = paren(SE, PPostfix) + "[" +
+                      (LoZero ? "" : paren(LE, PCond)) + ":" +
+                      (HiIsLen ? "" : paren(HE, PCond)) + "]";
+  std::string D = walrusName("digits");
+  std::string Int = global("int"), Len = global("len");
+  std::string VName = local(V), KName = local(K);
+  std::string Test;
+  if (Run) {
+    std::string R = walrusName("run");
+    bool Bytes = A.isByteStr(Str.Var);
+    endLine(D + " = " + Slice);
+    endLine(R + " = " + Len + "(" + D + ") - " + Len + "(" + D + ".lstrip(" +
+            (Bytes ? "b" : "") + "\"0123456789\"))");
+    Test = R + " <= 15";
+    for (const std::string &T : Tests)
+      Test += " and " + T;
+    endLine("if " + Test + ":");
+    ++Indent;
+    endLine(VName + " = " + Int + "(" + D + "[:" + R + "]) if " + R +
+            " else 0");
+    if (IsWhile)
+      endLine(KName + " += " + R);
+  } else {
+    for (const std::string &T : Tests)
+      Test += T + " and ";
+    Test += exactIntTest("(" + D + " := " + Slice + ")", {D, PAtom}).Text;
+    endLine("if " + Test + ":");
+    ++Indent;
+    endLine(VName + " = " + Int + "(" + D + ")");
+    if (IsWhile)
+      endLine(KName + " = " + HE.Text);
+  }
+  --Indent;
+  endLine("else:");
+  ++Indent;
+  emitStmt(Init);
+  emitStmt(Loop);
+  --Indent;
+  return 2;
+}
