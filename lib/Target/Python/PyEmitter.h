@@ -245,6 +245,7 @@ private:
                             bool HiNonNeg);
   bool emitCountedWhile(const kir::Node &S);
   bool emitGuardedScan(const kir::Node &S);
+  bool emitExitTestLoop(const kir::Node &S);
   bool emitZipLoop(const kir::Node &S);
   size_t emitReverseLoop(const kir::Block &Block, size_t Index);
   size_t emitRotateGroup(const kir::Block &Block, size_t Index);

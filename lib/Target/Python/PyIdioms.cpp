@@ -1956,3 +1956,116 @@ size_t FunctionEmitter::emitDigitRun(const kir::Block &Block, size_t Index) {
   --Indent;
   return 2;
 }
+
+//===----------------------------------------------------------------------===//
+// Exit tests in the loop's header
+//===----------------------------------------------------------------------===//
+
+/// while C { let c = s[i]; if p(c) { break; } ... } with p a class of
+/// characters (comparisons with constants): `while C and s[i] in " \t":`
+/// for the characters that go on, or a range of them, `"0" <= s[i] <=
+/// "9"`, where the loop read s[i] into c, tested it and jumped out
+/// (json_parse's skip_ws, inlined at every token: 3% of the kernel). The
+/// order is the kernel's: C, then s[i] (its trap included), then p; a
+/// break and a false header both leave the loop. c is bound in the header
+/// (`(c := ...)`) when the rest of the body reads it.
+bool FunctionEmitter::emitExitTestLoop(const Node &S) {
+  if (S.Opcode != Op::While)
+    return false;
+  const kir::Block &Body = *S.Regions[0];
+  if (Body.Stmts.size() < 2)
+    return false;
+  const Node &Decl = *Body.Stmts[0], &If = *Body.Stmts[1];
+  if (Decl.Opcode != Op::LocalDecl || If.Opcode != Op::If ||
+      Decl.operand(0)->Opcode != Op::StrCodeAt)
+    return false;
+  const Node &E = *Decl.operand(0);
+  const kir::Local *C = Decl.Var;
+  std::bitset<128> Exits;
+  const kir::Block &Then = *If.Regions[0];
+  if ((If.Regions.size() > 1 && !If.Regions[1]->Stmts.empty()) ||
+      Then.Stmts.size() != 1 || Then.Stmts[0]->Opcode != Op::Break ||
+      !charClass(*If.operand(0), C, Exits))
+    return false;
+  // A str holds codes 0..127 only: the class of those that go on.
+  std::bitset<128> Stays = ~Exits;
+  size_t First = 0, Last = 127;
+  while (First < 128 && !Stays[First])
+    ++First;
+  while (Last > First && !Stays[Last])
+    --Last;
+  bool Contiguous = First < 128 && Stays.count() == Last - First + 1;
+  size_t FirstExit = 0;
+  while (FirstExit < 127 && !Exits[FirstExit])
+    ++FirstExit;
+  bool In = Stays.count() <= 6, NotIn = Exits.count() <= 6;
+  if (Stays.none() || Exits.none() || !(Contiguous || In || NotIn))
+    return false;
+  kir::Block Rest;
+  Rest.Stmts.assign(Body.Stmts.begin() + 2, Body.Stmts.end());
+  bool Bind = usesLocalIn(Rest, C);
+  // The value as c holds it: a one-character str, or the code; unbound,
+  // a str's character needs no ord().
+  const Node &Seq = resolve(*E.operand(0));
+  bool ByteStr = Seq.Opcode == Op::LocalGet && A.isByteStr(Seq.Var);
+  bool Char = Bind ? A.isCharLocal(C) : !ByteStr;
+  auto Const = [&](size_t Ch) {
+    return Char ? pyStringLiteral(std::string(1, char(Ch)))
+                : std::to_string(Ch);
+  };
+  // The characters of a set in the order the kernel's test names them
+  // (`c != ' ' && c != '\n'`: " \n", a space found first), then the rest.
+  std::vector<size_t> Named;
+  std::function<void(const Node &)> Walk = [&](const Node &N) {
+    if (N.Opcode == Op::IntConst && N.IntVal >= 0 && N.IntVal < 128)
+      Named.push_back(size_t(N.IntVal));
+    for (const Node *O : N.Operands)
+      Walk(*O);
+  };
+  Walk(*If.operand(0));
+  for (size_t Ch = 0; Ch < 128; ++Ch)
+    Named.push_back(Ch);
+  auto Chars = [&](std::bitset<128> Set) {
+    std::string T;
+    for (size_t Ch : Named)
+      if (Set[Ch]) {
+        T += char(Ch);
+        Set[Ch] = false;
+      }
+    return (Char ? "" : "b") + pyStringLiteral(T);
+  };
+
+  auto Saved = Appends;
+  emitLoopAliases(S);
+  beginLine();
+  const Node &Cond = *S.operand(0);
+  bool Always = Cond.Opcode == Op::BoolConst && Cond.IntVal;
+  std::string Header;
+  if (!Always)
+    Header = paren(emitCond(Cond), PAnd) + " and ";
+  PyExpr X = Char ? emitChar(E) : emit(E);
+  std::string V = paren(X, PBitOr);
+  if (Bind)
+    V = "(" + local(C) + " := " + paren(X, PCond) + ")";
+  if (Contiguous && First == Last)
+    Header += V + " == " + Const(First);
+  else if (Exits.count() == 1)
+    Header += V + " != " + Const(FirstExit);
+  else if (Contiguous && (In || NotIn) && Stays.count() <= 2)
+    Header += V + " in " + Chars(Stays);
+  else if (Contiguous)
+    Header += (First > 0 ? Const(First) + " <= " : "") + V +
+              (Last < 127 ? " <= " + Const(Last) : "");
+  else if (In)
+    Header += V + " in " + Chars(Stays);
+  else
+    Header += V + " not in " + Chars(Exits);
+  endLine("while " + Header + ":");
+  ++Indent;
+  ++LoopDepth;
+  emitBlock(Rest);
+  --LoopDepth;
+  --Indent;
+  Appends = std::move(Saved);
+  return true;
+}

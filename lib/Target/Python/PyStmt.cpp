@@ -803,8 +803,8 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
   llvm::SaveAndRestore<uint32_t> InStmt(StmtLine, S.Loc.Line);
   beginLine();
   if (Idioms && (emitCopyLoop(S) || emitStridedFill(S) || emitSelectLoop(S) ||
-                 emitCountedWhile(S) || emitGuardedScan(S) ||
-                 emitZipLoop(S)))
+                 emitCountedWhile(S) || emitGuardedScan(S) || emitZipLoop(S) ||
+                 emitExitTestLoop(S)))
     return;
   // Names for loop variables the body never reads.
   auto LoopVar = [&](const kir::Local *L, const kir::Block &Body) {
