@@ -689,6 +689,20 @@ private:
     return Out;
   }
 
+  /// The facts of min(a, b): a length fact of either operand (min(n, i +
+  /// 16) <= n with n = len(s): a non-negative min is at most that operand,
+  /// itself then non-negative), a lower bound of both.
+  static Rel minRel(const Rel &X, const Rel &Y) {
+    Rel Out = X.join(Y);
+    const Rel *Len = X.hasLen() ? &X : nullptr;
+    if (Y.hasLen() && (!Len || Y.LenK > Len->LenK))
+      Len = &Y;
+    Out.LenOf = Len ? Len->LenOf : nullptr;
+    Out.LenAny = Len && Len->LenAny;
+    Out.LenK = Len ? Len->LenK : 0;
+    return Out;
+  }
+
   Val transfer(const Node &N, llvm::ArrayRef<Val> O, State &St,
                std::optional<Range> &Raw) {
     const kir::Type *T = N.Ty;
@@ -815,12 +829,15 @@ private:
     case Op::F64Sqrt:
       return F64(true);
 
-    case Op::NumMin:
+    case Op::NumMin: {
       if (T->Kind == TypeKind::F64)
         return F64(O[0].NonNeg && O[1].NonNeg);
       if (R(0).isEmpty() || R(1).isEmpty())
         return Exact(Range::empty());
-      return Exact({std::min(R(0).Lo, R(1).Lo), std::min(R(0).Hi, R(1).Hi)});
+      Val V = Exact({std::min(R(0).Lo, R(1).Lo), std::min(R(0).Hi, R(1).Hi)});
+      V.Rl = minRel(O[0].Rl, O[1].Rl);
+      return V;
+    }
     case Op::NumMax:
       if (T->Kind == TypeKind::F64)
         return F64(O[0].NonNeg);

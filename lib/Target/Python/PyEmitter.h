@@ -245,10 +245,12 @@ private:
                             bool HiNonNeg);
   bool emitCountedWhile(const kir::Node &S);
   bool emitGuardedScan(const kir::Node &S);
+  bool emitExitTestLoop(const kir::Node &S);
   bool emitZipLoop(const kir::Node &S);
   size_t emitReverseLoop(const kir::Block &Block, size_t Index);
   size_t emitRotateGroup(const kir::Block &Block, size_t Index);
   size_t emitSplitParse(const kir::Block &Block, size_t Index);
+  size_t emitDigitRun(const kir::Block &Block, size_t Index);
   /// In the loop emitSplitParse versions: the line of the pieces was
   /// tested, int() of a piece is [-]digits or raises ValueError.
   bool PiecesTested = false;
@@ -256,6 +258,8 @@ private:
     if (size_t N = emitReverseLoop(Block, Index))
       return N;
     if (size_t N = emitSplitParse(Block, Index))
+      return N;
+    if (size_t N = emitDigitRun(Block, Index))
       return N;
     return emitRotateGroup(Block, Index);
   }
@@ -299,6 +303,7 @@ private:
   PyExpr emitCond(const kir::Node &N);
   PyExpr emitIndex(const kir::Node &N, bool Char);
   PyExpr emitMinMax(const kir::Node &N, bool Max);
+  PyExpr exactIntTest(const std::string &Digits, const PyExpr &Use);
   PyExpr emitSlice(const kir::Node &N);
   std::string lengthText(const kir::Node &S);
   /// The local known to hold len(\p S) here, or null.

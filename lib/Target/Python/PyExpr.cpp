@@ -722,11 +722,38 @@ PyExpr FunctionEmitter::emitCompare(const Node &N) {
   return comparison(LE, Op, RE);
 }
 
+/// Whether \p X and \p Y are the same duplicable expression (names,
+/// constants, lengths, adds and subtracts of those), term by term.
+static bool sameDuplicable(const Node &X, const Node &Y,
+                           const std::function<const Node &(const Node &)> &R) {
+  const Node &P = R(X), &Q = R(Y);
+  if (P.Opcode != Q.Opcode || P.Operands.size() != Q.Operands.size())
+    return false;
+  switch (P.Opcode) {
+  case Op::LocalGet:
+    return P.Var == Q.Var;
+  case Op::IntConst:
+    return P.IntVal == Q.IntVal;
+  case Op::StrLen:
+  case Op::BytesLen:
+  case Op::ArrayLen:
+  case Op::IntAdd:
+  case Op::IntSub:
+    for (unsigned I = 0; I < P.Operands.size(); ++I)
+      if (!sameDuplicable(*P.operand(I), *Q.operand(I), R))
+        return false;
+    return true;
+  default:
+    return false;
+  }
+}
+
 /// Runs of `x == 'a' or x == 'b'` as `x in "ab"` (and `!=` with `and` as
 /// `not in`): one test in C instead of a chain. x must give the same value
-/// each time it is read: a local, or s[i] of locals (whose first read is the
-/// one that traps, in both forms). \p Truth: the value is only tested, so
-/// other terms may use Python's truthiness.
+/// each time it is read: a local, or s[i] with s a local and i duplicable
+/// (`s[b - 1]`; its first read is the one that traps, in both forms).
+/// \p Truth: the value is only tested, so other terms may use Python's
+/// truthiness.
 PyExpr FunctionEmitter::emitMembership(const Node &N, bool Truth) {
   bool IsOr = N.Opcode == Op::BoolOr;
   kir::Pred Want = IsOr ? kir::Pred::Eq : kir::Pred::Ne;
@@ -758,21 +785,18 @@ PyExpr FunctionEmitter::emitMembership(const Node &N, bool Truth) {
     if (R.Opcode == Op::LocalGet)
       return true;
     return R.Opcode == Op::StrCodeAt && simple(*R.operand(0)) &&
-           simple(*R.operand(1));
+           duplicable(*R.operand(1));
   };
+  auto Resolve = [&](const Node &X) -> const Node & { return resolve(X); };
   auto Same = [&](const Node &A0, const Node &B0) {
     const Node &X = resolve(A0), &Y = resolve(B0);
     if (X.Opcode != Y.Opcode)
       return false;
     if (X.Opcode == Op::LocalGet)
       return X.Var == Y.Var;
-    for (unsigned I = 0; I < X.Operands.size(); ++I) {
-      const Node &P = resolve(*X.operand(I)), &Q = resolve(*Y.operand(I));
-      if (P.Opcode != Q.Opcode || P.IntVal != Q.IntVal || P.Var != Q.Var ||
-          P.StrVal != Q.StrVal)
-        return false;
-    }
-    return true;
+    // Both s[i] (Rereadable): the same s, the same index.
+    return sameDuplicable(*X.operand(0), *Y.operand(0), Resolve) &&
+           sameDuplicable(*X.operand(1), *Y.operand(1), Resolve);
   };
   auto CharKey = [&](const Node &K, const Node &C) {
     return isChar(K) && C.Opcode == Op::IntConst && C.IntVal >= 0 &&
@@ -1159,6 +1183,16 @@ PyExpr FunctionEmitter::emitSlice(const Node &N) {
   bool Several = Test.find(" and ") != std::string::npos;
   return conditional(Slice, {Test, Several ? PAnd : PCmp},
                      atom(trapCall(TrapSlice, N)));
+}
+
+/// `digits.isdigit() and len(use) <= 15`: int() of such digits (at most 15,
+/// of a str, ASCII, whose only digits are 0-9) is exact and below 2^53;
+/// isdigit() refuses the '+', '_' and blanks int() would take.
+PyExpr FunctionEmitter::exactIntTest(const std::string &Digits,
+                                     const PyExpr &Use) {
+  return {Digits + ".isdigit() and " + call(global("len"), {Use}).Text +
+              " <= 15",
+          PAnd};
 }
 
 PyExpr FunctionEmitter::emitMinMax(const Node &N, bool Max) {
@@ -1764,9 +1798,7 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
       First = {"(" + T + " := " + paren(SE, PCond) + ")", PAtom};
       Use = atom(T);
     }
-    PyExpr Test = {First.Text + ".removeprefix(\"-\").isdigit() and " +
-                       call(global("len"), {Use}).Text + " <= 15",
-                   PAnd};
+    PyExpr Test = exactIntTest(First.Text + ".removeprefix(\"-\")", Use);
     return conditional(call(global("int"), {Use}), Test,
                        call(global("_parse_int"),
                             {Use, atom(std::to_string(N.Loc.Line))}));

@@ -1782,3 +1782,290 @@ void FunctionEmitter::sumTerms(
   }
   Out.push_back({Neg, &N});
 }
+
+//===----------------------------------------------------------------------===//
+// Digit runs
+//===----------------------------------------------------------------------===//
+
+static bool isIntConst(const Node &N, int64_t V) {
+  return N.Opcode == Op::IntConst && N.IntVal == V;
+}
+
+/// v * 10 + (c - 48), or v * 10 + c - 48, in any order of the operands.
+static bool isDigitStep(const Node &E, const kir::Local *V,
+                        const kir::Local *C) {
+  auto Times10 = [&](const Node &M) {
+    return M.Opcode == Op::IntMul &&
+           ((isLocal(*M.operand(0), V) && isIntConst(*M.operand(1), 10)) ||
+            (isIntConst(*M.operand(0), 10) && isLocal(*M.operand(1), V)));
+  };
+  auto Digit = [&](const Node &D) {
+    return D.Opcode == Op::IntSub && isLocal(*D.operand(0), C) &&
+           isIntConst(*D.operand(1), 48);
+  };
+  const Node &X = *E.operand(0);
+  if (E.Opcode == Op::IntAdd)
+    return (Times10(X) && Digit(*E.operand(1))) ||
+           (Digit(X) && Times10(*E.operand(1)));
+  if (E.Opcode != Op::IntSub || !isIntConst(*E.operand(1), 48) ||
+      X.Opcode != Op::IntAdd)
+    return false;
+  return (Times10(*X.operand(0)) && isLocal(*X.operand(1), C)) ||
+         (isLocal(*X.operand(0), C) && Times10(*X.operand(1)));
+}
+
+/// `var v = 0;` then a loop over s[k], k from lo up to hi, whose body is
+///
+///   let c = s[k]; if c < '0' || c > '9' { X } v = v * 10 + (c - '0');
+///
+/// (a for-range loop, or `while k < hi { ...; k += 1; }`). int() of the
+/// characters in C costs what one step of the loop does (http_parse's
+/// Content-Length: 440 -> 100 ns). Under `0 <= lo`, `0 <= hi <= len(s)`
+/// (the slice s[lo:hi] is then exactly what the loop reads) and at most
+/// 15 digits (the value stays below 2^53, and int() is exact: a str is
+/// ASCII, whose only digits are 0-9, and s.isdigit() refuses the '+', '-',
+/// '_' and spaces int() would take):
+///
+///  - X is `break`: the loop stops at the first non-digit, run characters
+///    after lo, or at hi; v is int() of those (0 for none), k is lo + run.
+///    `run = len(d) - len(d.lstrip("0123456789"))`, d = s[lo:hi].
+///  - otherwise the loop runs X at a non-digit: only d.isdigit() (every
+///    step a digit, hi > lo) makes X unreachable; v = int(d), k = hi.
+///
+/// Anything else runs the loop itself (X, its traps, a 16th digit).
+size_t FunctionEmitter::emitDigitRun(const kir::Block &Block, size_t Index) {
+  if (MC.Opts.Checked || Index + 1 >= Block.Stmts.size())
+    return 0;
+  const Node &Init = *Block.Stmts[Index], &Loop = *Block.Stmts[Index + 1];
+  if ((Init.Opcode != Op::LocalDecl && Init.Opcode != Op::LocalSet) ||
+      !isIntConst(*Init.operand(0), 0))
+    return 0;
+  const kir::Local *V = Init.Var;
+  const kir::Local *K = nullptr;
+  const Node *Lo = nullptr, *Hi = nullptr;
+  bool IsWhile = Loop.Opcode == Op::While;
+  if (Loop.Opcode == Op::ForRange) {
+    K = Loop.Var;
+    Lo = Loop.operand(0);
+    Hi = Loop.operand(1);
+  } else if (IsWhile) {
+    const Node &Cond = *Loop.operand(0);
+    if (Cond.Opcode != Op::IntCmp || Cond.Predicate != kir::Pred::Lt ||
+        Cond.operand(0)->Opcode != Op::LocalGet)
+      return 0;
+    K = Cond.operand(0)->Var;
+    Lo = Cond.operand(0);
+    Hi = Cond.operand(1);
+  } else {
+    return 0;
+  }
+  const kir::Block &Body = *Loop.Regions[0];
+  if (Body.Stmts.size() != (IsWhile ? 4u : 3u) || K == V)
+    return 0;
+  const Node &Decl = *Body.Stmts[0], &If = *Body.Stmts[1],
+             &Step = *Body.Stmts[2];
+  if (Decl.Opcode != Op::LocalDecl ||
+      Decl.operand(0)->Opcode != Op::StrCodeAt ||
+      !isLocal(*Decl.operand(0)->operand(1), K))
+    return 0;
+  const Node &Str = *Decl.operand(0)->operand(0);
+  const kir::Local *C = Decl.Var;
+  std::bitset<128> Exits, NonDigits;
+  NonDigits.set();
+  for (unsigned Ch = '0'; Ch <= '9'; ++Ch)
+    NonDigits[Ch] = false;
+  // (A callee's str inlined as statements stands for the caller's, which
+  // may be held another way.)
+  if (Str.Opcode != Op::LocalGet || Foreign.count(Str.Var) ||
+      If.Opcode != Op::If ||
+      (If.Regions.size() > 1 && !If.Regions[1]->Stmts.empty()) ||
+      !charClass(*If.operand(0), C, Exits) || Exits != NonDigits)
+    return 0;
+  if (Step.Opcode != Op::LocalSet || Step.Var != V ||
+      !isDigitStep(*Step.operand(0), V, C))
+    return 0;
+  if (IsWhile) {
+    const Node &Inc = *Body.Stmts[3];
+    if (Inc.Opcode != Op::LocalSet || Inc.Var != K ||
+        Inc.operand(0)->Opcode != Op::IntAdd ||
+        !isLocal(*Inc.operand(0)->operand(0), K) ||
+        !isIntConst(*Inc.operand(0)->operand(1), 1))
+      return 0;
+  }
+  // The bounds are evaluated for the test and again by the loop: no
+  // effect, and the same value, before v is set (the loop's own init is
+  // left to the fallback) and at every step.
+  if (!duplicable(*Lo) || !duplicable(*Hi) || usesLocalIn(*Lo, V) ||
+      usesLocalIn(*Hi, V) || usesLocalIn(*Hi, K) || usesLocalIn(*Hi, C))
+    return 0;
+  const kir::Block &Exit = *If.Regions[0];
+  bool Run = Exit.Stmts.size() == 1 && Exit.Stmts[0]->Opcode == Op::Break;
+
+  llvm::SaveAndRestore<uint32_t> InStmt(StmtLine, Loop.Loc.Line);
+  beginLine();
+  bool HiIsLen = false;
+  bool NeedLo = !range(*Lo).nonNegative();
+  bool NeedHiPos = !range(*Hi).nonNegative();
+  bool NeedHiLen =
+      !atMostLength(*Hi, Str, HiIsLen) && !A.withinLength(Hi, Str.Var);
+  PyExpr SE = emit(Str), LE = emit(*Lo), HE = emit(*Hi);
+  std::vector<std::string> Tests;
+  if (NeedLo)
+    Tests.push_back("0 <= " + paren(LE, PBitOr));
+  if (NeedHiPos || NeedHiLen)
+    Tests.push_back((NeedHiPos ? "0 <= " : "") + paren(HE, PBitOr) +
+                    (NeedHiLen ? " <= " + lengthText(Str) : ""));
+  bool LoZero = isIntConst(*Lo, 0);
+  std::string Slice = paren(SE, PPostfix) + "[" +
+                      (LoZero ? "" : paren(LE, PCond)) + ":" +
+                      (HiIsLen ? "" : paren(HE, PCond)) + "]";
+  std::string D = walrusName("digits");
+  std::string Int = global("int"), Len = global("len");
+  std::string VName = local(V), KName = local(K);
+  std::string Test;
+  if (Run) {
+    std::string R = walrusName("run");
+    bool Bytes = A.isByteStr(Str.Var);
+    endLine(D + " = " + Slice);
+    endLine(R + " = " + Len + "(" + D + ") - " + Len + "(" + D + ".lstrip(" +
+            (Bytes ? "b" : "") + "\"0123456789\"))");
+    Test = R + " <= 15";
+    for (const std::string &T : Tests)
+      Test += " and " + T;
+    endLine("if " + Test + ":");
+    ++Indent;
+    endLine(VName + " = " + Int + "(" + D + "[:" + R + "]) if " + R +
+            " else 0");
+    if (IsWhile)
+      endLine(KName + " += " + R);
+  } else {
+    for (const std::string &T : Tests)
+      Test += T + " and ";
+    Test += exactIntTest("(" + D + " := " + Slice + ")", {D, PAtom}).Text;
+    endLine("if " + Test + ":");
+    ++Indent;
+    endLine(VName + " = " + Int + "(" + D + ")");
+    if (IsWhile)
+      endLine(KName + " = " + HE.Text);
+  }
+  --Indent;
+  endLine("else:");
+  ++Indent;
+  emitStmt(Init);
+  emitStmt(Loop);
+  --Indent;
+  return 2;
+}
+
+//===----------------------------------------------------------------------===//
+// Exit tests in the loop's header
+//===----------------------------------------------------------------------===//
+
+/// while C { let c = s[i]; if p(c) { break; } ... } with p a class of
+/// characters (comparisons with constants): `while C and s[i] in " \t":`
+/// for the characters that go on, or a range of them, `"0" <= s[i] <=
+/// "9"`, where the loop read s[i] into c, tested it and jumped out
+/// (json_parse's skip_ws, inlined at every token: 3% of the kernel). The
+/// order is the kernel's: C, then s[i] (its trap included), then p; a
+/// break and a false header both leave the loop. c is bound in the header
+/// (`(c := ...)`) when the rest of the body reads it.
+bool FunctionEmitter::emitExitTestLoop(const Node &S) {
+  if (S.Opcode != Op::While)
+    return false;
+  const kir::Block &Body = *S.Regions[0];
+  if (Body.Stmts.size() < 2)
+    return false;
+  const Node &Decl = *Body.Stmts[0], &If = *Body.Stmts[1];
+  if (Decl.Opcode != Op::LocalDecl || If.Opcode != Op::If ||
+      Decl.operand(0)->Opcode != Op::StrCodeAt)
+    return false;
+  const Node &E = *Decl.operand(0);
+  const kir::Local *C = Decl.Var;
+  std::bitset<128> Exits;
+  const kir::Block &Then = *If.Regions[0];
+  if ((If.Regions.size() > 1 && !If.Regions[1]->Stmts.empty()) ||
+      Then.Stmts.size() != 1 || Then.Stmts[0]->Opcode != Op::Break ||
+      !charClass(*If.operand(0), C, Exits))
+    return false;
+  // A str holds codes 0..127 only: the class of those that go on.
+  std::bitset<128> Stays = ~Exits;
+  size_t First = 0, Last = 127;
+  while (First < 128 && !Stays[First])
+    ++First;
+  while (Last > First && !Stays[Last])
+    --Last;
+  bool Contiguous = First < 128 && Stays.count() == Last - First + 1;
+  size_t FirstExit = 0;
+  while (FirstExit < 127 && !Exits[FirstExit])
+    ++FirstExit;
+  bool In = Stays.count() <= 6, NotIn = Exits.count() <= 6;
+  if (Stays.none() || Exits.none() || !(Contiguous || In || NotIn))
+    return false;
+  kir::Block Rest;
+  Rest.Stmts.assign(Body.Stmts.begin() + 2, Body.Stmts.end());
+  bool Bind = usesLocalIn(Rest, C);
+  // The value as c holds it: a one-character str, or the code; unbound,
+  // a str's character needs no ord().
+  const Node &Seq = resolve(*E.operand(0));
+  bool ByteStr = Seq.Opcode == Op::LocalGet && A.isByteStr(Seq.Var);
+  bool Char = Bind ? A.isCharLocal(C) : !ByteStr;
+  auto Const = [&](size_t Ch) {
+    return Char ? pyStringLiteral(std::string(1, char(Ch)))
+                : std::to_string(Ch);
+  };
+  // The characters of a set in the order the kernel's test names them
+  // (`c != ' ' && c != '\n'`: " \n", a space found first), then the rest.
+  std::vector<size_t> Named;
+  std::function<void(const Node &)> Walk = [&](const Node &N) {
+    if (N.Opcode == Op::IntConst && N.IntVal >= 0 && N.IntVal < 128)
+      Named.push_back(size_t(N.IntVal));
+    for (const Node *O : N.Operands)
+      Walk(*O);
+  };
+  Walk(*If.operand(0));
+  for (size_t Ch = 0; Ch < 128; ++Ch)
+    Named.push_back(Ch);
+  auto Chars = [&](std::bitset<128> Set) {
+    std::string T;
+    for (size_t Ch : Named)
+      if (Set[Ch]) {
+        T += char(Ch);
+        Set[Ch] = false;
+      }
+    return (Char ? "" : "b") + pyStringLiteral(T);
+  };
+
+  auto Saved = Appends;
+  emitLoopAliases(S);
+  beginLine();
+  const Node &Cond = *S.operand(0);
+  bool Always = Cond.Opcode == Op::BoolConst && Cond.IntVal;
+  std::string Header;
+  if (!Always)
+    Header = paren(emitCond(Cond), PAnd) + " and ";
+  PyExpr X = Char ? emitChar(E) : emit(E);
+  std::string V = paren(X, PBitOr);
+  if (Bind)
+    V = "(" + local(C) + " := " + paren(X, PCond) + ")";
+  if (Contiguous && First == Last)
+    Header += V + " == " + Const(First);
+  else if (Exits.count() == 1)
+    Header += V + " != " + Const(FirstExit);
+  else if (Contiguous && (In || NotIn) && Stays.count() <= 2)
+    Header += V + " in " + Chars(Stays);
+  else if (Contiguous)
+    Header += (First > 0 ? Const(First) + " <= " : "") + V +
+              (Last < 127 ? " <= " + Const(Last) : "");
+  else if (In)
+    Header += V + " in " + Chars(Stays);
+  else
+    Header += V + " not in " + Chars(Exits);
+  endLine("while " + Header + ":");
+  ++Indent;
+  ++LoopDepth;
+  emitBlock(Rest);
+  --LoopDepth;
+  --Indent;
+  Appends = std::move(Saved);
+  return true;
+}
