@@ -185,6 +185,9 @@ private:
   // a[i + c]` whose x is that name (not emitted).
   llvm::DenseMap<const kir::Node *, std::string> ZipReads;
   llvm::DenseSet<const kir::Node *> ZipDecls;
+  // A zip loop's store y[j + c] = v of one element per step: the append
+  // to the new row that stands for it (`y_row.append`).
+  llvm::DenseMap<const kir::Node *, std::string> RowAppends;
   // A zip loop whose counter j the body mostly uses as j + e (e the same
   // at every step) counts k = j + e instead: each j + e is K, j is K - e.
   struct CounterOffset {

@@ -78,8 +78,8 @@ enum class Visit { Continue, Skip, Found };
 /// Whether \p Test finds a node in \p B: every statement, its operands and
 /// its regions, depth first, stopping at the first Found; Skip leaves the
 /// node's operands and regions out.
-static bool anyNode(const kir::Block &B,
-                    llvm::function_ref<Visit(const Node &)> Test) {
+static bool anyNodeIn(const Node &Root,
+                      llvm::function_ref<Visit(const Node &)> Test) {
   std::function<bool(const Node &)> Walk = [&](const Node &N) {
     switch (Test(N)) {
     case Visit::Found:
@@ -98,8 +98,12 @@ static bool anyNode(const kir::Block &B,
           return true;
     return false;
   };
+  return Walk(Root);
+}
+static bool anyNode(const kir::Block &B,
+                    llvm::function_ref<Visit(const Node &)> Test) {
   for (const Node *S : B.Stmts)
-    if (Walk(*S))
+    if (anyNodeIn(*S, Test))
       return true;
   return false;
 }
@@ -1138,6 +1142,34 @@ static bool mayWriteArrays(const kir::Function &F,
   });
 }
 
+/// The statement `y[j + c] = v` (c >= 0) of \p Body that stores one element
+/// per step of a loop over j: a statement of the body itself, the only
+/// store to an array of y's type, in a body without break, continue or
+/// return. Its elements, appended to a new list, are the slice y[lo + c:hi
+/// + c] when the loop ends; a trap ends the kernel, so nobody sees the
+/// stores it cut short.
+static const Node *rowStore(const kir::Block &Body, const kir::Local *J,
+                            int64_t &C) {
+  const Node *Row = nullptr;
+  for (const Node *St : Body.Stmts)
+    if (St->Opcode == Op::ArraySet && St->operand(0)->Opcode == Op::LocalGet &&
+        isOffset(*St->operand(1), J, C)) {
+      Row = St;
+      break;
+    }
+  if (!Row)
+    return nullptr;
+  const kir::Type *YTy = Row->operand(0)->Ty;
+  bool Other = anyNode(Body, [&](const Node &N) {
+    if (N.Opcode == Op::Break || N.Opcode == Op::Continue ||
+        N.Opcode == Op::Return ||
+        (&N != Row && N.Opcode == Op::ArraySet && N.operand(0)->Ty == YTy))
+      return Visit::Found;
+    return Visit::Continue;
+  });
+  return Other ? nullptr : Row;
+}
+
 /// for i in lo..hi { ... a[i + c] ... } reading arrays, strs or bytes at
 /// the counter plus a constant, none of which the body changes: the
 /// interpreter indexes each once per step, where zip (or enumerate) hands
@@ -1292,6 +1324,29 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
     return Len;
   };
 
+  // The row the body writes, `y[j + c] = v` once per step, is appended to
+  // a new list and stored as one slice after the loop.
+  int64_t RowC = 0;
+  const Node *RowStore = rowStore(Body, J, RowC);
+  if (RowStore) {
+    // Nothing else may see an array of y's type (the array and index
+    // nodes of `y[j] += v` are the value's too), nor may a call.
+    const kir::Type *YTy = RowStore->operand(0)->Ty;
+    auto Test = [&](const Node &N) {
+      if (&N == RowStore || llvm::any_of(Seqs, [&](const Seq &Q) {
+            return llvm::is_contained(Q.Reads, &N);
+          }))
+        return Visit::Skip;
+      return N.Ty == YTy || N.Opcode == Op::Call ? Visit::Found
+                                                 : Visit::Continue;
+    };
+    bool Seen =
+        anyNode(Body, Test) || anyNodeIn(*RowStore->operand(2), Test);
+    if (Seen || MC.isFlagArray(YTy) || Resized.count(YTy) ||
+        assignsLocal(Body, RowStore->operand(0)->Var))
+      RowStore = nullptr;
+  }
+
   // The test: reads in range, stores elsewhere.
   Bound LoB = asBound(resolve(Lo)), HiB = asBound(resolve(Hi));
   auto Text = [&](const Bound &B, int64_t Add) -> std::string {
@@ -1374,6 +1429,7 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   // The tests, and the arrays that need one.
   std::vector<std::string> Tests;
   std::vector<bool> FromStart, ToEnd;
+  bool RowFromStart = false, RowToEnd = false;
   llvm::DenseSet<const kir::Local *> Tested;
   auto Plan = [&] {
     Tests.clear();
@@ -1428,6 +1484,24 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       FromStart.push_back(!LoB.Base && LoB.Offset + Q.C == 0);
       ToEnd.push_back(HiLen);
     }
+    if (RowStore) {
+      // The slice y[lo + c:hi + c] is the row's elements when lo + c >= 0
+      // and hi + c <= len(y), and, should the loop run no step, hi + c >=
+      // 0 (a negative end counts from the end: y[3:-1] = [] deletes).
+      const kir::Local *Y = RowStore->operand(0)->Var;
+      int64_t LeastLo = LeastOf(LoB), LeastHi = LeastOf(HiB);
+      if (LeastLo == Range::NegInf || LeastLo + RowC < 0)
+        Add(Y, "0 <= " + Text(LoB, RowC));
+      RowToEnd = HiB.Offset + RowC == 0 && IsLength(HiB.Base, Y);
+      if (!RowToEnd && !(HiB.Offset + RowC < 0 && IsLength(HiB.Base, Y)))
+        Add(Y, Text(HiB, RowC) + " <= " + lengthOf(Y));
+      int64_t GreatestLo = GreatestOf(LoB);
+      bool Ordered = GreatestLo != Range::PosInf && LeastHi != Range::NegInf &&
+                     GreatestLo <= LeastHi;
+      if (!Ordered && (LeastHi == Range::NegInf || LeastHi + RowC < 0))
+        Add(Y, "0 <= " + Text(HiB, RowC));
+      RowFromStart = !LoB.Base && LoB.Offset + RowC == 0;
+    }
     // Once each, in the order they were found: sorting them by their text
     // would make the code depend on how the kernel names its variables.
     llvm::StringSet<> Seen;
@@ -1439,6 +1513,15 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   // a loop that runs many times; elsewhere only the arrays that need no
   // test are zipped, the others read as they are.
   if (!Tests.empty() && LoopDepth == 0) {
+    // A read left as it is could see the row's array (`cur is not prev`
+    // tested no more): the stores must happen in their steps.
+    if (RowStore && llvm::any_of(Seqs, [&](const Seq &Q) {
+          return Tested.count(Q.Arr) &&
+                 Q.Arr->Ty == RowStore->operand(0)->Ty;
+        }))
+      RowStore = nullptr;
+    if (RowStore && Tested.count(RowStore->operand(0)->Var))
+      RowStore = nullptr;
     llvm::erase_if(Seqs, [&](const Seq &Q) { return Tested.count(Q.Arr); });
     if (Seqs.empty())
       return false;
@@ -1498,6 +1581,7 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       return llvm::is_contained(Q.Reads, &N);
     });
   };
+
   // `let x = s * j + e` read only by zipped reads is left out.
   for (const auto &[X, Af] : Strided) {
     const kir::Local *V = X;
@@ -1509,11 +1593,14 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
     if (!Read)
       Decls.insert(Af.Decl);
   }
-  bool UsesJ = anyNode(Body, [&](const Node &N) {
-    if (Zipped(N) || Decls.count(&N))
+  // Of the row's store, only the value is emitted.
+  auto ReadsJ = [&](const Node &N) {
+    if (&N == RowStore || Zipped(N) || Decls.count(&N))
       return Visit::Skip;
     return isLocal(N, J) ? Visit::Found : Visit::Continue;
-  });
+  };
+  bool UsesJ = anyNode(Body, ReadsJ) ||
+               (RowStore && anyNodeIn(*RowStore->operand(2), ReadsJ));
 
   // Without the range in the zip, a loop that runs no step (hi <= lo)
   // must find every slice empty: so hi + c >= 0 (a negative end counts
@@ -1559,6 +1646,10 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
           }
           if (!Visit(N, Parent))
             return;
+          if (&N == RowStore) {
+            Walk(*N.operand(2), &N);
+            return;
+          }
           for (const Node *O : N.Operands)
             Walk(*O, &N);
           for (const kir::Block *B : N.Regions)
@@ -1718,12 +1809,25 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
            "):";
   }
 
+  std::string RowName, RowSlice;
+  if (RowStore) {
+    const kir::Local *Y = RowStore->operand(0)->Var;
+    RowName = Names.fresh(local(Y) + "_row");
+    RowSlice = local(Y) + "[" + (RowFromStart ? "" : Text(LoB, RowC)) + ":" +
+               (RowToEnd ? "" : Text(HiB, RowC)) + "]";
+  }
+
   size_t FirstEndLine = Lines.size();
   for (std::string &L : EndLines)
     endLine(std::move(L));
   if (!Test.empty()) {
     endLine("if " + Test + ":");
     ++Indent;
+  }
+  if (RowStore) {
+    beginLine();
+    endLine(RowName + " = []");
+    RowAppends[RowStore] = RowName + ".append";
   }
   auto Saved = Appends;
   emitLoopAliases(S);
@@ -1741,7 +1845,12 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   --Indent;
   ZipReads.clear();
   ZipDecls.clear();
+  RowAppends.clear();
   Offset = {};
+  if (RowStore) {
+    beginLine();
+    endLine(RowSlice + " = " + RowName);
+  }
   std::vector<size_t> Unused;
   for (const auto &[N, H] : HoistedSums)
     if (!H.Used)

@@ -872,6 +872,12 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
     return;
   }
   case Op::ArraySet: {
+    auto Row = RowAppends.find(&S);
+    if (Row != RowAppends.end()) {
+      PyExpr VE = emitElem(*S.operand(2), S.operand(0)->Ty);
+      endLine(Row->second + "(" + paren(VE, PCond) + ")");
+      return;
+    }
     if (emitAugmented(S))
       return;
     const Node &Arr = *S.operand(0), &Idx = *S.operand(1),
