@@ -1142,32 +1142,94 @@ static bool mayWriteArrays(const kir::Function &F,
   });
 }
 
-/// The statement `y[j + c] = v` (c >= 0) of \p Body that stores one element
-/// per step of a loop over j: a statement of the body itself, the only
-/// store to an array of y's type, in a body without break, continue or
-/// return. Its elements, appended to a new list, are the slice y[lo + c:hi
-/// + c] when the loop ends; a trap ends the kernel, so nobody sees the
-/// stores it cut short.
-static const Node *rowStore(const kir::Block &Body, const kir::Local *J,
-                            int64_t &C) {
-  const Node *Row = nullptr;
-  for (const Node *St : Body.Stmts)
-    if (St->Opcode == Op::ArraySet && St->operand(0)->Opcode == Op::LocalGet &&
-        isOffset(*St->operand(1), J, C)) {
-      Row = St;
-      break;
-    }
-  if (!Row)
-    return nullptr;
-  const kir::Type *YTy = Row->operand(0)->Ty;
+namespace {
+/// The stores of a loop over j that write y[s * j + c .. s * j + c + s)
+/// at each step, in order: one element after the other.
+struct RowPlan {
+  const kir::Local *Y = nullptr;
+  std::vector<const Node *> Stores;
+  int64_t S = 1, C = 0;
+  bool has(const Node &N) const { return llvm::is_contained(Stores, &N); }
+};
+} // namespace
+
+/// Whether every array \p L of \p F holds is one it allocated itself: not
+/// a parameter, and every assignment an array(n, v) or [...]. Two such
+/// locals never hold the same array, nor does a parameter never assigned
+/// (its array is older than the call).
+static bool holdsOwnArrays(const kir::Function &F, const kir::Local *L) {
+  if (llvm::is_contained(F.Params, L))
+    return false;
+  return !anyNode(*F.Body, [&](const Node &N) {
+    if (N.Var != L && N.Var2 != L)
+      return Visit::Continue;
+    if (N.Opcode == Op::LocalGet)
+      return Visit::Continue;
+    bool Own = (N.Opcode == Op::LocalDecl || N.Opcode == Op::LocalSet) &&
+               N.Var == L &&
+               (N.operand(0)->Opcode == Op::ArrayNew ||
+                N.operand(0)->Opcode == Op::ArrayLit);
+    return Own ? Visit::Continue : Visit::Found;
+  });
+}
+
+/// \p N as s * j + c (s >= 1 and c constants; s * (j + e) too).
+static bool rowIndex(const Node &N, const kir::Local *J, int64_t &S,
+                     int64_t &C) {
+  Bound B = asBound(N);
+  if (B.Base && isLocal(*B.Base, J)) {
+    S = 1;
+    C = B.Offset;
+    return true;
+  }
+  Affine Af;
+  if (!matchAffine(N, J, Af) || Af.S > (int64_t(1) << 10))
+    return false;
+  int64_t E = 0;
+  if (Af.E) {
+    if (Af.E->Opcode != Op::IntConst || std::abs(Af.E->IntVal) >= (int64_t(1) << 30))
+      return false;
+    E = Af.E->IntVal;
+  }
+  S = Af.S;
+  C = Af.Scaled ? Af.S * E : E;
+  return true;
+}
+
+/// The statements `y[s * j + c] = v1; ...; y[s * j + c + s - 1] = vs;` of
+/// \p Body (s = 1: `y[j + c] = v`) that store s elements per step of a loop
+/// over j, one after the other: statements of the body itself, the only
+/// stores to an array of y's type, in a body without break, continue or
+/// return. Appended to a new list, their values are the slice y[s * lo +
+/// c:s * hi + c] when the loop ends; a trap ends the kernel, so nobody sees
+/// the stores it cut short.
+static RowPlan rowStores(const kir::Block &Body, const kir::Local *J) {
+  RowPlan R;
+  for (const Node *St : Body.Stmts) {
+    int64_t S, C;
+    if (St->Opcode != Op::ArraySet || St->operand(0)->Opcode != Op::LocalGet ||
+        (R.Y && St->operand(0)->Var != R.Y) ||
+        !rowIndex(*St->operand(1), J, S, C))
+      continue;
+    if (!R.Y) {
+      R.Y = St->operand(0)->Var;
+      R.S = S;
+      R.C = C;
+    } else if (S != R.S || C != R.C + int64_t(R.Stores.size()))
+      return {};
+    R.Stores.push_back(St);
+  }
+  if (!R.Y || int64_t(R.Stores.size()) != R.S)
+    return {};
+  const kir::Type *YTy = R.Y->Ty;
   bool Other = anyNode(Body, [&](const Node &N) {
     if (N.Opcode == Op::Break || N.Opcode == Op::Continue ||
         N.Opcode == Op::Return ||
-        (&N != Row && N.Opcode == Op::ArraySet && N.operand(0)->Ty == YTy))
+        (!R.has(N) && N.Opcode == Op::ArraySet && N.operand(0)->Ty == YTy))
       return Visit::Found;
     return Visit::Continue;
   });
-  return Other ? nullptr : Row;
+  return Other ? RowPlan() : R;
 }
 
 /// for i in lo..hi { ... a[i + c] ... } reading arrays, strs or bytes at
@@ -1326,25 +1388,32 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
 
   // The row the body writes, `y[j + c] = v` once per step, is appended to
   // a new list and stored as one slice after the loop.
-  int64_t RowC = 0;
-  const Node *RowStore = rowStore(Body, J, RowC);
-  if (RowStore) {
+  RowPlan Row = rowStores(Body, J);
+  if (Row.Y) {
     // Nothing else may see an array of y's type (the array and index
-    // nodes of `y[j] += v` are the value's too), nor may a call.
-    const kir::Type *YTy = RowStore->operand(0)->Ty;
+    // nodes of `y[j] += v` are the value's too) but a local that cannot
+    // hold y's array, nor may a call.
+    const kir::Type *YTy = Row.Y->Ty;
+    bool OwnY = holdsOwnArrays(F, Row.Y);
     auto Test = [&](const Node &N) {
-      if (&N == RowStore || llvm::any_of(Seqs, [&](const Seq &Q) {
+      if (Row.has(N) || llvm::any_of(Seqs, [&](const Seq &Q) {
             return llvm::is_contained(Q.Reads, &N);
           }))
         return Visit::Skip;
+      if (OwnY && N.Opcode == Op::LocalGet && N.Var != Row.Y &&
+          (holdsOwnArrays(F, N.Var) || (llvm::is_contained(F.Params, N.Var) &&
+                                        !assignsLocal(*F.Body, N.Var))))
+        return Visit::Continue;
       return N.Ty == YTy || N.Opcode == Op::Call ? Visit::Found
                                                  : Visit::Continue;
     };
-    bool Seen =
-        anyNode(Body, Test) || anyNodeIn(*RowStore->operand(2), Test);
+    bool Seen = anyNode(Body, Test) ||
+                llvm::any_of(Row.Stores, [&](const Node *St) {
+                  return anyNodeIn(*St->operand(2), Test);
+                });
     if (Seen || MC.isFlagArray(YTy) || Resized.count(YTy) ||
-        assignsLocal(Body, RowStore->operand(0)->Var))
-      RowStore = nullptr;
+        assignsLocal(Body, Row.Y))
+      Row = {};
   }
 
   // The test: reads in range, stores elsewhere.
@@ -1380,6 +1449,18 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       return B.Offset;
     int64_t H = range(*B.Base).Hi;
     return H == Range::PosInf ? H : H + B.Offset;
+  };
+  // The row's position s * t + c at a bound t (lo or hi).
+  auto RowAt = [&](const Bound &T) -> std::string {
+    if (Row.S == 1)
+      return Text(T, Row.C);
+    int64_t K = Row.S * T.Offset + Row.C;
+    if (!T.Base)
+      return std::to_string(K);
+    std::string R = std::to_string(Row.S) + " * " + paren(emit(*T.Base), PMul);
+    if (K != 0)
+      R += (K > 0 ? " + " : " - ") + std::to_string(std::abs(K));
+    return R;
   };
   // A strided sequence's position s * t + e + c at a bound t (lo or hi),
   // its constant folded: s * (e + t) + c, s * t + e + c.
@@ -1484,23 +1565,29 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       FromStart.push_back(!LoB.Base && LoB.Offset + Q.C == 0);
       ToEnd.push_back(HiLen);
     }
-    if (RowStore) {
-      // The slice y[lo + c:hi + c] is the row's elements when lo + c >= 0
-      // and hi + c <= len(y), and, should the loop run no step, hi + c >=
-      // 0 (a negative end counts from the end: y[3:-1] = [] deletes).
-      const kir::Local *Y = RowStore->operand(0)->Var;
+    if (Row.Y) {
+      // The slice y[s * lo + c:s * hi + c] is the row's elements when
+      // s * lo + c >= 0 and s * hi + c <= len(y), and, should the loop run
+      // no step, s * hi + c >= 0 (a negative end counts from the end:
+      // y[3:-1] = [] deletes).
       int64_t LeastLo = LeastOf(LoB), LeastHi = LeastOf(HiB);
-      if (LeastLo == Range::NegInf || LeastLo + RowC < 0)
-        Add(Y, "0 <= " + Text(LoB, RowC));
-      RowToEnd = HiB.Offset + RowC == 0 && IsLength(HiB.Base, Y);
-      if (!RowToEnd && !(HiB.Offset + RowC < 0 && IsLength(HiB.Base, Y)))
-        Add(Y, Text(HiB, RowC) + " <= " + lengthOf(Y));
+      auto AtLeast0 = [&](int64_t L) {
+        return L != Range::NegInf && L > -(int64_t(1) << 40) &&
+               Row.S * L + Row.C >= 0;
+      };
+      if (!AtLeast0(LeastLo))
+        Add(Row.Y, "0 <= " + RowAt(LoB));
+      RowToEnd = Row.S == 1 && HiB.Offset + Row.C == 0 &&
+                 IsLength(HiB.Base, Row.Y);
+      if (!RowToEnd && !(Row.S == 1 && HiB.Offset + Row.C < 0 &&
+                         IsLength(HiB.Base, Row.Y)))
+        Add(Row.Y, RowAt(HiB) + " <= " + lengthOf(Row.Y));
       int64_t GreatestLo = GreatestOf(LoB);
       bool Ordered = GreatestLo != Range::PosInf && LeastHi != Range::NegInf &&
                      GreatestLo <= LeastHi;
-      if (!Ordered && (LeastHi == Range::NegInf || LeastHi + RowC < 0))
-        Add(Y, "0 <= " + Text(HiB, RowC));
-      RowFromStart = !LoB.Base && LoB.Offset + RowC == 0;
+      if (!Ordered && !AtLeast0(LeastHi))
+        Add(Row.Y, "0 <= " + RowAt(HiB));
+      RowFromStart = !LoB.Base && Row.S * LoB.Offset + Row.C == 0;
     }
     // Once each, in the order they were found: sorting them by their text
     // would make the code depend on how the kernel names its variables.
@@ -1515,13 +1602,12 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   if (!Tests.empty() && LoopDepth == 0) {
     // A read left as it is could see the row's array (`cur is not prev`
     // tested no more): the stores must happen in their steps.
-    if (RowStore && llvm::any_of(Seqs, [&](const Seq &Q) {
-          return Tested.count(Q.Arr) &&
-                 Q.Arr->Ty == RowStore->operand(0)->Ty;
+    if (Row.Y && llvm::any_of(Seqs, [&](const Seq &Q) {
+          return Tested.count(Q.Arr) && Q.Arr->Ty == Row.Y->Ty;
         }))
-      RowStore = nullptr;
-    if (RowStore && Tested.count(RowStore->operand(0)->Var))
-      RowStore = nullptr;
+      Row = {};
+    if (Row.Y && Tested.count(Row.Y))
+      Row = {};
     llvm::erase_if(Seqs, [&](const Seq &Q) { return Tested.count(Q.Arr); });
     if (Seqs.empty())
       return false;
@@ -1595,12 +1681,14 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   }
   // Of the row's store, only the value is emitted.
   auto ReadsJ = [&](const Node &N) {
-    if (&N == RowStore || Zipped(N) || Decls.count(&N))
+    if (Row.has(N) || Zipped(N) || Decls.count(&N))
       return Visit::Skip;
     return isLocal(N, J) ? Visit::Found : Visit::Continue;
   };
   bool UsesJ = anyNode(Body, ReadsJ) ||
-               (RowStore && anyNodeIn(*RowStore->operand(2), ReadsJ));
+               llvm::any_of(Row.Stores, [&](const Node *St) {
+                 return anyNodeIn(*St->operand(2), ReadsJ);
+               });
 
   // Without the range in the zip, a loop that runs no step (hi <= lo)
   // must find every slice empty: so hi + c >= 0 (a negative end counts
@@ -1646,7 +1734,7 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
           }
           if (!Visit(N, Parent))
             return;
-          if (&N == RowStore) {
+          if (Row.has(N)) {
             Walk(*N.operand(2), &N);
             return;
           }
@@ -1810,11 +1898,10 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   }
 
   std::string RowName, RowSlice;
-  if (RowStore) {
-    const kir::Local *Y = RowStore->operand(0)->Var;
-    RowName = Names.fresh(local(Y) + "_row");
-    RowSlice = local(Y) + "[" + (RowFromStart ? "" : Text(LoB, RowC)) + ":" +
-               (RowToEnd ? "" : Text(HiB, RowC)) + "]";
+  if (Row.Y) {
+    RowName = Names.fresh(local(Row.Y) + "_row");
+    RowSlice = local(Row.Y) + "[" + (RowFromStart ? "" : RowAt(LoB)) + ":" +
+               (RowToEnd ? "" : RowAt(HiB)) + "]";
   }
 
   size_t FirstEndLine = Lines.size();
@@ -1824,10 +1911,11 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
     endLine("if " + Test + ":");
     ++Indent;
   }
-  if (RowStore) {
+  if (Row.Y) {
     beginLine();
     endLine(RowName + " = []");
-    RowAppends[RowStore] = RowName + ".append";
+    for (const Node *St : Row.Stores)
+      RowAppends[St] = RowName + ".append";
   }
   auto Saved = Appends;
   emitLoopAliases(S);
@@ -1847,7 +1935,7 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   ZipDecls.clear();
   RowAppends.clear();
   Offset = {};
-  if (RowStore) {
+  if (Row.Y) {
     beginLine();
     endLine(RowSlice + " = " + RowName);
   }

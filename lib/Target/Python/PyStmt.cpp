@@ -238,8 +238,12 @@ FunctionEmitter::sharedProducts(const kir::Block &B) {
       for (const Node *O : N.Operands)
         Walk(*O);
     };
-    for (const Node *O : B.Stmts[I]->Operands)
-      Walk(*O);
+    // A row's store emits only its value.
+    if (RowAppends.count(B.Stmts[I]))
+      Walk(*B.Stmts[I]->operand(2));
+    else
+      for (const Node *O : B.Stmts[I]->Operands)
+        Walk(*O);
   }
   for (auto &[Key, U] : Uses) {
     if (U.Nodes.size() < 3)
