@@ -1411,6 +1411,7 @@ Analysis::Analysis(const kir::Module &M) : M(M) {
   computeByteStrs();
   computeChars();
   computeFixedLengths();
+  computeCongruentParams();
 }
 
 const Node *pygen::returnedExpr(const kir::Function &F) {
@@ -1840,4 +1841,98 @@ void Analysis::computeInlinable() {
       if (Hot.insert(C).second)
         Work.push_back(C);
   }
+}
+
+//===----------------------------------------------------------------------===//
+// Parameters that matter only mod 2^32
+//===----------------------------------------------------------------------===//
+
+/// An op whose result mod 2^32 depends only on its operands mod 2^32 (for
+/// <<, the left one).
+static bool keepsCongruence(const Node &N, unsigned Operand) {
+  switch (N.Opcode) {
+  case Op::U32Add:
+  case Op::U32Sub:
+  case Op::U32Mul:
+  case Op::U32Neg:
+  case Op::U32Not:
+  case Op::U32Or:
+  case Op::U32Xor:
+    return true;
+  case Op::U32Shl:
+    return Operand == 0;
+  default:
+    return false;
+  }
+}
+
+void Analysis::computeCongruentParams() {
+  const kir::Function *Entry = M.getEntry();
+  if (!Entry)
+    return; // every function is called from outside
+  llvm::DenseSet<const kir::Local *> Cand;
+  for (const auto &F : M.Functions) {
+    if (F.get() == Entry || Inlinable.count(F.get()) ||
+        StatementInlinable.count(F.get()))
+      continue;
+    for (const kir::Local *P : F->Params) {
+      if (P->Ty->Kind != TypeKind::U32)
+        continue;
+      bool Assigned = false;
+      forEachNode(*F->Body, [&](const Node &N, const Node *, unsigned) {
+        Assigned |= (N.Opcode == Op::LocalSet || N.Opcode == Op::LocalDecl) &&
+                    N.Var == P;
+      });
+      if (!Assigned)
+        Cand.insert(P);
+    }
+  }
+  // Whether N's value may be off by a multiple of 2^32 (under Cand).
+  std::function<bool(const Node &)> Off = [&](const Node &N) {
+    if (N.Opcode == Op::LocalGet)
+      return Cand.count(N.Var) != 0;
+    if (N.Opcode == Op::U32And)
+      return Off(*N.operand(0)) && Off(*N.operand(1));
+    for (unsigned I = 0; I < N.Operands.size(); ++I)
+      if (keepsCongruence(N, I) && Off(*N.operand(I)))
+        return true;
+    return false;
+  };
+  // Drops the candidates used where the exact value matters, until none is.
+  bool Changed = true;
+  while (Changed && !Cand.empty()) {
+    Changed = false;
+    std::function<void(const Node &, bool)> Visit = [&](const Node &N,
+                                                        bool Mod) {
+      if (N.Opcode == Op::LocalGet) {
+        if (!Mod && Cand.erase(N.Var))
+          Changed = true;
+        return;
+      }
+      for (unsigned I = 0; I < N.Operands.size(); ++I) {
+        const Node &O = *N.Operands[I];
+        bool OpMod = false;
+        if (keepsCongruence(N, I))
+          OpMod = Mod;
+        else if (N.Opcode == Op::U32And)
+          // With the other operand in 0..2^32-1 the result is exact.
+          OpMod = !Off(*N.operand(1 - I)) || Mod;
+        else if (N.Opcode == Op::Call)
+          OpMod = Cand.count(N.Callee->Params[I]) != 0;
+        Visit(O, OpMod);
+      }
+      for (const kir::Block *R : N.Regions)
+        for (const Node *S : R->Stmts)
+          Visit(*S, false);
+    };
+    for (const auto &F : M.Functions)
+      for (const Node *S : F->Body->Stmts)
+        Visit(*S, false);
+  }
+  for (const auto &F : M.Functions)
+    forEachNode(*F->Body, [&](const Node &N, const Node *, unsigned) {
+      if (N.Ty && N.Ty->Kind == TypeKind::U32 && Off(N))
+        CongruentOnly.insert(&N);
+    });
+  CongruentParams = std::move(Cand);
 }

@@ -155,6 +155,24 @@ public:
   /// are worth inlining even outside its own loops).
   bool isHot(const kir::Function *F) const { return Hot.count(F); }
 
+  /// A u32 parameter whose value matters only mod 2^32: nothing assigns
+  /// it, its function is called only from the module (and not inlined),
+  /// and every use is an operand of +, -, *, |, ^, ~, unary - or the left
+  /// one of <<, whose result is used so in turn, ends in `x & y` with an
+  /// operand y free of such values (so in 0..2^32-1), or is passed for
+  /// such a parameter. An argument for it needs no mask: nqueens'
+  /// `place(..., (left | bit) << 1, ...)` (its bits above 31 reach
+  /// nothing; they grow by one per level of the recursion, as in the
+  /// reference).
+  bool isCongruentParam(const kir::Local *P) const {
+    return CongruentParams.count(P);
+  }
+  /// A u32 expression whose Python value may differ from its value by a
+  /// multiple of 2^32: made of congruent parameters by the ops above.
+  bool isCongruentOnly(const kir::Node *N) const {
+    return CongruentOnly.count(N);
+  }
+
   static Purity purity(const kir::Node *N);
   /// What the op of \p N may do itself, whatever its operands do.
   static Purity ownPurity(const kir::Node *N);
@@ -177,12 +195,15 @@ private:
   llvm::DenseSet<const kir::Function *> StatementInlinable;
   llvm::DenseSet<const kir::Function *> Hot;
   llvm::DenseMap<const kir::Local *, const kir::Local *> FixedLength;
+  llvm::DenseSet<const kir::Local *> CongruentParams;
+  llvm::DenseSet<const kir::Node *> CongruentOnly;
 
   void computeRanges();
   void computeFixedLengths();
   void computeByteStrs();
   void computeChars();
   void computeInlinable();
+  void computeCongruentParams();
 };
 
 /// The body's returned expression, when \p F's body is exactly `return e`.

@@ -1249,6 +1249,8 @@ PyExpr FunctionEmitter::emitCall(const Node &N) {
   const kir::Function *C = N.Callee;
   auto ArgOf = [&](unsigned I) {
     const Node &Arg = *N.operand(I);
+    if (A.isCongruentParam(C->Params[I]) && congruentForm(Arg))
+      return emitCongruent(Arg); // only its value mod 2^32 matters
     return A.isCharLocal(C->Params[I]) ? emitChar(Arg) : emit(Arg);
   };
   if (inlineCall(N)) {
@@ -1474,7 +1476,8 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
          X.Opcode != Op::I32Or && X.Opcode != Op::U32Or))
       return {};
     const Node &Big = *X.operand(0), &Small = *X.operand(1);
-    if (!range(Small).within({0, M.IntVal}))
+    if (!range(Small).within({0, M.IntVal}) ||
+        A.isCongruentOnly(&resolve(Small)))
       return {};
     PyExpr BE = emit(Big);
     PyExpr Masked = binary(BE, "&", atom(hexLiteral(M.IntVal)), PBitAnd);
@@ -1541,8 +1544,10 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
     // has no bits above 31, so y's own mask is redundant and any value
     // congruent to y mod 2^32 gives the same result: free & -free,
     // all & ~x.
+    // Not a value of congruent parameters: it may have bits above 31.
     auto NonNegCanonical = [&](const Node &O) {
-      return N.Ty->Kind == TypeKind::U32 || range(O).nonNegative();
+      return !A.isCongruentOnly(&resolve(O)) &&
+             (N.Ty->Kind == TypeKind::U32 || range(O).nonNegative());
     };
     bool Congruent0 = congruentForm(*N.operand(0)),
          Congruent1 = congruentForm(*N.operand(1));
