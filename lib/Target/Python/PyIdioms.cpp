@@ -1510,7 +1510,7 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   // The tests, and the arrays that need one.
   std::vector<std::string> Tests;
   std::vector<bool> FromStart, ToEnd;
-  bool RowFromStart = false, RowToEnd = false;
+  bool RowFromStart = false, RowToEnd = false, RowOrdered = false;
   llvm::DenseSet<const kir::Local *> Tested;
   auto Plan = [&] {
     Tests.clear();
@@ -1570,6 +1570,7 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       // s * lo + c >= 0 and s * hi + c <= len(y), and, should the loop run
       // no step, s * hi + c >= 0 (a negative end counts from the end:
       // y[3:-1] = [] deletes).
+      RowOrdered = false;
       int64_t LeastLo = LeastOf(LoB), LeastHi = LeastOf(HiB);
       auto AtLeast0 = [&](int64_t L) {
         return L != Range::NegInf && L > -(int64_t(1) << 40) &&
@@ -1585,8 +1586,14 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       int64_t GreatestLo = GreatestOf(LoB);
       bool Ordered = GreatestLo != Range::PosInf && LeastHi != Range::NegInf &&
                      GreatestLo <= LeastHi;
-      if (!Ordered && !AtLeast0(LeastHi))
-        Add(Row.Y, "0 <= " + RowAt(HiB));
+      // lo <= hi (with s * lo + c >= 0) gives it, and lets the zip go
+      // without the range.
+      RowOrdered = !Ordered && !AtLeast0(LeastHi);
+      if (RowOrdered && !LoB.Base && HiB.Base) // 1 <= n + 1 is 0 <= n
+        Add(Row.Y, std::to_string(LoB.Offset - HiB.Offset) + " <= " +
+                       Text({HiB.Base, 0}, 0));
+      else if (RowOrdered)
+        Add(Row.Y, Text(LoB, 0) + " <= " + Text(HiB, 0));
       RowFromStart = !LoB.Base && Row.S * LoB.Offset + Row.C == 0;
     }
     // Once each, in the order they were found: sorting them by their text
@@ -1693,9 +1700,10 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   // Without the range in the zip, a loop that runs no step (hi <= lo)
   // must find every slice empty: so hi + c >= 0 (a negative end counts
   // from the end: a[1:-1]) or lo <= hi, proven; else the range goes in.
-  bool Ordered = GreatestOf(LoB) != Range::PosInf &&
-                 LeastOf(HiB) != Range::NegInf &&
-                 GreatestOf(LoB) <= LeastOf(HiB);
+  bool Ordered = (GreatestOf(LoB) != Range::PosInf &&
+                  LeastOf(HiB) != Range::NegInf &&
+                  GreatestOf(LoB) <= LeastOf(HiB)) ||
+                 (Row.Y && RowOrdered);
   bool NeedRange = !Ordered && llvm::any_of(Seqs, [&](const Seq &Q) {
     int64_t L = LeastOf(HiB);
     return Q.Idx || L == Range::NegInf || L + Q.C < 0;
