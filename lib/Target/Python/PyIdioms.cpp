@@ -1573,8 +1573,9 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       RowOrdered = false;
       int64_t LeastLo = LeastOf(LoB), LeastHi = LeastOf(HiB);
       auto AtLeast0 = [&](int64_t L) {
-        return L != Range::NegInf && L > -(int64_t(1) << 40) &&
-               Row.S * L + Row.C >= 0;
+        if (L == Range::NegInf || L < -(int64_t(1) << 40))
+          return false;
+        return L > (int64_t(1) << 40) || Row.S * L + Row.C >= 0;
       };
       if (!AtLeast0(LeastLo))
         Add(Row.Y, "0 <= " + RowAt(LoB));
@@ -1674,7 +1675,6 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
       return llvm::is_contained(Q.Reads, &N);
     });
   };
-
   // `let x = s * j + e` read only by zipped reads is left out.
   for (const auto &[X, Af] : Strided) {
     const kir::Local *V = X;
