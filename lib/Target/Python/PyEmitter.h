@@ -207,12 +207,20 @@ private:
   // str and bytes locals nothing assigns whose length a `let n = len(s)`
   // seen before, in this block or one around it, holds.
   llvm::DenseMap<const kir::Local *, const kir::Local *> KnownLengths;
+  // Length locals left unbound (skipLengthLocal): each use reads len(s),
+  // the node here.
+  llvm::DenseMap<const kir::Local *, const kir::Node *> UnboundLengths;
 
   //--- names and lines ---
   std::string global(llvm::StringRef Name);
   std::string local(const kir::Local *L) {
     auto It = Foreign.find(L);
-    return It != Foreign.end() ? It->second.Text : Names.name(L);
+    if (It != Foreign.end())
+      return It->second.Text;
+    auto Len = UnboundLengths.find(L);
+    if (Len != UnboundLengths.end())
+      return emit(*Len->second).Text;
+    return Names.name(L);
   }
   void beginLine();
   void endLine(std::string Text);
@@ -269,6 +277,9 @@ private:
   std::string lengthOf(const kir::Local *Arr);
   void emitIf(const kir::Node &S, bool Elif);
   void noteLength(const kir::Node &Decl);
+  bool skipLengthLocal(const kir::Block &B, size_t Index);
+  /// The str, bytes or array whose length \p N is known to hold, or null.
+  const kir::Local *lengthSeq(const kir::Local *N) const;
   void emitLoopAliases(const kir::Node &Loop);
   void emitNegativeIndexCheck(const kir::Node &Idx, uint32_t Line);
   bool emitAugmented(const kir::Node &S);
@@ -344,6 +355,12 @@ private:
   /// that s, which the loop does not assign: i < len(s).
   bool belowLength(const kir::Node &Str, const kir::Node &Idx) const;
 };
+
+/// Whether int comparison \p Cmp tests a length against a constant as
+/// emptiness: len == 0, len <= 0, len < 1 (Empty), or len != 0, len > 0,
+/// len >= 1 (NonEmpty), either way round; \p Len is the length operand.
+enum class Emptiness { None, Empty, NonEmpty };
+Emptiness emptiness(const kir::Node &Cmp, const kir::Node *&Len);
 
 /// Python source for a constant.
 std::string pyStringLiteral(llvm::StringRef S);

@@ -853,10 +853,56 @@ PyExpr FunctionEmitter::emitMembership(const Node &N, bool Truth) {
   return {T, P};
 }
 
+Emptiness pygen::emptiness(const Node &Cmp, const Node *&Len) {
+  if (Cmp.Opcode != Op::IntCmp)
+    return Emptiness::None;
+  const Node *X = Cmp.operand(0), *K = Cmp.operand(1);
+  kir::Pred P = Cmp.Predicate;
+  if (X->Opcode == Op::IntConst) {
+    // k < x is x > k.
+    std::swap(X, K);
+    switch (P) {
+    case kir::Pred::Lt: P = kir::Pred::Gt; break;
+    case kir::Pred::Le: P = kir::Pred::Ge; break;
+    case kir::Pred::Gt: P = kir::Pred::Lt; break;
+    case kir::Pred::Ge: P = kir::Pred::Le; break;
+    default: break;
+    }
+  }
+  if (K->Opcode != Op::IntConst || X->Opcode == Op::IntConst)
+    return Emptiness::None;
+  Len = X;
+  int64_t C = K->IntVal;
+  if ((P == kir::Pred::Eq && C == 0) || (P == kir::Pred::Le && C == 0) ||
+      (P == kir::Pred::Lt && C == 1))
+    return Emptiness::Empty;
+  if ((P == kir::Pred::Ne && C == 0) || (P == kir::Pred::Gt && C == 0) ||
+      (P == kir::Pred::Ge && C == 1))
+    return Emptiness::NonEmpty;
+  return Emptiness::None;
+}
+
 /// An expression whose value is only tested (if, while, and their and/or):
 /// `x & 1 != 0` can be `x & 1`, as Python programmers write it.
 PyExpr FunctionEmitter::emitCond(const Node &N) {
   auto IsZero = [](const Node &C) { return isIntConst(C) && C.IntVal == 0; };
+  // A length (never negative) tested for 0: `not s`, `s` (no call of
+  // len); also n after `let n = len(s)`, which may then go unbound.
+  const Node *Len = nullptr;
+  if (Emptiness E = emptiness(N, Len); E != Emptiness::None) {
+    const Node &L = *Len; // not through an inlining's arguments
+    const kir::Local *Seq =
+        L.Opcode == Op::LocalGet && !Foreign.count(L.Var) ? lengthSeq(L.Var)
+                                                           : nullptr;
+    bool IsLen = L.Opcode == Op::StrLen || L.Opcode == Op::BytesLen ||
+                 L.Opcode == Op::ArrayLen || L.Opcode == Op::MapLen;
+    if (Seq || IsLen) {
+      PyExpr S = Seq ? PyExpr{local(Seq), PAtom} : emit(*L.operand(0));
+      if (E == Emptiness::NonEmpty)
+        return S;
+      return {"not " + paren(S, PNot), PNot};
+    }
+  }
   switch (N.Opcode) {
   case Op::IntCmp:
   case Op::I32Cmp:
@@ -1158,9 +1204,16 @@ PyExpr FunctionEmitter::emitSlice(const Node &N) {
     return call(global("_slice"), {emit(S), emit(Lo), emit(Hi),
                                    atom(std::to_string(N.Loc.Line))});
   PyExpr SE = emit(S), LE = emit(Lo), HE = emit(Hi);
+  // len(s) - c, c >= 1, proven >= 0: -c counts from the end to the same
+  // place (s[:-1]: one constant for a subtraction).
+  std::string HiText = HiIsLen ? "" : paren(HE, PCond);
+  bool AtMost = false;
+  if (!HiIsLen && HiR.Opcode == Op::IntSub &&
+      HiR.operand(1)->Opcode == Op::IntConst && HiR.operand(1)->IntVal >= 1 &&
+      atMostLength(Hi, S, AtMost) && range(Hi).nonNegative())
+    HiText = "-" + std::to_string(HiR.operand(1)->IntVal);
   PyExpr Slice = {paren(SE, PPostfix) + "[" +
-                      (LoZero ? "" : paren(LE, PCond)) + ":" +
-                      (HiIsLen ? "" : paren(HE, PCond)) + "]",
+                      (LoZero ? "" : paren(LE, PCond)) + ":" + HiText + "]",
                   PPostfix};
   if (!Checked)
     return Slice;

@@ -287,7 +287,7 @@ void FunctionEmitter::emitBlock(const kir::Block &B) {
       continue;
     }
     const Node *S = B.Stmts[I];
-    if (ZipDecls.count(S))
+    if (ZipDecls.count(S) || skipLengthLocal(B, I))
       continue;
     emitStmt(*S);
     // Statements after break, continue or return never run.
@@ -347,6 +347,136 @@ void FunctionEmitter::noteLength(const Node &S) {
       }()))
     return;
   KnownLengths[Seq] = S.Var;
+}
+
+const kir::Local *FunctionEmitter::lengthSeq(const kir::Local *N) const {
+  for (const auto &[Seq, Len] : KnownLengths)
+    if (Len == N)
+      return Seq;
+  return nullptr;
+}
+
+/// `let m = len(s)` (noteLength's m) whose uses need no m (`m == 0`, `m >
+/// 0`, ... in a condition are `not s`, `s`; `s[m - 1]` is `s[-1]`, `s.slice(0, m - 1)` is
+/// `s[:-1]` where m - 1 >= 0 is proven) but at most one comparison,
+/// outside loops: m is not bound, that comparison reads len(s) (a call on
+/// its path only, instead of one for every run of the statement:
+/// word_freq's tokens). Exact: nothing assigns s, nor resizes it if an
+/// array (noteLength), so every len(s) is m. Where s is sliced, indexed or
+/// searched otherwise, or read in a loop, a check may need its length
+/// (lengthText): m stays.
+bool FunctionEmitter::skipLengthLocal(const kir::Block &B, size_t Index) {
+  const Node &S = *B.Stmts[Index];
+  if (S.Opcode != Op::LocalDecl || !Foreign.empty() || !Subst.empty() ||
+      A.isCharLocal(S.Var))
+    return false;
+  const Node &V = *S.operand(0);
+  if ((V.Opcode != Op::StrLen && V.Opcode != Op::BytesLen &&
+       V.Opcode != Op::ArrayLen) ||
+      V.operand(0)->Opcode != Op::LocalGet)
+    return false;
+  const kir::Local *Seq = V.operand(0)->Var, *M = S.Var;
+  noteLength(S);
+  if (KnownLengths.lookup(Seq) != M)
+    return false;
+  auto IsM = [&](const Node &X) {
+    return X.Opcode == Op::LocalGet && X.Var == M;
+  };
+  auto IsSeq = [&](const Node &X) {
+    return X.Opcode == Op::LocalGet && X.Var == Seq;
+  };
+  // m - c with a constant c >= 1, proven >= 0: counted from the end.
+  auto FromEnd = [&](const Node &X) {
+    return X.Opcode == Op::IntSub && IsM(*X.operand(0)) &&
+           X.operand(1)->Opcode == Op::IntConst &&
+           X.operand(1)->IntVal >= 1 && A.value(&X).nonNegative();
+  };
+  // Every use of m and s in the statements after the let (m's scope).
+  unsigned Uses = 0, Costly = 0;
+  bool Ok = true;
+  std::function<void(const Node &, bool, bool)> Walk =
+      [&](const Node &N, bool Cond, bool Loop) {
+        bool IsLoop = N.Opcode == Op::While || N.Opcode == Op::ForRange ||
+                      N.Opcode == Op::ForEach || N.Opcode == Op::ForMap;
+        bool Free = false, Compare = false;
+        switch (N.Opcode) {
+        case Op::IntCmp: {
+          const Node &X = *N.operand(0), &Y = *N.operand(1);
+          const Node *Len = nullptr;
+          Free = Cond && emptiness(N, Len) != Emptiness::None && IsM(*Len);
+          Compare = !Free && (IsM(X) || IsM(Y)) && !usesLocal(X, Seq) &&
+                    !usesLocal(Y, Seq);
+          break;
+        }
+        case Op::StrCodeAt:
+        case Op::BytesAt:
+        case Op::ArrayGet:
+          Free = IsSeq(*N.operand(0)) && FromEnd(*N.operand(1));
+          break;
+        case Op::StrSlice:
+        case Op::BytesSlice:
+          Free = IsSeq(*N.operand(0)) &&
+                 N.operand(1)->Opcode == Op::IntConst &&
+                 N.operand(1)->IntVal == 0 &&
+                 (IsM(*N.operand(2)) || FromEnd(*N.operand(2)));
+          break;
+        case Op::StrLen:
+        case Op::BytesLen:
+        case Op::ArrayLen:
+          Free = IsSeq(*N.operand(0));
+          break;
+        case Op::LocalGet:
+          // s read elsewhere: as a value (a map key, an argument) it is
+          // fine; the nodes that check against its length stop above.
+          Ok &= !(IsM(N) || (IsSeq(N) && Loop));
+          break;
+        case Op::StrFind:
+        case Op::StrStartsWith:
+        case Op::ArraySet:
+          Ok &= !usesLocal(N, M) && !IsSeq(*N.operand(0));
+          break;
+        default:
+          break;
+        }
+        if (N.Opcode == Op::StrCodeAt || N.Opcode == Op::BytesAt ||
+            N.Opcode == Op::ArrayGet || N.Opcode == Op::StrSlice ||
+            N.Opcode == Op::BytesSlice)
+          Ok &= Free || (!usesLocal(N, M) && !IsSeq(*N.operand(0)));
+        if (Free || Compare) {
+          Ok &= !Loop;
+          Uses += Free ? usesLocal(N, M) : 1;
+          Costly += Compare;
+          return;
+        }
+        bool IsTest = N.Opcode == Op::If ||
+                      (Cond && (N.Opcode == Op::BoolAnd ||
+                                N.Opcode == Op::BoolOr));
+        for (const Node *O : N.Operands)
+          Walk(*O, IsTest, Loop || IsLoop);
+        for (const kir::Block *R : N.Regions)
+          for (const Node *X : R->Stmts)
+            Walk(*X, false, Loop || IsLoop);
+      };
+  for (size_t I = Index + 1; I < B.Stmts.size() && Ok; ++I)
+    Walk(*B.Stmts[I], false, false);
+  if (!Ok || Costly > 1)
+    return false;
+  // Every use is in its scope (the kernel's scoping; checked): one each.
+  unsigned All = 0;
+  std::function<void(const Node &)> Count = [&](const Node &N) {
+    All += IsM(N);
+    for (const Node *O : N.Operands)
+      Count(*O);
+    for (const kir::Block *R : N.Regions)
+      for (const Node *X : R->Stmts)
+        Count(*X);
+  };
+  for (const Node *X : F.Body->Stmts)
+    Count(*X);
+  if (All != Uses)
+    return false;
+  UnboundLengths[M] = &V;
+  return true;
 }
 
 /// `x = max(x, y)` as `if y > x: x = y`, what a Python programmer writes
@@ -1169,6 +1299,8 @@ std::vector<PyLine> FunctionEmitter::run() {
       I += N - 1;
       continue;
     }
+    if (skipLengthLocal(Body, I))
+      continue;
     emitStmt(*S);
     if (S->Opcode == Op::Return || S->Opcode == Op::Break ||
         S->Opcode == Op::Continue)
