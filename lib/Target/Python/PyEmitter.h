@@ -285,6 +285,11 @@ private:
   bool emitAugmented(const kir::Node &S);
   bool emitInlinedCall(const kir::Node &S);
   bool emitMinMaxUpdate(const kir::Node &S);
+  bool emitDivisionTry(const kir::Node &S);
+  /// Under emitDivisionTry: f64 divisions are plain `a / b`; and the
+  /// statement it wraps.
+  bool PlainF64Div = false;
+  const kir::Node *DivisionTry = nullptr;
   void emitForMapKeys(const kir::Node &S);
   void wrapInTry(std::vector<PyLine> &Body, size_t First, size_t Last,
                  const std::vector<size_t> &StmtStarts);
@@ -361,6 +366,10 @@ private:
 /// len >= 1 (NonEmpty), either way round; \p Len is the length operand.
 enum class Emptiness { None, Empty, NonEmpty };
 Emptiness emptiness(const kir::Node &Cmp, const kir::Node *&Len);
+
+/// Whether expression \p N has an f64 division whose divisor may be zero
+/// (emitF64Div tests it).
+bool guardedF64Div(const kir::Node &N, const Analysis &A);
 
 /// Python source for a constant.
 std::string pyStringLiteral(llvm::StringRef S);

@@ -647,12 +647,21 @@ static bool nonZeroDivisor(const Node &D, const Analysis &A) {
   return false;
 }
 
+bool pygen::guardedF64Div(const Node &N, const Analysis &A) {
+  if (N.Opcode == Op::F64Div && !nonZeroDivisor(*N.operand(1), A))
+    return true;
+  for (const Node *O : N.Operands)
+    if (guardedF64Div(*O, A))
+      return true;
+  return false;
+}
+
 PyExpr FunctionEmitter::emitF64Div(const Node &N) {
   // Python raises ZeroDivisionError where IEEE-754 gives +-inf or NaN, so a
   // divisor that may be zero is tested first (0.0 and -0.0 are false, NaN
   // is true), and _fdiv gives IEEE's answer in the rare case.
   const Node &L = *N.operand(0), &R = *N.operand(1);
-  if (nonZeroDivisor(R, A))
+  if (nonZeroDivisor(R, A) || PlainF64Div)
     return binary(emitF64Operand(L, R, false), "/", emitF64Operand(R, L, true),
                   PMul);
   if (simple(elided(R, L, true) ? *R.operand(0) : R)) {

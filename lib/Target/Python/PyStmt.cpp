@@ -479,6 +479,42 @@ bool FunctionEmitter::skipLengthLocal(const kir::Block &B, size_t Index) {
   return true;
 }
 
+/// In a loop, `x = a / b` (or `x -= ...`) whose f64 divisor may be zero and
+/// whose value neither traps nor has an effect:
+///     try:
+///         x = a / b
+///     except ZeroDivisionError:
+///         x = a / d if (d := b) else _fdiv(a, d)
+/// Python's float division raises only for a zero divisor, so the plain
+/// statement either gives IEEE's answer or raises before it stores
+/// anything; the handler then runs the tested one from the start, on the
+/// same values (nothing changed them). A try costs CPython 3.11 one NOP
+/// where the test costs four instructions and a truth test of the float
+/// (nbody's `mag`: 2% faster).
+bool FunctionEmitter::emitDivisionTry(const Node &S) {
+  if (LoopDepth == 0 || DivisionTry == &S || PlainF64Div ||
+      (S.Opcode != Op::LocalDecl && S.Opcode != Op::LocalSet) ||
+      !Foreign.empty() || !Subst.empty())
+    return false;
+  const Node &V = *S.operand(0);
+  if (purity(V) == Purity::Any || !guardedF64Div(V, A))
+    return false;
+  llvm::SaveAndRestore<const Node *> Wrapping(DivisionTry, &S);
+  endLine("try:");
+  ++Indent;
+  {
+    llvm::SaveAndRestore<bool> Plain(PlainF64Div, true);
+    emitStmt(S, /*Idioms=*/false);
+  }
+  --Indent;
+  beginLine();
+  endLine("except " + global("ZeroDivisionError") + ":");
+  ++Indent;
+  emitStmt(S, /*Idioms=*/false);
+  --Indent;
+  return true;
+}
+
 /// `x = max(x, y)` as `if y > x: x = y`, what a Python programmer writes
 /// (and no call): max(a, b) is b if b > a else a.
 bool FunctionEmitter::emitMinMaxUpdate(const Node &S) {
@@ -997,7 +1033,8 @@ void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
   switch (S.Opcode) {
   case Op::LocalDecl:
   case Op::LocalSet: {
-    if (emitMinMaxUpdate(S) || emitAugmented(S) || emitInlinedCall(S))
+    if (emitDivisionTry(S) || emitMinMaxUpdate(S) || emitAugmented(S) ||
+        emitInlinedCall(S))
       return;
     const Node &V = *S.operand(0);
     PyExpr E = A.isCharLocal(S.Var) ? emitChar(V) : emit(V);
