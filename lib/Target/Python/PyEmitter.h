@@ -168,7 +168,8 @@ private:
   // Inlining: parameters of the inlined callee stand for the call's
   // arguments.
   llvm::DenseMap<const kir::Local *, const kir::Node *> Subst;
-  // `append = xs.append` aliases live in the current loop nest.
+  // Method aliases live in the current loop nest, by receiver: a flag
+  // array's `append = xs.append`, a map's `get = m.get`.
   llvm::DenseMap<const kir::Local *, std::string> Appends;
   // Locals of a callee inlined as statements: what stands for each (a
   // fresh local of this function, or the argument's name or constant).

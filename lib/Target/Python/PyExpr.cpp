@@ -2109,10 +2109,16 @@ PyExpr FunctionEmitter::emitOp(const Node &N) {
   case Op::MapNew:
     return atom("{}");
   case Op::MapGet: {
-    // m.get(k, d) evaluates m, k, d in order, then looks up.
-    PyExpr M = Op0();
+    // m.get(k, d) evaluates m, k, d in order, then looks up; in a loop
+    // that does not reassign m, through the `get = m.get` bound before it.
+    const Node &MN = *N.operand(0);
+    auto Alias = MN.Opcode == Op::LocalGet ? Appends.find(MN.Var)
+                                           : Appends.end();
+    PyExpr M = Alias != Appends.end() ? PyExpr{} : Op0();
     PyExpr K = emit(*N.operand(1));
     PyExpr D = emit(*N.operand(2));
+    if (Alias != Appends.end())
+      return call(Alias->second, {K, D});
     return call(paren(M, PPostfix) + ".get", {K, D});
   }
   case Op::MapAt: {
