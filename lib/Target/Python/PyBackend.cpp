@@ -306,6 +306,7 @@ llvm::StringSet<> allGlobalNames() {
   for (const char *N : MathNames)
     S.insert(N);
   S.insert("compress");
+  S.insert("combinations");
   S.insert("Struct");
   S.insert("StructError");
   return S;
@@ -680,8 +681,12 @@ llvm::Error ModuleEmitter::run(llvm::raw_ostream &OS) {
     if (ModuleUsed.count(N))
       Imports += (Imports.empty() ? "" : ", ") + std::string(N);
   std::vector<std::string> ImportLines;
-  if (ModuleUsed.count("compress"))
-    ImportLines.push_back("from itertools import compress");
+  std::string Itertools;
+  for (const char *N : {"combinations", "compress"})
+    if (ModuleUsed.count(N))
+      Itertools += (Itertools.empty() ? "" : ", ") + std::string(N);
+  if (!Itertools.empty())
+    ImportLines.push_back("from itertools import " + Itertools);
   if (!Imports.empty())
     ImportLines.push_back("from math import " + Imports);
   if (ModuleUsed.count("StructError"))

@@ -259,6 +259,9 @@ private:
   bool emitGuardedScan(const kir::Node &S);
   bool emitExitTestLoop(const kir::Node &S);
   bool emitZipLoop(const kir::Node &S);
+  bool emitPairLoop(const kir::Node &S);
+  /// The array of a pair loop emitPairLoop rewrites, or null.
+  const kir::Local *matchPairLoop(const kir::Node &S) const;
   size_t emitReverseLoop(const kir::Block &Block, size_t Index);
   size_t emitRotateGroup(const kir::Block &Block, size_t Index);
   size_t emitSplitParse(const kir::Block &Block, size_t Index);

@@ -2274,3 +2274,107 @@ bool FunctionEmitter::emitExitTestLoop(const Node &S) {
   Appends = std::move(Saved);
   return true;
 }
+
+//===----------------------------------------------------------------------===//
+// Pair loops
+//===----------------------------------------------------------------------===//
+
+/// for i in 0..n { let x = a[i]; for j in i + 1..n { let y = a[j]; ... } }
+/// with n = len(a), i and j read nowhere else, is every pair of elements in
+/// order: `for x, y in combinations(a, 2):`, one iterator in C (its result
+/// tuple reused) where the nest runs a range, an index and a slice per
+/// element (nbody's pairs: 4-5% faster, near the reference). Exact when
+/// the reads are in range (n is len(a): a is neither assigned nor resized
+/// in the nest), the elements do not change while it runs (combinations
+/// reads a snapshot: no store into an array of a's type, no call that may
+/// write arrays) and the inner loop has no break (which would go on with
+/// the next i). `continue` goes on with the next pair either way.
+const kir::Local *FunctionEmitter::matchPairLoop(const Node &S) const {
+  if (S.Opcode != Op::ForRange || !Foreign.empty() || !Subst.empty() ||
+      !ZipReads.empty())
+    return nullptr;
+  const kir::Local *I = S.Var;
+  const Node &Lo = *S.operand(0), &Hi = *S.operand(1);
+  const kir::Block &Body = *S.Regions[0];
+  if (Lo.Opcode != Op::IntConst || Lo.IntVal != 0 || Body.Stmts.size() != 2)
+    return nullptr;
+  // let x = a[k] with k the counter.
+  auto Element = [&](const Node &D, const kir::Local *K) -> const kir::Local * {
+    if (D.Opcode != Op::LocalDecl || A.isCharLocal(D.Var))
+      return nullptr;
+    const Node &V = *D.operand(0);
+    if (V.Opcode != Op::ArrayGet || V.operand(0)->Opcode != Op::LocalGet ||
+        !isLocal(*V.operand(1), K))
+      return nullptr;
+    return V.operand(0)->Var;
+  };
+  const Node &D1 = *Body.Stmts[0], &Inner = *Body.Stmts[1];
+  const kir::Local *Arr = Element(D1, I);
+  if (!Arr || Inner.Opcode != Op::ForRange)
+    return nullptr;
+  const kir::Local *J = Inner.Var;
+  const Node &Lo2 = *Inner.operand(0), &Hi2 = *Inner.operand(1);
+  const kir::Block &IB = *Inner.Regions[0];
+  if (Lo2.Opcode != Op::IntAdd || !isLocal(*Lo2.operand(0), I) ||
+      Lo2.operand(1)->Opcode != Op::IntConst || Lo2.operand(1)->IntVal != 1 ||
+      IB.Stmts.empty() || Element(*IB.Stmts[0], J) != Arr)
+    return nullptr;
+  // Both ends are len(a): the array's length, or a local known to hold it.
+  auto IsLen = [&](const Node &H) {
+    if (H.Opcode == Op::ArrayLen)
+      return isLocal(*H.operand(0), Arr);
+    return H.Opcode == Op::LocalGet &&
+           (KnownLengths.lookup(Arr) == H.Var || A.fixedLength(Arr) == H.Var);
+  };
+  if (!IsLen(Hi) || !IsLen(Hi2) || assignsLocal(Body, Arr))
+    return nullptr;
+  if (Hi.Opcode == Op::LocalGet &&
+      (Hi2.Opcode != Op::LocalGet || Hi2.Var != Hi.Var ||
+       assignsLocal(Body, Hi.Var)))
+    return nullptr;
+  // The counters are read only where the elements are.
+  for (size_t K = 1; K < IB.Stmts.size(); ++K)
+    if (usesLocalIn(*IB.Stmts[K], I) || usesLocalIn(*IB.Stmts[K], J))
+      return nullptr;
+  if (exitsLoop(IB, Op::Break))
+    return nullptr;
+  // Nothing changes a's elements or length meanwhile.
+  const kir::Type *Ty = Arr->Ty;
+  bool Writes = anyNode(Body, [&](const Node &N) {
+    if ((N.Opcode == Op::ArraySet || N.Opcode == Op::ArrayPush ||
+         N.Opcode == Op::ArrayPop) &&
+        N.operand(0)->Ty == Ty)
+      return Visit::Found;
+    if (N.Opcode == Op::Call) {
+      llvm::DenseSet<const kir::Function *> Seen;
+      if (mayWriteArrays(*N.Callee, Seen))
+        return Visit::Found;
+    }
+    return Visit::Continue;
+  });
+  if (Writes)
+    return nullptr;
+  return Arr;
+}
+
+bool FunctionEmitter::emitPairLoop(const Node &S) {
+  const kir::Local *Arr = matchPairLoop(S);
+  if (!Arr)
+    return false;
+  const Node &D1 = *S.Regions[0]->Stmts[0];
+  const kir::Block &IB = *S.Regions[0]->Stmts[1]->Regions[0];
+  auto Saved = Appends;
+  emitLoopAliases(S);
+  beginLine();
+  endLine("for " + local(D1.Var) + ", " + local(IB.Stmts[0]->Var) + " in " +
+          global("combinations") + "(" + local(Arr) + ", 2):");
+  ZipDecls.insert(IB.Stmts[0]);
+  ++Indent;
+  ++LoopDepth;
+  emitBlock(IB);
+  --LoopDepth;
+  --Indent;
+  ZipDecls.erase(IB.Stmts[0]);
+  Appends = std::move(Saved);
+  return true;
+}

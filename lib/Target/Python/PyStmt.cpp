@@ -361,8 +361,9 @@ const kir::Local *FunctionEmitter::lengthSeq(const kir::Local *N) const {
 /// `s[:-1]` where m - 1 >= 0 is proven) but at most one comparison,
 /// outside loops: m is not bound, that comparison reads len(s) (a call on
 /// its path only, instead of one for every run of the statement:
-/// word_freq's tokens). Exact: nothing assigns s, nor resizes it if an
-/// array (noteLength), so every len(s) is m. Where s is sliced, indexed or
+/// word_freq's tokens; the ends of a pair loop over s, which
+/// combinations(s, 2) leaves out). Exact: nothing assigns s, nor resizes
+/// it if an array (noteLength), so every len(s) is m. Where s is sliced, indexed or
 /// searched otherwise, or read in a loop, a check may need its length
 /// (lengthText): m stays.
 bool FunctionEmitter::skipLengthLocal(const kir::Block &B, size_t Index) {
@@ -398,6 +399,15 @@ bool FunctionEmitter::skipLengthLocal(const kir::Block &B, size_t Index) {
       [&](const Node &N, bool Cond, bool Loop) {
         bool IsLoop = N.Opcode == Op::While || N.Opcode == Op::ForRange ||
                       N.Opcode == Op::ForEach || N.Opcode == Op::ForMap;
+        // A pair loop's ends are not emitted (combinations(a, 2)).
+        if (matchPairLoop(N) == Seq) {
+          const Node &Inner = *N.Regions[0]->Stmts[1];
+          Uses += IsM(*N.operand(1)) + IsM(*Inner.operand(1));
+          const kir::Block &IB = *Inner.Regions[0];
+          for (size_t K = 1; K < IB.Stmts.size(); ++K)
+            Walk(*IB.Stmts[K], false, true);
+          return;
+        }
         bool Free = false, Compare = false;
         switch (N.Opcode) {
         case Op::IntCmp: {
@@ -451,8 +461,10 @@ bool FunctionEmitter::skipLengthLocal(const kir::Block &B, size_t Index) {
         bool IsTest = N.Opcode == Op::If ||
                       (Cond && (N.Opcode == Op::BoolAnd ||
                                 N.Opcode == Op::BoolOr));
+        // A for-each reads its sequence once (its iterator, no length).
+        bool Once = N.Opcode == Op::ForEach;
         for (const Node *O : N.Operands)
-          Walk(*O, IsTest, Loop || IsLoop);
+          Walk(*O, IsTest, Loop || (IsLoop && !Once));
         for (const kir::Block *R : N.Regions)
           for (const Node *X : R->Stmts)
             Walk(*X, false, Loop || IsLoop);
@@ -1022,9 +1034,9 @@ static bool isRealBool(const Node &N) {
 void FunctionEmitter::emitStmt(const Node &S, bool Idioms) {
   llvm::SaveAndRestore<uint32_t> InStmt(StmtLine, S.Loc.Line);
   beginLine();
-  if (Idioms && (emitCopyLoop(S) || emitStridedFill(S) || emitSelectLoop(S) ||
-                 emitCountedWhile(S) || emitGuardedScan(S) || emitZipLoop(S) ||
-                 emitExitTestLoop(S)))
+  if (Idioms && (emitPairLoop(S) || emitCopyLoop(S) || emitStridedFill(S) ||
+                 emitSelectLoop(S) || emitCountedWhile(S) ||
+                 emitGuardedScan(S) || emitZipLoop(S) || emitExitTestLoop(S)))
     return;
   // Names for loop variables the body never reads.
   auto LoopVar = [&](const kir::Local *L, const kir::Block &Body) {
