@@ -445,6 +445,12 @@ bool FunctionEmitter::skipLengthLocal(const kir::Block &B, size_t Index) {
         case Op::ArraySet:
           Ok &= !usesLocal(N, M) && !IsSeq(*N.operand(0));
           break;
+        case Op::Call:
+          // A function inlined as statements takes m for its own length
+          // of s (emitInlinedCall), maybe in a loop.
+          Ok &= llvm::none_of(N.Operands,
+                              [&](const Node *O) { return IsSeq(*O); });
+          break;
         default:
           break;
         }
