@@ -825,7 +825,6 @@ JSExpr FunctionEmitter::emitExpr(const Node &N) {
     // 0 <= start <= len. A start of 0 is the one-argument form.
     Operands Ops(*this, N.Operands);
     std::optional<int64_t> Start = Ops[2].IntValue;
-    std::vector<JSExpr> Args = {Ops[1]};
     // A loop counter below len(s) is in range too.
     bool Proven =
         (Start && *Start == 0) || inBounds(*N.operand(0), *N.operand(2));
@@ -837,6 +836,10 @@ JSExpr FunctionEmitter::emitExpr(const Node &N) {
         Fail = binary(binary(Ops[2], "<", zero()), "||", Fail);
       addCheck(Fail, KC_TRAP_INDEX, N);
     }
+    // Read only now: hoisting the check ahead of the call binds an operand
+    // with an effect (the needle's pop()) to a temporary, which the call
+    // must use instead of evaluating it again.
+    std::vector<JSExpr> Args = {Ops[1]};
     if (!(Start && *Start == 0))
       Args.push_back(Ops[2]);
     JSExpr R = method(Ops[0],
