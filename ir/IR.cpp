@@ -35,6 +35,18 @@ llvm::StringRef kir::predName(Pred P) {
   llvm_unreachable("bad predicate");
 }
 
+kir::Pred kir::swappedPred(Pred P) {
+  switch (P) {
+  case Pred::Lt: return Pred::Gt;
+  case Pred::Le: return Pred::Ge;
+  case Pred::Gt: return Pred::Lt;
+  case Pred::Ge: return Pred::Le;
+  case Pred::Eq:
+  case Pred::Ne: return P;
+  }
+  llvm_unreachable("bad predicate");
+}
+
 std::string Type::str() const {
   switch (Kind) {
   case TypeKind::Void: return "void";

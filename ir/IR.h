@@ -46,6 +46,8 @@ unsigned numOps();
 /// Predicate attribute of the *.cmp ops.
 enum class Pred : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
 llvm::StringRef predName(Pred P);
+/// The predicate with its operands swapped: a P b is b swappedPred(P) a.
+Pred swappedPred(Pred P);
 
 struct SourceLoc {
   uint32_t Line = 0;

@@ -1018,19 +1018,6 @@ private:
     return nullptr;
   }
 
-  static kir::Pred swapPred(kir::Pred P) {
-    switch (P) {
-    case kir::Pred::Lt: return kir::Pred::Gt;
-    case kir::Pred::Le: return kir::Pred::Ge;
-    case kir::Pred::Gt: return kir::Pred::Lt;
-    case kir::Pred::Ge: return kir::Pred::Le;
-    case kir::Pred::Eq:
-    case kir::Pred::Ne:
-      break;
-    }
-    return P;
-  }
-
   static kir::Pred negatePred(kir::Pred P) {
     switch (P) {
     case kir::Pred::Lt: return kir::Pred::Ge;
@@ -1115,7 +1102,7 @@ private:
         setNarrowed(Out, L, N);
       }
       if (Rt) {
-        Range N = narrow(Y, swapPred(P), X);
+        Range N = narrow(Y, kir::swappedPred(P), X);
         if (N.isEmpty())
           return State();
         setNarrowed(Out, Rt, N);
@@ -1126,7 +1113,7 @@ private:
         if (L)
           learnLength(Out, L, P, YV);
         if (Rt)
-          learnLength(Out, Rt, swapPred(P), XV);
+          learnLength(Out, Rt, kir::swappedPred(P), XV);
       }
       return Out;
     }

@@ -870,13 +870,7 @@ Emptiness pygen::emptiness(const Node &Cmp, const Node *&Len) {
   if (X->Opcode == Op::IntConst) {
     // k < x is x > k.
     std::swap(X, K);
-    switch (P) {
-    case kir::Pred::Lt: P = kir::Pred::Gt; break;
-    case kir::Pred::Le: P = kir::Pred::Ge; break;
-    case kir::Pred::Gt: P = kir::Pred::Lt; break;
-    case kir::Pred::Ge: P = kir::Pred::Le; break;
-    default: break;
-    }
+    P = kir::swappedPred(P);
   }
   if (K->Opcode != Op::IntConst || X->Opcode == Op::IntConst)
     return Emptiness::None;
@@ -1039,15 +1033,7 @@ PyExpr FunctionEmitter::emitChain(const Node &N) {
     if (A0->Opcode == Op::LocalGet && BConst) {
       S = {A0, C.Predicate, B0};
     } else if (B0->Opcode == Op::LocalGet && AConst) {
-      kir::Pred P = C.Predicate;
-      switch (P) {
-      case kir::Pred::Lt: P = kir::Pred::Gt; break;
-      case kir::Pred::Le: P = kir::Pred::Ge; break;
-      case kir::Pred::Gt: P = kir::Pred::Lt; break;
-      case kir::Pred::Ge: P = kir::Pred::Le; break;
-      default: break;
-      }
-      S = {B0, P, A0};
+      S = {B0, kir::swappedPred(C.Predicate), A0};
     }
     return S;
   };

@@ -928,13 +928,7 @@ static bool charClass(const Node &P, const kir::Local *V,
     kir::Pred Pr = P.Predicate;
     if (!isLocal(*X, V)) {
       std::swap(X, K);
-      switch (Pr) {
-      case kir::Pred::Lt: Pr = kir::Pred::Gt; break;
-      case kir::Pred::Le: Pr = kir::Pred::Ge; break;
-      case kir::Pred::Gt: Pr = kir::Pred::Lt; break;
-      case kir::Pred::Ge: Pr = kir::Pred::Le; break;
-      default: break;
-      }
+      Pr = kir::swappedPred(Pr);
     }
     if (!isLocal(*X, V) || K->Opcode != Op::IntConst)
       return false;
