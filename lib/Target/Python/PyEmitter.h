@@ -248,6 +248,9 @@ private:
   llvm::DenseMap<const kir::Node *, std::string> SharedNames;
   void emitBlock(const kir::Block &B);
   void emitStmt(const kir::Node &S, bool Idioms = true);
+  /// Ends an idiom's fast branch (one level in) with `else:` and \p S as
+  /// written, the fallback when the idiom's test fails.
+  void emitFallback(const kir::Node &S);
   bool emitCopyLoop(const kir::Node &S);
   bool emitStridedFill(const kir::Node &S);
   bool emitSelectLoop(const kir::Node &S);

@@ -129,6 +129,15 @@ std::string FunctionEmitter::lengthOf(const kir::Local *Arr) {
   return global("len") + "(" + local(Arr) + ")";
 }
 
+void FunctionEmitter::emitFallback(const Node &S) {
+  --Indent;
+  beginLine();
+  endLine("else:");
+  ++Indent;
+  emitStmt(S, /*Idioms=*/false);
+  --Indent;
+}
+
 /// for i in lo..hi { b[i] = a[i + c]; }
 bool FunctionEmitter::emitCopyLoop(const Node &S) {
   if (S.Opcode != Op::ForRange || S.Regions[0]->Stmts.size() != 1)
@@ -212,12 +221,7 @@ bool FunctionEmitter::emitCopyLoop(const Node &S) {
   ++Indent;
   beginLine();
   endLine(Copy);
-  --Indent;
-  beginLine();
-  endLine("else:");
-  ++Indent;
-  emitStmt(S, /*Idioms=*/false);
-  --Indent;
+  emitFallback(S);
   return true;
 }
 
@@ -511,12 +515,7 @@ bool FunctionEmitter::emitStridedFill(const Node &S) {
     endLine(MName + " += " + Steps + " * " + paren(PE, PMul));
   }
   if (!Test.empty()) {
-    --Indent;
-    beginLine();
-    endLine("else:");
-    ++Indent;
-    emitStmt(S, /*Idioms=*/false);
-    --Indent;
+    emitFallback(S);
   }
   return true;
 }
@@ -624,12 +623,7 @@ bool FunctionEmitter::emitSelectLoop(const Node &S) {
   --Indent;
   Appends = std::move(Saved);
   if (!TestText.empty()) {
-    --Indent;
-    beginLine();
-    endLine("else:");
-    ++Indent;
-    emitStmt(S, /*Idioms=*/false);
-    --Indent;
+    emitFallback(S);
   }
   return true;
 }
@@ -693,12 +687,7 @@ bool FunctionEmitter::emitSelectReductions(const Node &S,
     endLine(local(St->Var) + " += " + Term);
   }
   if (!TestText.empty()) {
-    --Indent;
-    beginLine();
-    endLine("else:");
-    ++Indent;
-    emitStmt(S, /*Idioms=*/false);
-    --Indent;
+    emitFallback(S);
   }
   return true;
 }
@@ -1948,12 +1937,7 @@ bool FunctionEmitter::emitZipLoop(const Node &S) {
   HoistedSums.clear();
   Appends = std::move(Saved);
   if (!Test.empty()) {
-    --Indent;
-    beginLine();
-    endLine("else:");
-    ++Indent;
-    emitStmt(S, /*Idioms=*/false);
-    --Indent;
+    emitFallback(S);
   }
   // A sum the body emits otherwise (s += x + i + 1 as an augmented
   // assignment) leaves its name unused: its line goes.
